@@ -1,0 +1,60 @@
+import type { FieldConfig } from "../schema/fields.js";
+import type { Decode, Encode } from "./profile.js";
+
+/**
+ * Value conversions shared by every dialect. Decoders accept every shape a driver may
+ * hand back for the kind (so a user-supplied Kysely dialect with default driver settings
+ * still reads right); each dialect picks the ones its driver needs.
+ */
+
+const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+export const decodeBoolean: Decode = (v) =>
+  isNil(v) || typeof v === "boolean" ? v : v === 1 || v === "1" || v === 1n || v === "t" || v === "true";
+
+/** Strings without a zone designator are UTC (SQLite `CURRENT_TIMESTAMP`, MySQL DATETIME). */
+export const decodeTimestamp: Decode = (v) => {
+  if (isNil(v) || v instanceof Date) return v;
+  if (typeof v === "number") return new Date(v);
+  const text = String(v);
+  const zoned = /(?:Z|[+-]\d\d(?::?\d\d)?)$/.test(text) ? text : `${text.replace(" ", "T")}Z`;
+  return new Date(zoned);
+};
+
+/** Drivers that parse DATE give local midnight; read it back in local time. */
+export const decodeDate: Decode = (v) => {
+  if (isNil(v)) return v;
+  if (v instanceof Date) return `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}`;
+  return String(v).slice(0, 10);
+};
+
+export const decodeJsonText: Decode = (v) => (typeof v === "string" ? JSON.parse(v) : v);
+
+/** SQLite hands numeric columns back as numbers: format them with the field's scale, as the others do. */
+export const decoderForDecimal =
+  (config: FieldConfig): Decode =>
+  (v) =>
+    typeof v === "number" ? v.toFixed(config.scale ?? 2) : isNil(v) ? v : String(v);
+
+export const decoderForBigint = (config: FieldConfig): Decode =>
+  config.bigintMode === "number"
+    ? (v) => (isNil(v) || typeof v === "number" ? v : Number(v))
+    : (v) => (isNil(v) || typeof v === "bigint" ? v : BigInt(v as string | number));
+
+/** Numbers as drivers return them for integer columns on PostgreSQL bigint ids, counts etc. */
+export const decodeNumber: Decode = (v) => (isNil(v) || typeof v === "number" ? v : Number(v));
+
+export const encodeJson: Encode = (v) => (isNil(v) ? v : JSON.stringify(v));
+
+export const encodeBooleanAsInteger: Encode = (v) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
+
+export const encodeTimestampAsText: Encode = (v) =>
+  v instanceof Date ? v.toISOString() : typeof v === "string" || typeof v === "number" ? new Date(v).toISOString() : v;
+
+export const encodeDate: Encode = (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
+
+export const encodeDecimal: Encode = (v) => (typeof v === "number" || typeof v === "bigint" ? String(v) : v);
+
+export const encodeBigintAsText: Encode = (v) => (typeof v === "bigint" ? v.toString() : v);

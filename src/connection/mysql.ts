@@ -1,0 +1,121 @@
+import { CompiledQuery, type Dialect, MysqlDialect, sql } from "kysely";
+import {
+  decodeBoolean,
+  decodeJsonText,
+  decoderForBigint,
+  encodeBigintAsText,
+  encodeDate,
+  encodeDecimal,
+  encodeJson,
+} from "./codecs.js";
+import { constraintError, errorField } from "./constraint-errors.js";
+import { tableNames } from "./introspect.js";
+import { importDriver } from "./postgres.js";
+import type { DialectProfile } from "./profile.js";
+
+/** MySQL and MariaDB through mysql2: booleans are tinyint(1), DATETIME(3) in UTC, json as text. */
+export const mysqlProfile: DialectProfile = {
+  name: "mysql",
+  supportsReturning: false,
+  maxParameters: 65_535,
+  indexesForeignKeys: true,
+  flagsAutoIncrement: true,
+  existingTables: (kysely) =>
+    tableNames(kysely, sql`select table_name as name from information_schema.tables where table_schema = database()`),
+  allowsForwardForeignKeys: false,
+  columnType(config) {
+    switch (config.kind) {
+      case "id":
+      case "integer":
+        return "integer";
+      case "uuid":
+        return "char(36)";
+      case "string":
+        return `varchar(${config.length ?? 255})`;
+      case "text":
+        return "text";
+      case "bigint":
+        return "bigint";
+      case "float":
+        return "double precision";
+      case "decimal":
+        return `decimal(${config.precision ?? 10}, ${config.scale ?? 2})`;
+      case "boolean":
+        return "boolean";
+      case "timestamp":
+        return "datetime(3)";
+      case "date":
+        return "date";
+      case "json":
+        return "json";
+    }
+  },
+  defaultNow(kind) {
+    // A DATE column cannot default to CURRENT_DATE on every MySQL/MariaDB version; create fills it.
+    return kind === "date" ? undefined : sql`CURRENT_TIMESTAMP(3)`;
+  },
+  encoder(config) {
+    switch (config.kind) {
+      case "json":
+        return encodeJson;
+      case "bigint":
+        return encodeBigintAsText;
+      case "date":
+        return encodeDate;
+      case "decimal":
+        return encodeDecimal;
+      default:
+        return undefined;
+    }
+  },
+  decoder(config) {
+    switch (config.kind) {
+      case "boolean":
+        return decodeBoolean;
+      case "json":
+        return decodeJsonText;
+      case "bigint":
+        return decoderForBigint(config);
+      default:
+        return undefined;
+    }
+  },
+  mapError(error, table) {
+    const errno = errorField(error, "errno");
+    const message = String(errorField(error, "message") ?? "");
+    if (errno === 1062) {
+      // "Duplicate entry 'a@b' for key 'users_email_unique'" (MySQL 8 prefixes the table: 'users.users_email_unique')
+      const key = /for key '([^']+)'/.exec(message)?.[1]?.split(".").pop();
+      return constraintError("unique", key, table, error);
+    }
+    if (errno === 1451 || errno === 1452) {
+      const constraint = /CONSTRAINT `([^`]+)`/.exec(message)?.[1];
+      // "... a foreign key constraint fails (`db`.`posts`, CONSTRAINT ...)": the table holding the key.
+      const child = /\(`[^`]*`\.`([^`]+)`/.exec(message)?.[1];
+      return constraintError("foreignKey", constraint, child ?? table, error);
+    }
+    return undefined;
+  },
+};
+
+export function mysqlDialect(url: string): Dialect {
+  return new MysqlDialect({
+    pool: async () => {
+      const mysql = await importDriver<typeof import("mysql2")>("mysql2", "MySQL/MariaDB");
+      const createPool =
+        mysql.createPool ?? (mysql as unknown as { default: typeof import("mysql2") }).default.createPool;
+      return createPool({
+        uri: url.replace(/^mariadb:/, "mysql:"),
+        timezone: "Z",
+        dateStrings: ["DATE"],
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        // MySQL parses JSON columns and MariaDB does not: take the text from both and parse it once.
+        typeCast: (field, next) => (field.type === "JSON" ? field.string("utf8") : next()),
+      });
+    },
+    onCreateConnection: async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
+    },
+  });
+}

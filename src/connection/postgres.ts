@@ -1,0 +1,106 @@
+import { type Dialect, PostgresDialect, sql } from "kysely";
+import { RelataError } from "../errors.js";
+import { decoderForBigint, encodeBigintAsText, encodeDate, encodeDecimal, encodeJson } from "./codecs.js";
+import { constraintError, errorField } from "./constraint-errors.js";
+import { tableNames } from "./introspect.js";
+import type { DialectProfile } from "./profile.js";
+
+const DATE_OID = 1082;
+
+/** PostgreSQL through pg: native booleans, timestamptz, jsonb; int8 arrives as a string. */
+export const postgresProfile: DialectProfile = {
+  name: "postgres",
+  supportsReturning: true,
+  maxParameters: 65_535,
+  indexesForeignKeys: false,
+  flagsAutoIncrement: false,
+  existingTables: (kysely) =>
+    tableNames(
+      kysely,
+      sql`select table_name as name from information_schema.tables where table_schema = current_schema()`,
+    ),
+  allowsForwardForeignKeys: false,
+  columnType(config) {
+    switch (config.kind) {
+      case "id":
+        return "serial";
+      case "uuid":
+        return "uuid";
+      case "string":
+        return `varchar(${config.length ?? 255})`;
+      case "text":
+        return "text";
+      case "integer":
+        return "integer";
+      case "bigint":
+        return "bigint";
+      case "float":
+        return "double precision";
+      case "decimal":
+        return `numeric(${config.precision ?? 10}, ${config.scale ?? 2})`;
+      case "boolean":
+        return "boolean";
+      case "timestamp":
+        return "timestamptz";
+      case "date":
+        return "date";
+      case "json":
+        return "jsonb";
+    }
+  },
+  defaultNow(kind) {
+    return kind === "date" ? sql`CURRENT_DATE` : sql`CURRENT_TIMESTAMP`;
+  },
+  encoder(config) {
+    switch (config.kind) {
+      case "json":
+        return encodeJson; // pg would send JS arrays as PostgreSQL arrays
+      case "bigint":
+        return encodeBigintAsText;
+      case "date":
+        return encodeDate;
+      case "decimal":
+        return encodeDecimal;
+      default:
+        return undefined;
+    }
+  },
+  decoder(config) {
+    return config.kind === "bigint" ? decoderForBigint(config) : undefined;
+  },
+  mapError(error, table) {
+    const code = errorField(error, "code");
+    const constraint = errorField(error, "constraint") as string | undefined;
+    const errorTable = (errorField(error, "table") as string | undefined) ?? table;
+    if (code === "23505") return constraintError("unique", constraint, errorTable, error);
+    if (code === "23503") return constraintError("foreignKey", constraint, errorTable, error);
+    return undefined;
+  },
+};
+
+export function postgresDialect(url: string): Dialect {
+  return new PostgresDialect({
+    pool: async () => {
+      const pg = await importDriver<typeof import("pg")>("pg", "PostgreSQL");
+      const Pool = pg.Pool ?? (pg as unknown as { default: typeof import("pg") }).default.Pool;
+      const parsers = pg.types ?? (pg as unknown as { default: typeof import("pg") }).default.types;
+      return new Pool({
+        connectionString: url,
+        types: {
+          // Keep DATE as its "YYYY-MM-DD" text: pg would make a local-midnight Date of it.
+          getTypeParser: ((oid: number, format?: "text" | "binary") =>
+            oid === DATE_OID ? (v: string) => v : parsers.getTypeParser(oid, format)) as typeof parsers.getTypeParser,
+        },
+      });
+    },
+  });
+}
+
+/** Loads an optional driver, explaining how to install it when it is missing. */
+export async function importDriver<T>(name: string, database: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (cause) {
+    throw new RelataError(`Connecting to ${database} needs the "${name}" package: npm install ${name}`, { cause });
+  }
+}

@@ -1,0 +1,38 @@
+import type { Kysely, RawBuilder } from "kysely";
+import type { RelataError } from "../errors.js";
+import type { FieldConfig, FieldKind } from "../schema/fields.js";
+
+export type DialectName = "sqlite" | "postgres" | "mysql";
+
+export type Encode = (value: unknown) => unknown;
+export type Decode = (value: unknown) => unknown;
+
+/**
+ * Everything relata needs to know about a database family, as capability flags and small
+ * hooks. Nothing outside `src/connection/` asks which dialect it is talking to.
+ */
+export interface DialectProfile {
+  readonly name: DialectName;
+  /** `INSERT ... RETURNING` (false: re-select by the inserted key). */
+  readonly supportsReturning: boolean;
+  /** Most bound parameters one statement may carry. */
+  readonly maxParameters: number;
+  /** The database indexes foreign key columns by itself (MySQL/InnoDB). */
+  readonly indexesForeignKeys: boolean;
+  /** A CREATE TABLE may reference a table that does not exist yet (SQLite). */
+  readonly allowsForwardForeignKeys: boolean;
+  /** An auto-increment id is a column flag (SQLite, MySQL) rather than a type of its own (PostgreSQL `serial`). */
+  readonly flagsAutoIncrement: boolean;
+  /** Names of the tables that already exist in the connection's current schema/database. */
+  existingTables(kysely: Kysely<any>): Promise<Set<string>>;
+  /** SQL column type of a field for `push()`, e.g. `varchar(255)`. */
+  columnType(config: FieldConfig): string;
+  /** The DDL default of `defaultNow()`, or undefined when the dialect cannot express it. */
+  defaultNow(kind: FieldKind): RawBuilder<unknown> | undefined;
+  /** Turns a JS value into what the driver binds for a field of this kind (undefined: as is). */
+  encoder(config: FieldConfig): Encode | undefined;
+  /** Turns what the driver returns into the field's JS value (undefined: as is). */
+  decoder(config: FieldConfig): Decode | undefined;
+  /** Maps a driver error to a relata error, or returns undefined to rethrow it unchanged. */
+  mapError(error: unknown, table: string | undefined): RelataError | undefined;
+}

@@ -1,0 +1,49 @@
+import { type Dialect, MysqlAdapter, PostgresAdapter, SqliteAdapter } from "kysely";
+import { RelataError } from "../errors.js";
+import { mysqlDialect, mysqlProfile } from "./mysql.js";
+import { postgresDialect, postgresProfile } from "./postgres.js";
+import type { DialectName, DialectProfile } from "./profile.js";
+import { sqliteDialect, sqliteProfile } from "./sqlite.js";
+
+export const profiles: Record<DialectName, DialectProfile> = {
+  sqlite: sqliteProfile,
+  postgres: postgresProfile,
+  mysql: mysqlProfile,
+};
+
+const byScheme: Record<string, [DialectName, (url: string) => Dialect]> = {
+  sqlite: ["sqlite", sqliteDialect],
+  postgres: ["postgres", postgresDialect],
+  postgresql: ["postgres", postgresDialect],
+  mysql: ["mysql", mysqlDialect],
+  mariadb: ["mysql", mysqlDialect],
+};
+
+/** A connection URL -> the Kysely dialect to open it and the profile of its database family. */
+export function dialectFromUrl(url: string): { dialect: Dialect; profile: DialectProfile } {
+  const scheme = /^([a-z]+):/.exec(url)?.[1];
+  const entry = scheme === undefined ? undefined : byScheme[scheme];
+  if (!entry) {
+    throw new RelataError(
+      `Unsupported database URL "${redact(url)}": use sqlite::memory:, sqlite:<path>, postgres://..., mysql://... or mariadb://...`,
+    );
+  }
+  const [name, open] = entry;
+  return { dialect: open(url), profile: profiles[name] };
+}
+
+/** The profile of a user-supplied Kysely dialect, from its adapter (or the name given). */
+export function profileOfDialect(dialect: Dialect, name?: DialectName): DialectProfile {
+  if (name) return profiles[name];
+  const adapter = dialect.createAdapter();
+  if (adapter instanceof SqliteAdapter) return sqliteProfile;
+  if (adapter instanceof PostgresAdapter) return postgresProfile;
+  if (adapter instanceof MysqlAdapter) return mysqlProfile;
+  throw new RelataError(
+    `Cannot tell which database family this Kysely dialect speaks (adapter ${adapter.constructor.name}); pass dialectName: "sqlite" | "postgres" | "mysql"`,
+  );
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}

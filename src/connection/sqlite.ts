@@ -1,0 +1,107 @@
+import { type Dialect, SqliteDialect, sql } from "kysely";
+import type { FieldConfig } from "../schema/fields.js";
+import {
+  decodeBoolean,
+  decodeJsonText,
+  decoderForBigint,
+  decoderForDecimal,
+  decodeTimestamp,
+  encodeBooleanAsInteger,
+  encodeDate,
+  encodeDecimal,
+  encodeJson,
+  encodeTimestampAsText,
+} from "./codecs.js";
+import { constraintError, errorField } from "./constraint-errors.js";
+import { tableNames } from "./introspect.js";
+import type { DialectProfile } from "./profile.js";
+
+/** SQLite through better-sqlite3: booleans as 0/1, timestamps as ISO-8601 UTC text, json as text. */
+export const sqliteProfile: DialectProfile = {
+  name: "sqlite",
+  supportsReturning: true,
+  maxParameters: 32_766,
+  indexesForeignKeys: false,
+  flagsAutoIncrement: true,
+  existingTables: (kysely) => tableNames(kysely, sql`select name from sqlite_master where type = 'table'`),
+  allowsForwardForeignKeys: true,
+  columnType(config: FieldConfig) {
+    switch (config.kind) {
+      case "id":
+      case "integer":
+      case "bigint":
+      case "boolean":
+        return "integer";
+      case "float":
+        return "real";
+      case "decimal":
+        return "numeric"; // compares as a number; exact to about 15 significant digits
+      default:
+        return "text";
+    }
+  },
+  defaultNow(kind) {
+    return kind === "date" ? sql`(date('now'))` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+  },
+  encoder(config) {
+    switch (config.kind) {
+      case "boolean":
+        return encodeBooleanAsInteger;
+      case "timestamp":
+        return encodeTimestampAsText;
+      case "date":
+        return encodeDate;
+      case "json":
+        return encodeJson;
+      case "decimal":
+        return encodeDecimal;
+      default:
+        return undefined;
+    }
+  },
+  decoder(config) {
+    switch (config.kind) {
+      case "boolean":
+        return decodeBoolean;
+      case "timestamp":
+        return decodeTimestamp;
+      case "json":
+        return decodeJsonText;
+      case "decimal":
+        return decoderForDecimal(config);
+      case "bigint":
+        return decoderForBigint(config);
+      default:
+        return undefined;
+    }
+  },
+  mapError(error, table) {
+    const code = String(errorField(error, "code") ?? "");
+    const message = String(errorField(error, "message") ?? "");
+    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+      // "UNIQUE constraint failed: users.email" -> the name push() gave it: users_email_unique
+      const refs = (message.split("failed: ")[1] ?? "").split(", ").map((ref) => ref.split("."));
+      const failedTable = refs[0]?.[0] ?? table;
+      const suffix = code === "SQLITE_CONSTRAINT_PRIMARYKEY" ? "pkey" : "unique";
+      const constraint = refs[0]?.[1] ? `${failedTable}_${refs.map((r) => r[1]).join("_")}_${suffix}` : undefined;
+      return constraintError("unique", constraint, failedTable, error);
+    }
+    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return constraintError("foreignKey", undefined, table, error);
+    return undefined;
+  },
+};
+
+/** `sqlite::memory:`, `sqlite:./app.db`, `sqlite://./app.db`, `sqlite:///abs/app.db`. */
+export function sqliteDialect(url: string): Dialect {
+  const rest = url.replace(/^sqlite:(\/\/)?/, "");
+  const path = rest === ":memory:" || rest === "" ? ":memory:" : rest;
+  return new SqliteDialect({
+    database: async () => {
+      const { default: Database } = await import("better-sqlite3");
+      const database = new Database(path);
+      database.pragma("foreign_keys = ON");
+      if (path !== ":memory:") database.pragma("journal_mode = WAL");
+      return database;
+    },
+  });
+}

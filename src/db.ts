@@ -1,0 +1,109 @@
+import { type Dialect, Kysely, type LogEvent } from "kysely";
+import type { DialectName } from "./connection/profile.js";
+import { dialectFromUrl, profileOfDialect } from "./connection/resolve.js";
+import { Session } from "./connection/session.js";
+import { RelataError } from "./errors.js";
+import { type PushResult, push } from "./migrate/push.js";
+import { codecFor } from "./query/model-codec.js";
+import { ModelHandle } from "./query/model-handle.js";
+import type { Schema } from "./schema/define-schema.js";
+import type { ModelName } from "./schema/types.js";
+
+/** One statement sent to the database, as reported to `onQuery`. */
+export interface QueryEvent {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly durationMs: number;
+  /** Set when the statement failed. */
+  readonly error?: unknown;
+}
+
+export type RelationLoadStrategy = "query" | "join";
+
+export interface DbOptions<S extends Schema> {
+  schema: S;
+  /** `sqlite::memory:`, `sqlite:./app.db`, `postgres://...`, `mysql://...` or `mariadb://...`. */
+  url?: string;
+  /** Any Kysely dialect, instead of `url`. */
+  dialect?: Dialect;
+  /** The database family of `dialect` when relata cannot tell it from the adapter. */
+  dialectName?: DialectName;
+  /** Called after every statement with its SQL, parameters and duration. */
+  onQuery?: (event: QueryEvent) => void;
+  /** How relations are eager loaded by default: one query per level, or one JSON-aggregated statement. */
+  relationLoadStrategy?: RelationLoadStrategy;
+}
+
+/** The methods of a db handle besides its model handles. */
+export interface DbCore<S extends Schema> {
+  readonly schema: S;
+  /** The underlying Kysely instance (the transaction's, inside `transaction`), for raw SQL. */
+  readonly kysely: Kysely<any>;
+  /** `"sqlite"`, `"postgres"` or `"mysql"` (MySQL and MariaDB). */
+  readonly dialectName: DialectName;
+  /** Creates every missing table, constraint, index and pivot table of the schema. */
+  push(): Promise<PushResult>;
+  /**
+   * Runs `fn` in a transaction and returns its result; a throw rolls everything back.
+   * Inside, `tx.transaction(...)` nests as a savepoint.
+   */
+  transaction<T>(fn: (tx: Db<S>) => Promise<T>): Promise<T>;
+  /** Closes the connection pool. */
+  destroy(): Promise<void>;
+}
+
+/** A database handle: `db.<model>` for each model of the schema, plus `DbCore`. */
+export type Db<S extends Schema> = DbCore<S> & { readonly [M in ModelName<S>]: ModelHandle<S, M> };
+
+/**
+ * Connects a schema to a database.
+ *
+ * ```ts
+ * const db = createDb({ schema, url: "sqlite::memory:" });
+ * await db.push();
+ * const ada = await db.user.create({ email: "ada@example.dev", name: "Ada" });
+ * ```
+ */
+export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
+  const { schema, url, dialect, onQuery } = options;
+  if ((url === undefined) === (dialect === undefined)) {
+    throw new RelataError("createDb needs exactly one of url or dialect.");
+  }
+  const strategy = options.relationLoadStrategy;
+  if (strategy !== undefined && strategy !== "query" && strategy !== "join") {
+    throw new RelataError(`relationLoadStrategy must be "query" or "join", got ${JSON.stringify(strategy)}.`);
+  }
+  const resolved =
+    url !== undefined
+      ? dialectFromUrl(url)
+      : { dialect: dialect!, profile: profileOfDialect(dialect!, options.dialectName) };
+  const kysely = new Kysely<any>({
+    dialect: resolved.dialect,
+    ...(onQuery && {
+      log: (event: LogEvent) =>
+        onQuery({
+          sql: event.query.sql,
+          params: event.query.parameters,
+          durationMs: event.queryDurationMillis,
+          ...(event.level === "error" ? { error: event.error } : {}),
+        }),
+    }),
+  });
+  return dbFor<S>(new Session(kysely, resolved.profile, schema));
+}
+
+function dbFor<S extends Schema>(session: Session): Db<S> {
+  const core: DbCore<S> = {
+    schema: session.schema as S,
+    kysely: session.kysely,
+    dialectName: session.profile.name,
+    push: () => push(session),
+    transaction: (fn) => session.transaction((tx) => fn(dbFor<S>(tx))),
+    destroy: () => session.kysely.destroy(),
+  };
+  const handles: Record<string, unknown> = {};
+  for (const name of session.schema.meta.models.keys()) {
+    handles[name] = new ModelHandle({ session, codec: codecFor(session, name) });
+  }
+  return Object.assign(handles, core) as unknown as Db<S>;
+}

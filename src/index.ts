@@ -1,0 +1,64 @@
+export type { DialectName } from "./connection/profile.js";
+export { createDb, type Db, type DbCore, type DbOptions, type QueryEvent, type RelationLoadStrategy } from "./db.js";
+export {
+  ConstraintError,
+  ForeignKeyConstraintError,
+  NotFoundError,
+  RelataError,
+  RelationNotFoundError,
+  SchemaError,
+  UniqueConstraintError,
+  ValidationError,
+} from "./errors.js";
+export type { PushResult } from "./migrate/push.js";
+export type { KeyValue, ModelHandle } from "./query/model-handle.js";
+export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./query/query-builder.js";
+export type { Casing } from "./schema/casing.js";
+export { defineSchema, Schema, type SchemaOptions } from "./schema/define-schema.js";
+export {
+  bigint,
+  boolean,
+  date,
+  decimal,
+  Field,
+  type FieldConfig,
+  type FieldKind,
+  float,
+  id,
+  integer,
+  json,
+  type ReferenceOptions,
+  type ReferentialAction,
+  string,
+  text,
+  timestamp,
+  uuid,
+} from "./schema/fields.js";
+export type * from "./schema/meta.js";
+export { type ModelDef, model } from "./schema/model.js";
+export {
+  belongsTo,
+  belongsToMany,
+  hasMany,
+  hasManyThrough,
+  hasOne,
+  hasOneThrough,
+  manyToMany,
+  morphedByMany,
+  morphMany,
+  morphOne,
+  morphTo,
+  morphToMany,
+  type RelationDef,
+  type RelationKind,
+} from "./schema/relations.js";
+export type {
+  CreateInput,
+  FieldValue,
+  InferCreate,
+  InferRow,
+  ModelName,
+  Row,
+  Simplify,
+  UpdateInput,
+} from "./schema/types.js";

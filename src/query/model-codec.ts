@@ -1,0 +1,88 @@
+import { type AliasedRawBuilder, sql } from "kysely";
+import type { Decode, DialectProfile, Encode } from "../connection/profile.js";
+import type { Session } from "../connection/session.js";
+import { ValidationError } from "../errors.js";
+import type { Schema } from "../schema/define-schema.js";
+import type { FieldMeta, ModelMeta } from "../schema/meta.js";
+
+/**
+ * A model as the query layer uses it on one dialect: field -> column selections, and the
+ * encoders/decoders its fields need. Built once per schema and dialect.
+ */
+export class ModelCodec {
+  readonly meta: ModelMeta;
+  readonly #selections = new Map<string, AliasedRawBuilder<unknown, string>>();
+  readonly #encoders = new Map<string, Encode>();
+  readonly #decoders: (readonly [string, Decode])[] = [];
+
+  constructor(meta: ModelMeta, profile: DialectProfile) {
+    this.meta = meta;
+    for (const field of meta.fields.values()) {
+      this.#selections.set(field.name, sql.ref(`${meta.table}.${field.column}`).as(field.name));
+      const encode = profile.encoder(field.config);
+      if (encode) this.#encoders.set(field.name, encode);
+      const decode = profile.decoder(field.config);
+      if (decode) this.#decoders.push([field.name, decode]);
+    }
+  }
+
+  /** The field, or a ValidationError naming the model and listing its fields. */
+  field(name: string, action = "use"): FieldMeta {
+    const field = this.meta.fields.get(name);
+    if (field) return field;
+    throw this.#unknown(name, action);
+  }
+
+  #unknown(name: string, action: string): ValidationError {
+    return new ValidationError(
+      `Cannot ${action} unknown field "${name}" on model "${this.meta.name}". Valid fields: ${this.meta.fieldNames.join(", ")}.`,
+      this.meta.name,
+      name,
+    );
+  }
+
+  /** `table.column`, qualified so it stays unambiguous inside joins and subqueries. */
+  ref(name: string): string {
+    return `${this.meta.table}.${this.field(name).column}`;
+  }
+
+  /** Selections aliasing each column to its field name (all fields when none given). */
+  select(fields: readonly string[] = this.meta.fieldNames): AliasedRawBuilder<unknown, string>[] {
+    return fields.map((f) => {
+      const selection = this.#selections.get(f);
+      if (selection) return selection;
+      throw this.#unknown(f, "select");
+    });
+  }
+
+  encode(field: string, value: unknown): unknown {
+    const encode = this.#encoders.get(field);
+    return encode && value !== null && value !== undefined ? encode(value) : value;
+  }
+
+  /** Decodes a row aliased by field name, in place, and returns it. */
+  decode<T>(row: Record<string, unknown>): T {
+    for (const [field, decode] of this.#decoders) {
+      if (field in row) row[field] = decode(row[field]);
+    }
+    return row as T;
+  }
+}
+
+const cache = new WeakMap<Schema, Map<string, ModelCodec>>();
+
+/** The codec of `model` for the session's schema and dialect (memoised). */
+export function codecFor(session: Session, model: string): ModelCodec {
+  let byKey = cache.get(session.schema);
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(session.schema, byKey);
+  }
+  const key = `${session.profile.name}:${model}`;
+  let codec = byKey.get(key);
+  if (!codec) {
+    codec = new ModelCodec(session.schema.model(model), session.profile);
+    byKey.set(key, codec);
+  }
+  return codec;
+}

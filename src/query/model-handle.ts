@@ -1,0 +1,75 @@
+import { NotFoundError, ValidationError } from "../errors.js";
+import type { Schema } from "../schema/define-schema.js";
+import type { CreateInput, ModelName, Row } from "../schema/types.js";
+import { type BuilderContext, QueryBuilder } from "./query-builder.js";
+import { checkValue } from "./validate.js";
+import { insertRows } from "./writes.js";
+
+/** A primary key value as `find` accepts it. */
+export type KeyValue = string | number | bigint;
+
+/**
+ * `db.<model>`: finds and creates rows, and starts queries (every builder method is
+ * available on it directly: `db.user.where(...)`, `db.user.orderBy(...)`).
+ */
+export class ModelHandle<S extends Schema, M extends ModelName<S>> extends QueryBuilder<S, M, Row<S, M>> {
+  readonly #ctx: BuilderContext;
+
+  constructor(ctx: BuilderContext) {
+    super(ctx);
+    this.#ctx = ctx;
+  }
+
+  /** A fresh query on this model. */
+  query(): QueryBuilder<S, M, Row<S, M>> {
+    return new QueryBuilder(this.#ctx);
+  }
+
+  #byKey(id: KeyValue): QueryBuilder<S, M, Row<S, M>> {
+    const { codec } = this.#ctx;
+    const [pk, ...rest] = codec.meta.primaryKey;
+    if (pk === undefined || rest.length > 0) {
+      throw new ValidationError(
+        `find on "${codec.meta.name}" needs a single primary key; use where(...) for the composite key (${codec.meta.primaryKey.join(", ")}).`,
+        codec.meta.name,
+      );
+    }
+    checkValue(codec, pk, id);
+    return (this.query() as QueryBuilder<S, M, Row<S, M>>).where(pk as never, id as never);
+  }
+
+  /** The row with this primary key, or null. */
+  find(id: KeyValue): Promise<Row<S, M> | null> {
+    return this.#byKey(id).first();
+  }
+
+  /** The row with this primary key; throws `NotFoundError` when there is none. */
+  async findOrFail(id: KeyValue): Promise<Row<S, M>> {
+    const row = await this.#byKey(id).first();
+    if (row === null)
+      throw new NotFoundError(this.#ctx.codec.meta.name, `with ${this.#ctx.codec.meta.primaryKey[0]} ${String(id)}`);
+    return row;
+  }
+
+  /** Every row of the model. */
+  all(): Promise<Row<S, M>[]> {
+    return this.get();
+  }
+
+  /** Inserts one row and returns it as stored: generated id and defaults included. */
+  async create(values: CreateInput<S, M>): Promise<Row<S, M>> {
+    const [row] = await insertRows(this.#ctx.session, this.#ctx.codec, [values as Record<string, unknown>]);
+    return row as Row<S, M>;
+  }
+
+  /** Inserts many rows (in one transaction when it takes several statements); returns them in order. */
+  async createMany(values: readonly CreateInput<S, M>[]): Promise<Row<S, M>[]> {
+    if (!Array.isArray(values)) {
+      throw new ValidationError(
+        `createMany on "${this.#ctx.codec.meta.name}" needs an array of rows.`,
+        this.#ctx.codec.meta.name,
+      );
+    }
+    return (await insertRows(this.#ctx.session, this.#ctx.codec, values as Record<string, unknown>[])) as Row<S, M>[];
+  }
+}

@@ -1,0 +1,361 @@
+import type { Session } from "../connection/session.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import type { Schema } from "../schema/define-schema.js";
+import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
+import type { ModelCodec } from "./model-codec.js";
+import { baseQuery, EMPTY_STATE, type QueryState, selectQuery } from "./state.js";
+import { compareNode, type Operator, type WhereNode } from "./where.js";
+import { deleteRows, updateRows } from "./writes.js";
+
+export type { Operator } from "./where.js";
+
+/** The value a where operator takes for a field of type `T`. */
+export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"
+  ? readonly NonNullable<T>[]
+  : Op extends "like" | "not like"
+    ? string
+    : T | null;
+
+/** `where({ field: value, ... })`: equality on every listed field. */
+export type WhereObject<S extends Schema, M extends ModelName<S>> = { [K in FieldName<S, M>]?: Row<S, M>[K] | null };
+
+/** `where((q) => q.where(...).orWhere(...))`: a parenthesised group; return the builder. */
+export type WhereGroup<S extends Schema, M extends ModelName<S>> = (
+  q: QueryBuilder<S, M, Row<S, M>>,
+) => QueryBuilder<S, M, any>;
+
+/** One page of rows and where it sits in the whole result. */
+export interface Page<T> {
+  data: T[];
+  total: number;
+  page: number;
+  perPage: number;
+  lastPage: number;
+}
+
+export interface BuilderContext {
+  readonly session: Session;
+  readonly codec: ModelCodec;
+}
+
+/**
+ * A query on one model. Immutable: every method returns a new builder, so a base query
+ * can be reused. `O` is the row type the query returns.
+ *
+ * ```ts
+ * const adults = db.user.where("age", ">=", 18).orderBy("name");
+ * const firstTen = await adults.limit(10).get();
+ * ```
+ */
+export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M>> {
+  readonly #ctx: BuilderContext;
+  readonly #state: QueryState;
+
+  constructor(ctx: BuilderContext, state: QueryState = EMPTY_STATE) {
+    this.#ctx = ctx;
+    this.#state = state;
+  }
+
+  #next<T = O>(patch: Partial<QueryState>): QueryBuilder<S, M, T> {
+    return new QueryBuilder<S, M, T>(this.#ctx, { ...this.#state, ...patch });
+  }
+
+  #where(node: WhereNode): QueryBuilder<S, M, O> {
+    return this.#next({ wheres: [...this.#state.wheres, node] });
+  }
+
+  #whereArgs(or: boolean, args: unknown[]): QueryBuilder<S, M, O> {
+    const { codec } = this.#ctx;
+    const [first, second, third] = args;
+    if (args.length === 1 && typeof first === "function") {
+      const inner = (first as (q: QueryBuilder<S, M, Row<S, M>>) => unknown)(new QueryBuilder(this.#ctx));
+      if (!(inner instanceof QueryBuilder)) {
+        throw new ValidationError(
+          `A where callback on "${codec.meta.name}" must return the builder it was given (q => q.where(...)).`,
+          codec.meta.name,
+        );
+      }
+      return this.#where({ type: "group", or, not: false, nodes: inner.#state.wheres });
+    }
+    if (args.length === 1 && typeof first === "object" && first !== null) {
+      const nodes = Object.entries(first).map(([field, value]) => compareNode(codec, false, field, "=", value));
+      return this.#where({ type: "group", or, not: false, nodes });
+    }
+    if (typeof first !== "string" || (args.length !== 2 && args.length !== 3)) {
+      throw new ValidationError(
+        `where on "${codec.meta.name}" takes (field, value), (field, operator, value), an object or a callback.`,
+        codec.meta.name,
+      );
+    }
+    return this.#where(
+      args.length === 2
+        ? compareNode(codec, or, first, "=", second)
+        : compareNode(codec, or, first, String(second), third),
+    );
+  }
+
+  /** Adds a condition: `(field, value)`, `(field, op, value)`, `({ field: value })` or a group callback. */
+  where<K extends FieldName<S, M>>(field: K, value: Row<S, M>[K] | null): QueryBuilder<S, M, O>;
+  where<K extends FieldName<S, M>, Op extends Operator>(
+    field: K,
+    op: Op,
+    value: OperatorValue<Row<S, M>[K], Op>,
+  ): QueryBuilder<S, M, O>;
+  where(conditions: WhereObject<S, M>): QueryBuilder<S, M, O>;
+  where(group: WhereGroup<S, M>): QueryBuilder<S, M, O>;
+  where(...args: unknown[]): QueryBuilder<S, M, O> {
+    return this.#whereArgs(false, args);
+  }
+
+  /** Like `where`, joined to the previous condition with OR. */
+  orWhere<K extends FieldName<S, M>>(field: K, value: Row<S, M>[K] | null): QueryBuilder<S, M, O>;
+  orWhere<K extends FieldName<S, M>, Op extends Operator>(
+    field: K,
+    op: Op,
+    value: OperatorValue<Row<S, M>[K], Op>,
+  ): QueryBuilder<S, M, O>;
+  orWhere(conditions: WhereObject<S, M>): QueryBuilder<S, M, O>;
+  orWhere(group: WhereGroup<S, M>): QueryBuilder<S, M, O>;
+  orWhere(...args: unknown[]): QueryBuilder<S, M, O> {
+    return this.#whereArgs(true, args);
+  }
+
+  /** Negated group: `whereNot(q => q.where("a", 1).orWhere("b", 2))`. */
+  whereNot(group: WhereGroup<S, M>): QueryBuilder<S, M, O> {
+    const built = this.#whereArgs(false, [group]);
+    const nodes = built.#state.wheres;
+    const last = nodes[nodes.length - 1] as Extract<WhereNode, { type: "group" }>;
+    return this.#next({ wheres: [...nodes.slice(0, -1), { ...last, not: true }] });
+  }
+
+  whereIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    return this.#where(compareNode(this.#ctx.codec, false, field, "in", values));
+  }
+  whereNotIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    return this.#where(compareNode(this.#ctx.codec, false, field, "not in", values));
+  }
+  orWhereIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    return this.#where(compareNode(this.#ctx.codec, true, field, "in", values));
+  }
+  orWhereNotIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    return this.#where(compareNode(this.#ctx.codec, true, field, "not in", values));
+  }
+
+  #null(field: string, not: boolean, or: boolean) {
+    this.#ctx.codec.field(field, "filter by");
+    return this.#where({ type: "null", or, field, not });
+  }
+  whereNull(field: FieldName<S, M>) {
+    return this.#null(field, false, false);
+  }
+  whereNotNull(field: FieldName<S, M>) {
+    return this.#null(field, true, false);
+  }
+  orWhereNull(field: FieldName<S, M>) {
+    return this.#null(field, false, true);
+  }
+  orWhereNotNull(field: FieldName<S, M>) {
+    return this.#null(field, true, true);
+  }
+
+  #between(field: string, range: readonly [unknown, unknown], not: boolean, or: boolean) {
+    const { codec } = this.#ctx;
+    codec.field(field, "filter by");
+    if (!Array.isArray(range) || range.length !== 2 || range.some((v) => v === null || v === undefined)) {
+      throw new ValidationError(
+        `whereBetween on "${codec.meta.name}.${field}" needs [low, high], both not null.`,
+        codec.meta.name,
+        field,
+      );
+    }
+    return this.#where({ type: "between", or, field, not, range });
+  }
+  /** `low <= field <= high`. */
+  whereBetween<K extends FieldName<S, M>>(
+    field: K,
+    range: readonly [NonNullable<Row<S, M>[K]>, NonNullable<Row<S, M>[K]>],
+  ) {
+    return this.#between(field, range, false, false);
+  }
+  whereNotBetween<K extends FieldName<S, M>>(
+    field: K,
+    range: readonly [NonNullable<Row<S, M>[K]>, NonNullable<Row<S, M>[K]>],
+  ) {
+    return this.#between(field, range, true, false);
+  }
+  orWhereBetween<K extends FieldName<S, M>>(
+    field: K,
+    range: readonly [NonNullable<Row<S, M>[K]>, NonNullable<Row<S, M>[K]>],
+  ) {
+    return this.#between(field, range, false, true);
+  }
+
+  /** Returns only these fields; the row type narrows to them. */
+  select<K extends FieldName<S, M>>(...fields: K[]): QueryBuilder<S, M, Simplify<Pick<Row<S, M>, K>>> {
+    for (const field of fields) this.#ctx.codec.field(field, "select");
+    return this.#next({ selects: fields.length === 0 ? undefined : fields });
+  }
+
+  /** Adds a sort key; call again for tie-breakers. */
+  orderBy(field: FieldName<S, M>, direction: "asc" | "desc" = "asc"): QueryBuilder<S, M, O> {
+    const { codec } = this.#ctx;
+    codec.field(field, "order by");
+    if (direction !== "asc" && direction !== "desc") {
+      throw new ValidationError(
+        `orderBy direction must be "asc" or "desc", got ${JSON.stringify(direction)}.`,
+        codec.meta.name,
+        field,
+      );
+    }
+    return this.#next({ orders: [...this.#state.orders, { field, direction }] });
+  }
+
+  #count(name: string, n: number): number {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new ValidationError(`${name} must be a non-negative integer, got ${String(n)}.`, this.#ctx.codec.meta.name);
+    }
+    return n;
+  }
+  limit(n: number): QueryBuilder<S, M, O> {
+    return this.#next({ limit: this.#count("limit", n) });
+  }
+  offset(n: number): QueryBuilder<S, M, O> {
+    return this.#next({ offset: this.#count("offset", n) });
+  }
+
+  /** The SQL and parameters `get()` would send (for logging and tests). */
+  toSql(): { sql: string; params: readonly unknown[] } {
+    const compiled = selectQuery(this.#ctx.session, this.#ctx.codec, this.#state).compile();
+    return { sql: compiled.sql, params: compiled.parameters };
+  }
+
+  async #rows(state: QueryState): Promise<O[]> {
+    const { session, codec } = this.#ctx;
+    const result = await session.execute<Record<string, unknown>>(selectQuery(session, codec, state));
+    return result.rows.map((row) => codec.decode<O>(row));
+  }
+
+  /** All matching rows. */
+  get(): Promise<O[]> {
+    return this.#rows(this.#state);
+  }
+
+  /** The first matching row, or null. */
+  async first(): Promise<O | null> {
+    const [row] = await this.#rows({ ...this.#state, limit: 1 });
+    return row ?? null;
+  }
+
+  /** The first matching row; throws `NotFoundError` when there is none. */
+  async firstOrFail(): Promise<O> {
+    const row = await this.first();
+    if (row === null) throw new NotFoundError(this.#ctx.codec.meta.name, "matching the query");
+    return row;
+  }
+
+  /** Number of matching rows (ignores select, order, limit and offset). */
+  async count(): Promise<number> {
+    const { session, codec } = this.#ctx;
+    const query = baseQuery(session, codec, this.#state).select((eb) => eb.fn.countAll().as("count"));
+    const result = await session.execute<{ count: unknown }>(query);
+    return Number(result.rows[0]?.count ?? 0);
+  }
+
+  /** Whether any row matches. */
+  async exists(): Promise<boolean> {
+    const { session, codec } = this.#ctx;
+    const query = baseQuery(session, codec, this.#state)
+      .select((eb) => eb.lit(1).as("found"))
+      .limit(1);
+    return (await session.execute(query)).rows.length > 0;
+  }
+
+  /** The values of one field, in query order. */
+  async pluck<K extends FieldName<S, M>>(field: K): Promise<Row<S, M>[K][]> {
+    this.#ctx.codec.field(field, "pluck");
+    const rows = await this.#rows({ ...this.#state, selects: [field] });
+    return rows.map((row) => (row as Record<string, unknown>)[field] as Row<S, M>[K]);
+  }
+
+  /** One page of rows plus the total (two queries). Pages start at 1. */
+  async paginate({ page = 1, perPage = 15 }: { page?: number; perPage?: number } = {}): Promise<Page<O>> {
+    for (const [name, value] of [
+      ["page", page],
+      ["perPage", perPage],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw new ValidationError(
+          `paginate ${name} must be a positive integer, got ${String(value)}.`,
+          this.#ctx.codec.meta.name,
+        );
+      }
+    }
+    const total = await this.count();
+    const data = await this.#rows({ ...this.#state, limit: perPage, offset: (page - 1) * perPage });
+    return { data, total, page, perPage, lastPage: Math.max(1, Math.ceil(total / perPage)) };
+  }
+
+  /** Updates every matching row; returns how many matched. */
+  update(values: UpdateInput<S, M>): Promise<number> {
+    return updateRows(this.#ctx.session, this.#ctx.codec, this.#state, values as Record<string, unknown>);
+  }
+
+  /** Deletes every matching row; returns how many. */
+  delete(): Promise<number> {
+    return deleteRows(this.#ctx.session, this.#ctx.codec, this.#state);
+  }
+
+  /**
+   * Streams matching rows, reading `batchSize` at a time: by primary key when the query has
+   * no order of its own (stable under concurrent inserts), by offset otherwise.
+   *
+   * ```ts
+   * for await (const user of db.user.where("active", true).cursor({ batchSize: 500 })) { ... }
+   * ```
+   */
+  async *cursor({ batchSize = 1000 }: { batchSize?: number } = {}): AsyncGenerator<O, void, undefined> {
+    this.#count("batchSize", batchSize);
+    if (batchSize < 1) throw new ValidationError("batchSize must be at least 1.", this.#ctx.codec.meta.name);
+    const { codec } = this.#ctx;
+    const [pk, ...rest] = codec.meta.primaryKey;
+    const state = this.#state;
+    const keyset =
+      pk !== undefined &&
+      rest.length === 0 &&
+      state.orders.length === 0 &&
+      state.limit === undefined &&
+      state.offset === undefined;
+    let remaining = state.limit ?? Number.POSITIVE_INFINITY;
+    let offset = state.offset ?? 0;
+    let after: unknown;
+    const orders = keyset
+      ? [{ field: pk, direction: "asc" as const }]
+      : [...state.orders, ...codec.meta.primaryKey.map((field) => ({ field, direction: "asc" as const }))];
+    // Keyset paging reads the key even when it is not selected; it is stripped from what is yielded.
+    const selects = keyset && state.selects && !state.selects.includes(pk) ? [...state.selects, pk] : state.selects;
+    while (remaining > 0) {
+      const take = Math.min(batchSize, remaining);
+      const wheres =
+        keyset && after !== undefined
+          ? [...state.wheres, compareNode(codec, false, pk as string, ">", after)]
+          : state.wheres;
+      const rows = await this.#rows({
+        ...state,
+        wheres,
+        selects,
+        orders,
+        limit: take,
+        offset: keyset ? undefined : offset,
+      });
+      for (const row of rows) {
+        const record = row as Record<string, unknown>;
+        if (keyset) after = record[pk as string];
+        if (selects !== state.selects) delete record[pk as string];
+        yield row;
+      }
+      if (rows.length < take) return;
+      remaining -= rows.length;
+      offset += rows.length;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import { ValidationError } from "../errors.js";
+import type { ModelCodec } from "./model-codec.js";
+
+export const OPERATORS = ["=", "!=", "<>", "<", "<=", ">", ">=", "like", "not like", "in", "not in"] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+/** One condition of a where clause; `or` joins it to the previous one with OR. */
+export type WhereNode =
+  | {
+      readonly type: "compare";
+      readonly or: boolean;
+      readonly field: string;
+      readonly op: Operator;
+      readonly value: unknown;
+    }
+  | { readonly type: "null"; readonly or: boolean; readonly field: string; readonly not: boolean }
+  | {
+      readonly type: "between";
+      readonly or: boolean;
+      readonly field: string;
+      readonly not: boolean;
+      readonly range: readonly [unknown, unknown];
+    }
+  | { readonly type: "group"; readonly or: boolean; readonly not: boolean; readonly nodes: readonly WhereNode[] };
+
+/** Builds a validated compare node (null values become IS [NOT] NULL, as in Eloquent). */
+export function compareNode(codec: ModelCodec, or: boolean, field: string, op: string, value: unknown): WhereNode {
+  codec.field(field, "filter by");
+  const operator = op.toLowerCase() as Operator;
+  if (!OPERATORS.includes(operator)) {
+    throw new ValidationError(
+      `Unknown operator "${op}" in a where on "${codec.meta.name}.${field}". Valid operators: ${OPERATORS.join(", ")}.`,
+      codec.meta.name,
+      field,
+    );
+  }
+  if (value === undefined) {
+    throw new ValidationError(
+      `The value compared with "${codec.meta.name}.${field}" is undefined; pass null to match NULL.`,
+      codec.meta.name,
+      field,
+    );
+  }
+  const isList = operator === "in" || operator === "not in";
+  if (isList !== Array.isArray(value)) {
+    throw new ValidationError(
+      `Operator "${operator}" on "${codec.meta.name}.${field}" ${isList ? "needs an array" : "cannot take an array; use in"}.`,
+      codec.meta.name,
+      field,
+    );
+  }
+  if (value === null && (operator === "=" || operator === "!=" || operator === "<>")) {
+    return { type: "null", or, field, not: operator !== "=" };
+  }
+  return { type: "compare", or, field, op: operator, value };
+}
+
+/** Compiles where nodes to one Kysely condition, with SQL's precedence (AND before OR). */
+export function compileWhere(
+  codec: ModelCodec,
+  eb: ExpressionBuilder<any, any>,
+  nodes: readonly WhereNode[],
+): Expression<SqlBool> {
+  const orGroups: Expression<SqlBool>[][] = [];
+  for (const node of nodes) {
+    const condition = compileNode(codec, eb, node);
+    if (node.or || orGroups.length === 0) orGroups.push([condition]);
+    else orGroups[orGroups.length - 1]!.push(condition);
+  }
+  const ands = orGroups.map((group) => (group.length === 1 ? group[0]! : eb.and(group)));
+  return ands.length === 1 ? ands[0]! : eb.or(ands);
+}
+
+function compileNode(codec: ModelCodec, eb: ExpressionBuilder<any, any>, node: WhereNode): Expression<SqlBool> {
+  switch (node.type) {
+    case "compare": {
+      const ref = codec.ref(node.field);
+      if (node.op === "in" || node.op === "not in") {
+        const values = (node.value as unknown[]).map((v) => codec.encode(node.field, v));
+        // An empty list matches nothing (in) or everything (not in); SQL cannot say `in ()`.
+        if (values.length === 0) return eb.lit(node.op === "not in");
+        return eb(ref, node.op, values);
+      }
+      const value = node.op === "like" || node.op === "not like" ? node.value : codec.encode(node.field, node.value);
+      return eb(ref, node.op, value);
+    }
+    case "null":
+      return eb(codec.ref(node.field), node.not ? "is not" : "is", null);
+    case "between": {
+      const ref = codec.ref(node.field);
+      const [low, high] = node.range.map((v) => codec.encode(node.field, v));
+      const between = eb.between(ref, low, high);
+      return node.not ? eb.not(between) : between;
+    }
+    case "group": {
+      const inner = node.nodes.length === 0 ? eb.lit(true) : compileWhere(codec, eb, node.nodes);
+      return node.not ? eb.not(inner) : inner;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import type { Session } from "../connection/session.js";
+import { ValidationError } from "../errors.js";
+import type { ModelCodec } from "./model-codec.js";
+import { applyPaging, baseQuery, type QueryState } from "./state.js";
+import { prepareInsert, prepareUpdate, toColumns } from "./validate.js";
+import { compileWhere } from "./where.js";
+
+type Values = Record<string, unknown>;
+
+/**
+ * Inserts rows and returns them as stored (generated ids and defaults included), in input
+ * order. Everything is validated before the first statement; several statements run in
+ * one transaction.
+ */
+export async function insertRows(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
+  const rows = inputs.map((input) => prepareInsert(codec, input));
+  if (rows.length === 0) return [];
+  const batches = planBatches(session, rows);
+  const run = session.profile.supportsReturning ? insertReturning : insertThenSelect;
+  if (batches.length === 1 && (session.profile.supportsReturning || rows.length === 1)) {
+    return run(session, codec, rows, batches);
+  }
+  return session.transaction((tx) => run(tx, codec, rows, batches));
+}
+
+/** Row indexes grouped by column set (a generated id may be given or not), chunked under the parameter limit. */
+function planBatches(session: Session, rows: readonly Values[]): number[][] {
+  const groups = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    const key = Object.keys(row).join("\0");
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  const batches: number[][] = [];
+  for (const [key, indexes] of groups) {
+    const perStatement = Math.max(1, Math.floor(session.profile.maxParameters / Math.max(1, key.split("\0").length)));
+    for (let i = 0; i < indexes.length; i += perStatement) batches.push(indexes.slice(i, i + perStatement));
+  }
+  return batches;
+}
+
+async function insertReturning(session: Session, codec: ModelCodec, rows: Values[], batches: number[][]) {
+  const out: Values[] = new Array(rows.length);
+  for (const batch of batches) {
+    const query = session.kysely
+      .insertInto(codec.meta.table)
+      .values(batch.map((i) => toColumns(codec, rows[i]!)))
+      .returning(codec.select());
+    const result = await session.execute<Values>(query, codec.meta.table);
+    result.rows.forEach((row, j) => {
+      out[batch[j]!] = codec.decode(row);
+    });
+  }
+  return out;
+}
+
+/** Without RETURNING (MySQL): insert row by row to learn each generated id, then read them back. */
+async function insertThenSelect(session: Session, codec: ModelCodec, rows: Values[]) {
+  const pk = codec.meta.primaryKey;
+  const keys: Values[] = [];
+  for (const row of rows) {
+    const result = await session.execute(
+      session.kysely.insertInto(codec.meta.table).values(toColumns(codec, row)),
+      codec.meta.table,
+    );
+    const key: Values = {};
+    for (const field of pk) {
+      key[field] = field in row ? row[field] : Number(result.insertId);
+    }
+    keys.push(key);
+  }
+  const found = await selectByKeys(session, codec, keys);
+  return keys.map((key) => found.get(keyString(pk, key))!);
+}
+
+const keyString = (pk: readonly string[], row: Values) => pk.map((f) => String(row[f])).join("\0");
+
+/** Reads rows back by primary key, in chunks under the parameter limit. */
+async function selectByKeys(
+  session: Session,
+  codec: ModelCodec,
+  keys: readonly Values[],
+): Promise<Map<string, Values>> {
+  const pk = codec.meta.primaryKey;
+  const found = new Map<string, Values>();
+  const perStatement = Math.floor(session.profile.maxParameters / pk.length);
+  for (let i = 0; i < keys.length; i += perStatement) {
+    const chunk = keys.slice(i, i + perStatement);
+    const query = session.kysely
+      .selectFrom(codec.meta.table)
+      .select(codec.select())
+      .where((eb) => eb.or(chunk.map((key) => eb.and(pk.map((f) => eb(codec.ref(f), "=", codec.encode(f, key[f])))))));
+    const result = await session.execute<Values>(query);
+    for (const row of result.rows) {
+      const decoded = codec.decode<Values>(row);
+      found.set(keyString(pk, decoded), decoded);
+    }
+  }
+  return found;
+}
+
+/** The WHERE of an update/delete: the state's conditions, or its paged primary keys when limited. */
+function targetRows<Q extends { where: (...args: any[]) => Q }>(
+  session: Session,
+  codec: ModelCodec,
+  state: QueryState,
+  query: Q,
+): Q {
+  if (state.limit === undefined && state.offset === undefined) {
+    return state.wheres.length === 0 ? query : query.where((eb: any) => compileWhere(codec, eb, state.wheres));
+  }
+  const [pk, ...rest] = codec.meta.primaryKey;
+  if (pk === undefined || rest.length > 0) {
+    throw new ValidationError(
+      `A limited update/delete on "${codec.meta.name}" needs a single primary key.`,
+      codec.meta.name,
+    );
+  }
+  // The derived table lets MySQL limit a subquery on the table being written.
+  const paged = applyPaging(codec, state, baseQuery(session, codec, state).select(`${codec.ref(pk)} as k`));
+  const keys = session.kysely.selectFrom(paged.as("relata_page")).select("relata_page.k");
+  return query.where(codec.ref(pk), "in", keys);
+}
+
+/** Updates the rows a state matches; returns how many matched. */
+export async function updateRows(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
+  const set = toColumns(codec, prepareUpdate(codec, values));
+  const query = targetRows(session, codec, state, session.kysely.updateTable(codec.meta.table).set(set));
+  const result = await session.execute(query, codec.meta.table);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Deletes the rows a state matches; returns how many. */
+export async function deleteRows(session: Session, codec: ModelCodec, state: QueryState) {
+  const query = targetRows(session, codec, state, session.kysely.deleteFrom(codec.meta.table));
+  const result = await session.execute(query, codec.meta.table);
+  return Number(result.numAffectedRows ?? 0n);
+}

@@ -1,0 +1,180 @@
+import { SchemaError } from "../errors.js";
+import { applyCasing, type Casing } from "./casing.js";
+import type { FieldMeta, ForeignKeyMeta, ModelMeta, SchemaMeta } from "./meta.js";
+import type { FieldsShape, ModelDef } from "./model.js";
+import { resolveRelations } from "./resolve-relations.js";
+
+export interface SchemaOptions {
+  /** How field and model names become column and table names (default `"preserve"`). */
+  casing?: Casing;
+  /** The value stored in morph type columns per model: `{ post: "Post" }` (default: the model name). */
+  morphMap?: Record<string, string>;
+}
+
+type AnyModels = Record<string, ModelDef<any, any>>;
+
+/** A validated schema: the declared models (for type inference) plus resolved metadata. */
+export class Schema<M extends AnyModels = AnyModels> {
+  declare readonly $models: M;
+  constructor(
+    readonly models: M,
+    readonly meta: SchemaMeta,
+    readonly options: Readonly<Required<Pick<SchemaOptions, "casing">>>,
+  ) {}
+
+  /** The resolved metadata of one model; throws if it does not exist. */
+  model(name: string): ModelMeta {
+    const meta = this.meta.models.get(name);
+    if (!meta) throw new SchemaError([`unknown model "${name}"`]);
+    return meta;
+  }
+}
+
+/** Names a model cannot take because the db handle has methods of those names. */
+const RESERVED_MODEL_NAMES = new Set(["push", "transaction", "destroy", "kysely", "schema", "then"]);
+
+/**
+ * Validates and resolves a set of models: relation targets, conventional keys, pivot
+ * tables, morph types. Throws one `SchemaError` listing every problem found.
+ *
+ * ```ts
+ * const schema = defineSchema({ user, post }, { casing: "snake_case" });
+ * ```
+ */
+export function defineSchema<const M extends AnyModels>(models: M, options: SchemaOptions = {}): Schema<M> {
+  const casing = options.casing ?? "preserve";
+  const problems: string[] = [];
+  const metas = new Map<string, MutableModelMeta>();
+
+  for (const [name, def] of Object.entries(models)) {
+    if (RESERVED_MODEL_NAMES.has(name) || name.startsWith("$")) {
+      problems.push(`model "${name}": the name is reserved by the db handle; choose another`);
+    }
+    metas.set(name, buildModelMeta(name, def, casing, problems));
+  }
+
+  const morphAliases = resolveMorphMap(metas, options.morphMap ?? {}, problems);
+  checkTables(metas, problems);
+  checkForeignKeys(metas, problems);
+  const pivotTables = resolveRelations(models, metas, casing, problems);
+  if (problems.length > 0) throw new SchemaError(problems);
+  return new Schema(models, { models: metas, pivotTables, morphAliases }, { casing });
+}
+
+/** ModelMeta while it is being built: relations and morph pairs are filled in later. */
+export type MutableModelMeta = ModelMeta & {
+  relations: Map<string, ModelMeta["relations"] extends ReadonlyMap<string, infer R> ? R : never>;
+  morphPairs: (readonly [string, string])[];
+  morphAlias: string;
+};
+
+function buildModelMeta(name: string, def: ModelDef<any, any>, casing: Casing, problems: string[]): MutableModelMeta {
+  const fields = new Map<string, FieldMeta>();
+  const foreignKeys: ForeignKeyMeta[] = [];
+  for (const [fieldName, field] of Object.entries(def.fields as FieldsShape)) {
+    const config = field.config;
+    fields.set(fieldName, {
+      name: fieldName,
+      column: config.column ?? applyCasing(fieldName, casing),
+      config,
+    });
+    const where = `field "${name}.${fieldName}"`;
+    if (config.default?.kind === "now" && config.kind !== "timestamp" && config.kind !== "date") {
+      problems.push(`${where}: defaultNow() needs a timestamp() or date() field, not ${config.kind}()`);
+    }
+    if (config.autoIncrement && config.nullable) {
+      problems.push(`${where}: an auto-increment id cannot be nullable`);
+    }
+    if (config.references) {
+      const [targetModel, targetField, extra] = config.references.target.split(".");
+      if (!targetModel || !targetField || extra !== undefined) {
+        problems.push(`${where}: references("${config.references.target}") must be "model.field"`);
+      } else {
+        foreignKeys.push({
+          field: fieldName,
+          targetModel,
+          targetField,
+          onDelete: config.references.onDelete,
+          onUpdate: config.references.onUpdate,
+        });
+      }
+    }
+  }
+  const primaryKey = [...fields.values()].filter((f) => f.config.primary).map((f) => f.name);
+  if (fields.size === 0) problems.push(`model "${name}": has no fields`);
+  else if (primaryKey.length === 0) {
+    problems.push(`model "${name}": has no primary key; add id() or mark a field .primary()`);
+  }
+  return {
+    name,
+    table: def.table ?? applyCasing(name, casing),
+    fields,
+    fieldNames: [...fields.keys()],
+    primaryKey,
+    foreignKeys,
+    relations: new Map(),
+    morphAlias: name,
+    morphPairs: [],
+  };
+}
+
+function resolveMorphMap(
+  metas: Map<string, MutableModelMeta>,
+  morphMap: Record<string, string>,
+  problems: string[],
+): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const [modelName, alias] of Object.entries(morphMap)) {
+    const meta = metas.get(modelName);
+    if (!meta) {
+      problems.push(`morphMap: "${modelName}" is not a model (models: ${[...metas.keys()].join(", ")})`);
+      continue;
+    }
+    meta.morphAlias = alias;
+  }
+  for (const meta of metas.values()) {
+    const other = aliases.get(meta.morphAlias);
+    if (other !== undefined) {
+      problems.push(`morphMap: models "${other}" and "${meta.name}" share the morph type "${meta.morphAlias}"`);
+    }
+    aliases.set(meta.morphAlias, meta.name);
+  }
+  return aliases;
+}
+
+function checkTables(metas: Map<string, MutableModelMeta>, problems: string[]): void {
+  const byTable = new Map<string, string>();
+  for (const meta of metas.values()) {
+    const other = byTable.get(meta.table);
+    if (other !== undefined) {
+      problems.push(`duplicate table "${meta.table}": used by models "${other}" and "${meta.name}"`);
+    }
+    byTable.set(meta.table, meta.name);
+    const byColumn = new Map<string, string>();
+    for (const field of meta.fields.values()) {
+      const twin = byColumn.get(field.column);
+      if (twin !== undefined) {
+        problems.push(`model "${meta.name}": fields "${twin}" and "${field.name}" share the column "${field.column}"`);
+      }
+      byColumn.set(field.column, field.name);
+    }
+  }
+}
+
+function checkForeignKeys(metas: Map<string, MutableModelMeta>, problems: string[]): void {
+  for (const meta of metas.values()) {
+    for (const fk of meta.foreignKeys) {
+      const target = metas.get(fk.targetModel);
+      const where = `field "${meta.name}.${fk.field}"`;
+      if (!target) {
+        problems.push(
+          `${where}: references unknown model "${fk.targetModel}" (models: ${[...metas.keys()].join(", ")})`,
+        );
+      } else if (!target.fields.has(fk.targetField)) {
+        problems.push(
+          `${where}: references unknown field "${fk.targetModel}.${fk.targetField}" (fields: ${target.fieldNames.join(", ")})`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import type { FieldConfig } from "./fields.js";
+
+/** A resolved field: its name, column and configuration. */
+export interface FieldMeta {
+  readonly name: string;
+  readonly column: string;
+  readonly config: FieldConfig;
+}
+
+/** A resolved foreign key constraint. */
+export interface ForeignKeyMeta {
+  readonly field: string;
+  readonly targetModel: string;
+  readonly targetField: string;
+  readonly onDelete: string | undefined;
+  readonly onUpdate: string | undefined;
+}
+
+/** A model after `defineSchema`: everything the query layers need, keyed by field name. */
+export interface ModelMeta {
+  readonly name: string;
+  readonly table: string;
+  readonly fields: ReadonlyMap<string, FieldMeta>;
+  readonly fieldNames: readonly string[];
+  readonly primaryKey: readonly string[];
+  readonly foreignKeys: readonly ForeignKeyMeta[];
+  readonly relations: ReadonlyMap<string, RelationMeta>;
+  /** The value written to morph type columns for this model (its name, or the morph map's). */
+  readonly morphAlias: string;
+  /** Pairs of fields (`type`, `id`) used by polymorphic relations; indexed together by push. */
+  readonly morphPairs: readonly (readonly [string, string])[];
+}
+
+/** A pivot (bare table or join model) of a many-to-many relation. */
+export interface PivotMeta {
+  readonly table: string;
+  /** The join model's name when the pivot is a declared model. */
+  readonly model: string | undefined;
+  /** Pivot column pointing to the relation's own model. */
+  readonly foreignKey: PivotColumn;
+  /** Pivot column pointing to the related model. */
+  readonly relatedKey: PivotColumn;
+  /** For polymorphic pivots: the column holding the morph type, and the value this relation matches. */
+  readonly morphType: (PivotColumn & { readonly value: string }) | undefined;
+  /** Extra pivot columns exposed as `row.pivot`. */
+  readonly fields: readonly PivotColumn[];
+  readonly timestamps: boolean;
+  readonly where: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface PivotColumn {
+  readonly name: string;
+  readonly column: string;
+  readonly config: FieldConfig;
+}
+
+interface RelationBase {
+  readonly name: string;
+  /** The model declaring the relation. */
+  readonly model: string;
+  readonly where: Readonly<Record<string, unknown>> | undefined;
+}
+
+interface ToOneDefault {
+  readonly withDefault: boolean | Readonly<Record<string, unknown>>;
+}
+
+export interface HasRelationMeta extends RelationBase {
+  readonly kind: "hasOne" | "hasMany";
+  readonly target: string;
+  /** Field on the target. */
+  readonly foreignKey: string;
+  /** Field on the declaring model. */
+  readonly localKey: string;
+}
+
+export interface HasOneMeta extends HasRelationMeta, ToOneDefault {
+  readonly kind: "hasOne";
+}
+
+export interface HasManyMeta extends HasRelationMeta {
+  readonly kind: "hasMany";
+}
+
+export interface BelongsToMeta extends RelationBase, ToOneDefault {
+  readonly kind: "belongsTo";
+  readonly target: string;
+  /** Field on the declaring model. */
+  readonly foreignKey: string;
+  /** Field on the target. */
+  readonly ownerKey: string;
+}
+
+export interface BelongsToManyMeta extends RelationBase {
+  readonly kind: "belongsToMany" | "morphToMany" | "morphedByMany";
+  readonly target: string;
+  readonly pivot: PivotMeta;
+  /** Field on the declaring model the pivot's `foreignKey` holds. */
+  readonly parentKey: string;
+  /** Field on the target the pivot's `relatedKey` holds. */
+  readonly relatedKey: string;
+}
+
+export interface MorphOneOrManyMeta extends RelationBase {
+  readonly kind: "morphOne" | "morphMany";
+  readonly target: string;
+  /** Field on the target holding the morph type. */
+  readonly morphType: string;
+  /** Field on the target holding the parent's key. */
+  readonly morphId: string;
+  /** The type value matching the declaring model. */
+  readonly morphValue: string;
+  /** Field on the declaring model stored in `morphId`. */
+  readonly localKey: string;
+}
+
+export interface MorphOneMeta extends MorphOneOrManyMeta, ToOneDefault {
+  readonly kind: "morphOne";
+}
+
+export interface MorphManyMeta extends MorphOneOrManyMeta {
+  readonly kind: "morphMany";
+}
+
+export interface MorphToMeta extends RelationBase, ToOneDefault {
+  readonly kind: "morphTo";
+  /** Field on the declaring model holding the type. */
+  readonly morphType: string;
+  /** Field on the declaring model holding the parent's key. */
+  readonly morphId: string;
+  /** Possible targets: the stored type value -> model name and the key it points to. */
+  readonly targets: ReadonlyMap<string, { readonly model: string; readonly ownerKey: string }>;
+}
+
+export interface ThroughMeta extends RelationBase {
+  readonly kind: "hasOneThrough" | "hasManyThrough";
+  readonly target: string;
+  readonly through: string;
+  /** Field on the intermediate model pointing to the declaring model. */
+  readonly firstKey: string;
+  /** Field on the target pointing to the intermediate model. */
+  readonly secondKey: string;
+  /** Field on the declaring model `firstKey` holds. */
+  readonly localKey: string;
+  /** Field on the intermediate model `secondKey` holds. */
+  readonly secondLocalKey: string;
+}
+
+export type RelationMeta =
+  | HasOneMeta
+  | HasManyMeta
+  | BelongsToMeta
+  | BelongsToManyMeta
+  | MorphOneMeta
+  | MorphManyMeta
+  | MorphToMeta
+  | ThroughMeta;
+
+/** A pivot table `push()` must create (bare tables only; join models are models). */
+export interface PivotTableMeta {
+  readonly table: string;
+  readonly columns: readonly PivotColumn[];
+  readonly primaryKey: readonly string[];
+  readonly foreignKeys: readonly {
+    readonly column: string;
+    readonly table: string;
+    readonly targetColumn: string;
+  }[];
+  readonly indexes: readonly (readonly string[])[];
+}
+
+export interface SchemaMeta {
+  readonly models: ReadonlyMap<string, ModelMeta>;
+  readonly pivotTables: ReadonlyMap<string, PivotTableMeta>;
+  /** morph alias -> model name */
+  readonly morphAliases: ReadonlyMap<string, string>;
+}

@@ -1,0 +1,173 @@
+import type { AnyField } from "./fields.js";
+
+export type RelationKind =
+  | "hasOne"
+  | "hasMany"
+  | "belongsTo"
+  | "belongsToMany"
+  | "morphOne"
+  | "morphMany"
+  | "morphTo"
+  | "morphToMany"
+  | "morphedByMany"
+  | "hasOneThrough"
+  | "hasManyThrough";
+
+/** Options every relation accepts. */
+export interface CommonRelationOptions {
+  /** A fixed filter on the related rows, e.g. `{ published: true }`. */
+  where?: Record<string, unknown>;
+}
+
+/** Options of the to-one relations that may return a default instead of `null`. */
+export interface WithDefaultOption {
+  /** Return an empty object (`true`) or the given values instead of `null` when nothing matches. */
+  withDefault?: boolean | Record<string, unknown>;
+}
+
+export interface HasOptions extends CommonRelationOptions {
+  /** Field on the related model pointing back here (default `${thisModel}Id`). */
+  foreignKey?: string;
+  /** Field on this model the foreign key holds (default this model's primary key). */
+  localKey?: string;
+}
+
+export interface BelongsToOptions extends CommonRelationOptions, WithDefaultOption {
+  /** Field on this model holding the related key (default `${relationName}Id`, then `${target}Id`). */
+  foreignKey?: string;
+  /** Field on the related model the foreign key points to (default its primary key). */
+  ownerKey?: string;
+}
+
+/** Extra pivot columns: a list of names (nullable strings) or typed field builders. */
+export type PivotFieldsOption = readonly string[] | Record<string, AnyField>;
+
+export interface BelongsToManyOptions extends CommonRelationOptions {
+  /** A bare pivot table (default: both model names sorted, joined by `_`, e.g. `post_tag`). */
+  table?: string;
+  /** A declared join model used as the pivot instead of a bare table. */
+  through?: string;
+  /** Pivot field pointing to this model (default `${thisModel}Id`). */
+  foreignPivotKey?: string;
+  /** Pivot field pointing to the related model (default `${target}Id`). */
+  relatedPivotKey?: string;
+  /** Field on this model the pivot points to (default its primary key). */
+  parentKey?: string;
+  /** Field on the related model the pivot points to (default its primary key). */
+  relatedKey?: string;
+  /** Extra pivot fields exposed as `row.pivot`. */
+  pivotFields?: PivotFieldsOption;
+  /** Give the pivot `createdAt`/`updatedAt` and fill them on attach. */
+  timestamps?: boolean;
+  /** A fixed filter on the pivot rows. */
+  pivotWhere?: Record<string, unknown>;
+}
+
+export interface ManyToManyOptions extends CommonRelationOptions {
+  /** The join model. */
+  through: string;
+  /** Join-model field pointing to this model. */
+  from?: string;
+  /** Join-model field pointing to the related model. */
+  to?: string;
+  pivotFields?: PivotFieldsOption;
+  timestamps?: boolean;
+  pivotWhere?: Record<string, unknown>;
+}
+
+export interface MorphOneOrManyOptions extends CommonRelationOptions {
+  /** Prefix of the `${morphName}Type` / `${morphName}Id` fields on the related model. */
+  morphName: string;
+  /** Field on this model stored in `${morphName}Id` (default its primary key). */
+  localKey?: string;
+}
+
+export interface MorphToOptions<T extends string> extends CommonRelationOptions, WithDefaultOption {
+  /** Prefix of this model's `${morphName}Type` / `${morphName}Id` fields (default: the relation name). */
+  morphName?: string;
+  /** The models the relation may point to (default: every model with a morphOne/morphMany to here). */
+  types?: readonly T[];
+}
+
+export interface MorphToManyOptions extends CommonRelationOptions {
+  /** Prefix of the pivot's `${morphName}Type` / `${morphName}Id` fields. */
+  morphName: string;
+  /** The polymorphic pivot table (default `${morphName}s`, e.g. `taggables`). */
+  table?: string;
+  /** Pivot field pointing to the non-polymorphic side (default `${thatModel}Id`). */
+  foreignPivotKey?: string;
+  pivotFields?: PivotFieldsOption;
+  timestamps?: boolean;
+  pivotWhere?: Record<string, unknown>;
+  parentKey?: string;
+  relatedKey?: string;
+}
+
+export interface ThroughOptions extends CommonRelationOptions {
+  /** The intermediate model. */
+  through: string;
+  /** Field on the intermediate model pointing here (default `${thisModel}Id`). */
+  firstKey?: string;
+  /** Field on the target pointing to the intermediate model (default `${through}Id`). */
+  secondKey?: string;
+  /** Field on this model `firstKey` holds (default its primary key). */
+  localKey?: string;
+  /** Field on the intermediate model `secondKey` holds (default its primary key). */
+  secondLocalKey?: string;
+}
+
+/**
+ * A relation as declared in `model({ relations })`. `K` is its kind and `T` the name of
+ * the target model (a union for morphTo), kept as types for the result inference.
+ */
+export interface RelationDef<K extends RelationKind = RelationKind, T extends string = string> {
+  readonly kind: K;
+  readonly target: T | undefined;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+const def = <K extends RelationKind, T extends string>(
+  kind: K,
+  target: T | undefined,
+  options: object = {},
+): RelationDef<K, T> => ({ kind, target, options: { ...options } });
+
+/** One related row whose foreign key points here: `profile.userId -> user.id`. */
+export const hasOne = <const T extends string>(target: T, options?: HasOptions & WithDefaultOption) =>
+  def("hasOne", target, options);
+/** Many related rows whose foreign key points here: `post.userId -> user.id`. */
+export const hasMany = <const T extends string>(target: T, options?: HasOptions) => def("hasMany", target, options);
+/** The row this one's foreign key points to: `post.authorId -> user.id`. */
+export const belongsTo = <const T extends string>(target: T, options?: BelongsToOptions) =>
+  def("belongsTo", target, options);
+/** Many-to-many through a pivot table (or a join model with `through`). */
+export const belongsToMany = <const T extends string>(target: T, options?: BelongsToManyOptions) =>
+  def("belongsToMany", target, options);
+/** `belongsToMany` in join-model words: `through` model, `from`/`to` its key fields. */
+export const manyToMany = <const T extends string>(target: T, options: ManyToManyOptions) =>
+  def("belongsToMany", target, {
+    ...options,
+    foreignPivotKey: options.from,
+    relatedPivotKey: options.to,
+  });
+/** One related row pointing here polymorphically (`${morphName}Type` + `${morphName}Id`). */
+export const morphOne = <const T extends string>(target: T, options: MorphOneOrManyOptions & WithDefaultOption) =>
+  def("morphOne", target, options);
+/** Many related rows pointing here polymorphically. */
+export const morphMany = <const T extends string>(target: T, options: MorphOneOrManyOptions) =>
+  def("morphMany", target, options);
+/** The parent of a polymorphic row, whichever model it is. */
+export const morphTo = <const T extends string = string>(options: MorphToOptions<T> = {}) =>
+  def<"morphTo", T>("morphTo", undefined, options);
+/** Many-to-many to `target` through a polymorphic pivot (a post's tags via `taggables`). */
+export const morphToMany = <const T extends string>(target: T, options: MorphToManyOptions) =>
+  def("morphToMany", target, options);
+/** The inverse of `morphToMany` (a tag's posts via `taggables`). */
+export const morphedByMany = <const T extends string>(target: T, options: MorphToManyOptions) =>
+  def("morphedByMany", target, options);
+/** One distant row reached through an intermediate model. */
+export const hasOneThrough = <const T extends string>(target: T, options: ThroughOptions) =>
+  def("hasOneThrough", target, options);
+/** Many distant rows reached through an intermediate model. */
+export const hasManyThrough = <const T extends string>(target: T, options: ThroughOptions) =>
+  def("hasManyThrough", target, options);

@@ -1,0 +1,49 @@
+import type { Schema } from "./define-schema.js";
+import type { Field } from "./fields.js";
+import type { FieldsShape, ModelDef } from "./model.js";
+
+/** Flattens an intersection so editor hovers show one plain object type. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+type ModelsOf<S> = S extends Schema<infer M> ? M : never;
+
+/** The model names of a schema. */
+export type ModelName<S extends Schema> = keyof ModelsOf<S> & string;
+
+/** The declared fields of model `M`. */
+export type FieldsOf<S extends Schema, M extends ModelName<S>> =
+  ModelsOf<S>[M] extends ModelDef<infer F, any> ? F : never;
+
+/** The field names of model `M`. */
+export type FieldName<S extends Schema, M extends ModelName<S>> = keyof FieldsOf<S, M> & string;
+
+/** The JS type a field reads as: its value type, `| null` when nullable. */
+export type FieldValue<F> = F extends Field<infer T, infer N, any> ? (N extends true ? T | null : T) : never;
+
+type OptionalOnCreate<F> =
+  F extends Field<any, infer N, infer D> ? (N extends true ? true : D extends true ? true : false) : false;
+
+/** The row type of a set of fields. */
+export type InferRow<F extends FieldsShape> = Simplify<{ -readonly [K in keyof F]: FieldValue<F[K]> }>;
+
+/** What `create` accepts for a set of fields: fields with a default or `nullable()` may be omitted. */
+export type InferCreate<F extends FieldsShape> = Simplify<
+  { -readonly [K in keyof F as OptionalOnCreate<F[K]> extends true ? never : K]: FieldValue<F[K]> } & {
+    -readonly [K in keyof F as OptionalOnCreate<F[K]> extends true ? K : never]?: FieldValue<F[K]>;
+  }
+>;
+
+/**
+ * The row type of model `M`, inferred from its fields.
+ *
+ * ```ts
+ * type User = Row<typeof schema, "user">; // { id: number; email: string; age: number | null; ... }
+ * ```
+ */
+export type Row<S extends Schema, M extends ModelName<S>> = InferRow<FieldsOf<S, M>>;
+
+/** What `db[M].create` accepts. */
+export type CreateInput<S extends Schema, M extends ModelName<S>> = InferCreate<FieldsOf<S, M>>;
+
+/** What `update` accepts: any subset of the fields. */
+export type UpdateInput<S extends Schema, M extends ModelName<S>> = Partial<Row<S, M>>;
