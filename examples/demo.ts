@@ -109,10 +109,10 @@ await step(
   (names) => `    users after rollback: ${names.join(", ")}`,
 );
 await step(
-  "bad input is a typed error before any SQL",
+  "bad input (here from an untyped request body) is a typed error before any SQL",
   async () => {
     try {
-      await db.user.where("nmae" as never, "Ada").get();
+      await db.user.create(JSON.parse('{ "email": "bob@example.dev", "nmae": "Bob" }'));
     } catch (error) {
       return error instanceof ValidationError ? error.message : error;
     }
