@@ -11,10 +11,10 @@ import {
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
 import { importDriver } from "./postgres.js";
-import type { DialectProfile } from "./profile.js";
+import { defineProfile, fixed } from "./profile.js";
 
 /** MySQL and MariaDB through mysql2: booleans are tinyint(1), DATETIME(3) in UTC, json as text. */
-export const mysqlProfile: DialectProfile = {
+export const mysqlProfile = defineProfile({
   name: "mysql",
   supportsReturning: false,
   maxParameters: 65_535,
@@ -23,62 +23,34 @@ export const mysqlProfile: DialectProfile = {
   existingTables: (kysely) =>
     tableNames(kysely, sql`select table_name as name from information_schema.tables where table_schema = database()`),
   allowsForwardForeignKeys: false,
-  columnType(config) {
-    switch (config.kind) {
-      case "id":
-      case "integer":
-        return "integer";
-      case "uuid":
-        return "char(36)";
-      case "string":
-        return `varchar(${config.length ?? 255})`;
-      case "text":
-        return "text";
-      case "bigint":
-        return "bigint";
-      case "float":
-        return "double precision";
-      case "decimal":
-        return `decimal(${config.precision ?? 10}, ${config.scale ?? 2})`;
-      case "boolean":
-        return "boolean";
-      case "timestamp":
-        return "datetime(3)";
-      case "date":
-        return "date";
-      case "json":
-        return "json";
-    }
+  columnTypes: {
+    id: "integer",
+    integer: "integer",
+    uuid: "char(36)",
+    string: (config) => `varchar(${config.length ?? 255})`,
+    text: "text",
+    bigint: "bigint",
+    float: "double precision",
+    decimal: (config) => `decimal(${config.precision ?? 10}, ${config.scale ?? 2})`,
+    boolean: "boolean",
+    timestamp: "datetime(3)",
+    date: "date",
+    json: "json",
   },
   defaultNow(kind) {
     // A DATE column cannot default to CURRENT_DATE on every MySQL/MariaDB version; create fills it.
     return kind === "date" ? undefined : sql`CURRENT_TIMESTAMP(3)`;
   },
-  encoder(config) {
-    switch (config.kind) {
-      case "json":
-        return encodeJson;
-      case "bigint":
-        return encodeBigintAsText;
-      case "date":
-        return encodeDate;
-      case "decimal":
-        return encodeDecimal;
-      default:
-        return undefined;
-    }
+  encoders: {
+    json: encodeJson,
+    bigint: encodeBigintAsText,
+    date: encodeDate,
+    decimal: encodeDecimal,
   },
-  decoder(config) {
-    switch (config.kind) {
-      case "boolean":
-        return decodeBoolean;
-      case "json":
-        return decodeJsonText;
-      case "bigint":
-        return decoderForBigint(config);
-      default:
-        return undefined;
-    }
+  decoders: {
+    boolean: fixed(decodeBoolean),
+    json: fixed(decodeJsonText),
+    bigint: decoderForBigint,
   },
   mapError(error, table) {
     const errno = errorField(error, "errno");
@@ -96,7 +68,7 @@ export const mysqlProfile: DialectProfile = {
     }
     return undefined;
   },
-};
+});
 
 export function mysqlDialect(url: string): Dialect {
   return new MysqlDialect({

@@ -3,12 +3,12 @@ import { RelataError } from "../errors.js";
 import { decoderForBigint, encodeBigintAsText, encodeDate, encodeDecimal, encodeJson } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
-import type { DialectProfile } from "./profile.js";
+import { defineProfile } from "./profile.js";
 
 const DATE_OID = 1082;
 
 /** PostgreSQL through pg: native booleans, timestamptz, jsonb; int8 arrives as a string. */
-export const postgresProfile: DialectProfile = {
+export const postgresProfile = defineProfile({
   name: "postgres",
   supportsReturning: true,
   maxParameters: 65_535,
@@ -20,54 +20,30 @@ export const postgresProfile: DialectProfile = {
       sql`select table_name as name from information_schema.tables where table_schema = current_schema()`,
     ),
   allowsForwardForeignKeys: false,
-  columnType(config) {
-    switch (config.kind) {
-      case "id":
-        return "serial";
-      case "uuid":
-        return "uuid";
-      case "string":
-        return `varchar(${config.length ?? 255})`;
-      case "text":
-        return "text";
-      case "integer":
-        return "integer";
-      case "bigint":
-        return "bigint";
-      case "float":
-        return "double precision";
-      case "decimal":
-        return `numeric(${config.precision ?? 10}, ${config.scale ?? 2})`;
-      case "boolean":
-        return "boolean";
-      case "timestamp":
-        return "timestamptz";
-      case "date":
-        return "date";
-      case "json":
-        return "jsonb";
-    }
+  columnTypes: {
+    id: "serial",
+    uuid: "uuid",
+    string: (config) => `varchar(${config.length ?? 255})`,
+    text: "text",
+    integer: "integer",
+    bigint: "bigint",
+    float: "double precision",
+    decimal: (config) => `numeric(${config.precision ?? 10}, ${config.scale ?? 2})`,
+    boolean: "boolean",
+    timestamp: "timestamptz",
+    date: "date",
+    json: "jsonb",
   },
   defaultNow(kind) {
     return kind === "date" ? sql`CURRENT_DATE` : sql`CURRENT_TIMESTAMP`;
   },
-  encoder(config) {
-    switch (config.kind) {
-      case "json":
-        return encodeJson; // pg would send JS arrays as PostgreSQL arrays
-      case "bigint":
-        return encodeBigintAsText;
-      case "date":
-        return encodeDate;
-      case "decimal":
-        return encodeDecimal;
-      default:
-        return undefined;
-    }
+  encoders: {
+    json: encodeJson, // pg would send JS arrays as PostgreSQL arrays
+    bigint: encodeBigintAsText,
+    date: encodeDate,
+    decimal: encodeDecimal,
   },
-  decoder(config) {
-    return config.kind === "bigint" ? decoderForBigint(config) : undefined;
-  },
+  decoders: { bigint: decoderForBigint },
   mapError(error, table) {
     const code = errorField(error, "code");
     const constraint = errorField(error, "constraint") as string | undefined;
@@ -76,7 +52,7 @@ export const postgresProfile: DialectProfile = {
     if (code === "23503") return constraintError("foreignKey", constraint, errorTable, error);
     return undefined;
   },
-};
+});
 
 export function postgresDialect(url: string): Dialect {
   return new PostgresDialect({

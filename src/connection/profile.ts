@@ -36,3 +36,31 @@ export interface DialectProfile {
   /** Maps a driver error to a relata error, or returns undefined to rethrow it unchanged. */
   mapError(error: unknown, table: string | undefined): RelataError | undefined;
 }
+
+/** A decoder that needs the field's configuration (bigint mode, decimal scale) or not. */
+export type DecoderFactory = (config: FieldConfig) => Decode;
+
+/** Wraps a decoder that does not depend on the field's configuration. */
+export const fixed =
+  (decode: Decode): DecoderFactory =>
+  () =>
+    decode;
+
+/** A profile written as tables: per field kind, its column type and the codecs it needs. */
+export interface ProfileSpec extends Omit<DialectProfile, "columnType" | "encoder" | "decoder"> {
+  readonly columnTypes: Readonly<Record<FieldKind, string | ((config: FieldConfig) => string)>>;
+  readonly encoders: Readonly<Partial<Record<FieldKind, Encode>>>;
+  readonly decoders: Readonly<Partial<Record<FieldKind, DecoderFactory>>>;
+}
+
+export function defineProfile({ columnTypes, encoders, decoders, ...rest }: ProfileSpec): DialectProfile {
+  return {
+    ...rest,
+    columnType(config) {
+      const type = columnTypes[config.kind];
+      return typeof type === "string" ? type : type(config);
+    },
+    encoder: (config) => encoders[config.kind],
+    decoder: (config) => decoders[config.kind]?.(config),
+  };
+}

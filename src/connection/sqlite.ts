@@ -1,5 +1,4 @@
 import { type Dialect, SqliteDialect, sql } from "kysely";
-import type { FieldConfig } from "../schema/fields.js";
 import {
   decodeBoolean,
   decodeJsonText,
@@ -14,10 +13,10 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
-import type { DialectProfile } from "./profile.js";
+import { defineProfile, fixed } from "./profile.js";
 
 /** SQLite through better-sqlite3: booleans as 0/1, timestamps as ISO-8601 UTC text, json as text. */
-export const sqliteProfile: DialectProfile = {
+export const sqliteProfile = defineProfile({
   name: "sqlite",
   supportsReturning: true,
   maxParameters: 32_766,
@@ -25,55 +24,36 @@ export const sqliteProfile: DialectProfile = {
   flagsAutoIncrement: true,
   existingTables: (kysely) => tableNames(kysely, sql`select name from sqlite_master where type = 'table'`),
   allowsForwardForeignKeys: true,
-  columnType(config: FieldConfig) {
-    switch (config.kind) {
-      case "id":
-      case "integer":
-      case "bigint":
-      case "boolean":
-        return "integer";
-      case "float":
-        return "real";
-      case "decimal":
-        return "numeric"; // compares as a number; exact to about 15 significant digits
-      default:
-        return "text";
-    }
+  columnTypes: {
+    id: "integer",
+    integer: "integer",
+    bigint: "integer",
+    boolean: "integer",
+    float: "real",
+    decimal: "numeric", // compares as a number; exact to about 15 significant digits
+    uuid: "text",
+    string: "text",
+    text: "text",
+    timestamp: "text",
+    date: "text",
+    json: "text",
   },
   defaultNow(kind) {
     return kind === "date" ? sql`(date('now'))` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
   },
-  encoder(config) {
-    switch (config.kind) {
-      case "boolean":
-        return encodeBooleanAsInteger;
-      case "timestamp":
-        return encodeTimestampAsText;
-      case "date":
-        return encodeDate;
-      case "json":
-        return encodeJson;
-      case "decimal":
-        return encodeDecimal;
-      default:
-        return undefined;
-    }
+  encoders: {
+    boolean: encodeBooleanAsInteger,
+    timestamp: encodeTimestampAsText,
+    date: encodeDate,
+    json: encodeJson,
+    decimal: encodeDecimal,
   },
-  decoder(config) {
-    switch (config.kind) {
-      case "boolean":
-        return decodeBoolean;
-      case "timestamp":
-        return decodeTimestamp;
-      case "json":
-        return decodeJsonText;
-      case "decimal":
-        return decoderForDecimal(config);
-      case "bigint":
-        return decoderForBigint(config);
-      default:
-        return undefined;
-    }
+  decoders: {
+    boolean: fixed(decodeBoolean),
+    timestamp: fixed(decodeTimestamp),
+    json: fixed(decodeJsonText),
+    decimal: decoderForDecimal,
+    bigint: decoderForBigint,
   },
   mapError(error, table) {
     const code = String(errorField(error, "code") ?? "");
@@ -89,7 +69,7 @@ export const sqliteProfile: DialectProfile = {
     if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return constraintError("foreignKey", undefined, table, error);
     return undefined;
   },
-};
+});
 
 /** `sqlite::memory:`, `sqlite:./app.db`, `sqlite://./app.db`, `sqlite:///abs/app.db`. */
 export function sqliteDialect(url: string): Dialect {
