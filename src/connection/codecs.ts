@@ -53,6 +53,9 @@ export const encodeBooleanAsInteger: Encode = (v) => (typeof v === "boolean" ? (
 export const encodeTimestampAsText: Encode = (v) =>
   v instanceof Date ? v.toISOString() : typeof v === "string" || typeof v === "number" ? new Date(v).toISOString() : v;
 
+/** ISO strings and epoch numbers become Dates, which pg and mysql2 bind in UTC. */
+export const encodeTimestampAsDate: Encode = (v) => (typeof v === "string" || typeof v === "number" ? new Date(v) : v);
+
 export const encodeDate: Encode = (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
 
 export const encodeDecimal: Encode = (v) => (typeof v === "number" || typeof v === "bigint" ? String(v) : v);

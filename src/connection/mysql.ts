@@ -7,6 +7,7 @@ import {
   encodeDate,
   encodeDecimal,
   encodeJson,
+  encodeTimestampAsDate,
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
@@ -45,6 +46,7 @@ export const mysqlProfile = defineProfile({
     json: encodeJson,
     bigint: encodeBigintAsText,
     date: encodeDate,
+    timestamp: encodeTimestampAsDate,
     decimal: encodeDecimal,
   },
   decoders: {

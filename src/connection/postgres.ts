@@ -1,6 +1,13 @@
 import { type Dialect, PostgresDialect, sql } from "kysely";
 import { RelataError } from "../errors.js";
-import { decoderForBigint, encodeBigintAsText, encodeDate, encodeDecimal, encodeJson } from "./codecs.js";
+import {
+  decoderForBigint,
+  encodeBigintAsText,
+  encodeDate,
+  encodeDecimal,
+  encodeJson,
+  encodeTimestampAsDate,
+} from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
 import { defineProfile } from "./profile.js";
@@ -41,6 +48,7 @@ export const postgresProfile = defineProfile({
     json: encodeJson, // pg would send JS arrays as PostgreSQL arrays
     bigint: encodeBigintAsText,
     date: encodeDate,
+    timestamp: encodeTimestampAsDate,
     decimal: encodeDecimal,
   },
   decoders: { bigint: decoderForBigint },

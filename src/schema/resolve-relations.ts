@@ -57,6 +57,16 @@ class Declared {
     return this.problem(`"${model.name}" has a composite primary key; give ${option} explicitly`);
   }
 
+  /** The key named by `option`, else `model`'s primary key; checked to exist. */
+  keyOr(model: ModelMeta, option: string): string | undefined {
+    const key = this.opt(option) ?? this.primaryKey(model, option);
+    return key === undefined ? undefined : this.field(model, key, option);
+  }
+
+  withDefault(): boolean | Readonly<Record<string, unknown>> {
+    return this.opt<boolean | Record<string, unknown>>("withDefault") ?? false;
+  }
+
   where(target: ModelMeta, key = "where"): Readonly<Record<string, unknown>> | undefined {
     const where = this.opt<Record<string, unknown>>(key);
     for (const field of Object.keys(where ?? {})) this.field(target, field, `${key} field`);
@@ -80,11 +90,10 @@ const resolvers: Record<RelationKind, Resolver> = {
       model: d.self.name,
       target: target.name,
       foreignKey: d.field(d.self, foreignKey, "foreignKey"),
-      ownerKey: d.opt("ownerKey") ?? d.primaryKey(target, "ownerKey"),
+      ownerKey: d.keyOr(target, "ownerKey"),
       where: d.where(target),
-      withDefault: d.opt<boolean | Record<string, unknown>>("withDefault") ?? false,
+      withDefault: d.withDefault(),
     };
-    if (meta.ownerKey) d.field(target, meta.ownerKey, "ownerKey");
     return complete(meta);
   },
   belongsToMany: resolveBelongsToMany,
@@ -109,16 +118,15 @@ function complete<T extends object>(meta: T): { [K in keyof T]: Exclude<T[K], un
 function resolveHas(d: Declared, kind: "hasOne" | "hasMany") {
   const target = d.model(d.def.target);
   if (!target) return;
-  const localKey = d.opt("localKey") ?? d.primaryKey(d.self, "localKey");
   return complete({
     kind,
     name: d.name,
     model: d.self.name,
     target: target.name,
     foreignKey: d.field(target, d.opt("foreignKey") ?? `${d.self.name}Id`, "foreignKey"),
-    localKey: localKey && d.field(d.self, localKey, "localKey"),
+    localKey: d.keyOr(d.self, "localKey"),
     where: d.where(target),
-    withDefault: d.opt<boolean | Record<string, unknown>>("withDefault") ?? false,
+    withDefault: d.withDefault(),
   }) as RelationMeta | undefined;
 }
 
@@ -130,7 +138,6 @@ function resolveMorphOneOrMany(d: Declared, kind: "morphOne" | "morphMany") {
   const morphType = d.field(target, `${morphName}Type`, "morph type field");
   const morphId = d.field(target, `${morphName}Id`, "morph id field");
   if (morphType && morphId) addMorphPair(target, morphType, morphId);
-  const localKey = d.opt("localKey") ?? d.primaryKey(d.self, "localKey");
   return complete({
     kind,
     name: d.name,
@@ -139,9 +146,9 @@ function resolveMorphOneOrMany(d: Declared, kind: "morphOne" | "morphMany") {
     morphType,
     morphId,
     morphValue: d.self.morphAlias,
-    localKey: localKey && d.field(d.self, localKey, "localKey"),
+    localKey: d.keyOr(d.self, "localKey"),
     where: d.where(target),
-    withDefault: d.opt<boolean | Record<string, unknown>>("withDefault") ?? false,
+    withDefault: d.withDefault(),
   }) as RelationMeta | undefined;
 }
 
@@ -179,7 +186,7 @@ function resolveMorphTo(d: Declared) {
     morphId,
     targets,
     where: undefined,
-    withDefault: d.opt<boolean | Record<string, unknown>>("withDefault") ?? false,
+    withDefault: d.withDefault(),
   });
 }
 
@@ -187,8 +194,6 @@ function resolveThrough(d: Declared, kind: "hasOneThrough" | "hasManyThrough") {
   const target = d.model(d.def.target);
   const through = d.model(d.opt("through"), "through");
   if (!target || !through) return;
-  const localKey = d.opt("localKey") ?? d.primaryKey(d.self, "localKey");
-  const secondLocalKey = d.opt("secondLocalKey") ?? d.primaryKey(through, "secondLocalKey");
   return complete({
     kind,
     name: d.name,
@@ -197,8 +202,8 @@ function resolveThrough(d: Declared, kind: "hasOneThrough" | "hasManyThrough") {
     through: through.name,
     firstKey: d.field(through, d.opt("firstKey") ?? `${d.self.name}Id`, "firstKey"),
     secondKey: d.field(target, d.opt("secondKey") ?? `${through.name}Id`, "secondKey"),
-    localKey: localKey && d.field(d.self, localKey, "localKey"),
-    secondLocalKey: secondLocalKey && d.field(through, secondLocalKey, "secondLocalKey"),
+    localKey: d.keyOr(d.self, "localKey"),
+    secondLocalKey: d.keyOr(through, "secondLocalKey"),
     where: d.where(target),
   }) as RelationMeta | undefined;
 }
@@ -206,10 +211,8 @@ function resolveThrough(d: Declared, kind: "hasOneThrough" | "hasManyThrough") {
 function resolveBelongsToMany(d: Declared): RelationMeta | undefined {
   const target = d.model(d.def.target);
   if (!target) return;
-  const parentKey = d.opt("parentKey") ?? d.primaryKey(d.self, "parentKey");
-  const relatedKey = d.opt("relatedKey") ?? d.primaryKey(target, "relatedKey");
-  if (parentKey) d.field(d.self, parentKey, "parentKey");
-  if (relatedKey) d.field(target, relatedKey, "relatedKey");
+  const parentKey = d.keyOr(d.self, "parentKey");
+  const relatedKey = d.keyOr(target, "relatedKey");
   const fkName = d.opt("foreignPivotKey") ?? `${d.self.name}Id`;
   const rkName = d.opt("relatedPivotKey") ?? `${target.name}Id`;
   if (fkName === rkName) {
@@ -273,16 +276,9 @@ function resolveMorphPivot(d: Declared, kind: "morphToMany" | "morphedByMany"): 
   const morphName = d.opt("morphName");
   if (!target) return;
   if (!morphName) return d.problem("morphName is required");
-  const parentKey = d.opt("parentKey") ?? d.primaryKey(d.self, "parentKey");
-  const relatedKey = d.opt("relatedKey") ?? d.primaryKey(target, "relatedKey");
-  if (
-    !parentKey ||
-    !relatedKey ||
-    !d.field(d.self, parentKey, "parentKey") ||
-    !d.field(target, relatedKey, "relatedKey")
-  ) {
-    return;
-  }
+  const parentKey = d.keyOr(d.self, "parentKey");
+  const relatedKey = d.keyOr(target, "relatedKey");
+  if (!parentKey || !relatedKey) return;
   // One side is polymorphic (stored as morphName{Type,Id}); the other has a plain key.
   const [morphSide, morphKey, plainSide, plainKey] =
     kind === "morphToMany" ? [d.self, parentKey, target, relatedKey] : [target, relatedKey, d.self, parentKey];
