@@ -8,6 +8,14 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
+/** `created_at` -> `createdAt`. */
+export function camelCase(name: string): string {
+  return name.replace(/_+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The column (or table) name of a field (or model) name under a casing. */
 export function applyCasing(name: string, casing: Casing): string {
-  return casing === "snake_case" ? snakeCase(name) : name;
+  if (casing === "snake_case") return snakeCase(name);
+  if (casing === "camelCase") return camelCase(name);
+  return name;
 }

@@ -30,8 +30,8 @@ export class Schema<M extends AnyModels = AnyModels> {
   }
 }
 
-/** Names a model cannot take because the db handle has methods of those names. */
-const RESERVED_MODEL_NAMES = new Set(["push", "transaction", "destroy", "kysely", "schema", "then"]);
+/** Names a model cannot take: the db handle's own members (`DbCore` in db.ts), and `then`. */
+const RESERVED_MODEL_NAMES = new Set(["push", "transaction", "destroy", "kysely", "schema", "dialectName", "then"]);
 
 /**
  * Validates and resolves a set of models: relation targets, conventional keys, pivot

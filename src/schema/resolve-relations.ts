@@ -126,7 +126,7 @@ function resolveHas(d: Declared, kind: "hasOne" | "hasMany") {
     foreignKey: d.field(target, d.opt("foreignKey") ?? `${d.self.name}Id`, "foreignKey"),
     localKey: d.keyOr(d.self, "localKey"),
     where: d.where(target),
-    withDefault: d.withDefault(),
+    ...(kind === "hasOne" ? { withDefault: d.withDefault() } : {}),
   }) as RelationMeta | undefined;
 }
 
@@ -148,7 +148,7 @@ function resolveMorphOneOrMany(d: Declared, kind: "morphOne" | "morphMany") {
     morphValue: d.self.morphAlias,
     localKey: d.keyOr(d.self, "localKey"),
     where: d.where(target),
-    withDefault: d.withDefault(),
+    ...(kind === "morphOne" ? { withDefault: d.withDefault() } : {}),
   }) as RelationMeta | undefined;
 }
 
@@ -185,7 +185,8 @@ function resolveMorphTo(d: Declared) {
     morphType,
     morphId,
     targets,
-    where: undefined,
+    // Which target's fields it names depends on the row's type, so it is checked when used.
+    where: d.opt<Record<string, unknown>>("where"),
     withDefault: d.withDefault(),
   });
 }
@@ -317,7 +318,12 @@ function finishPivotRelation(
   relatedKey: string,
 ): BelongsToManyMeta {
   const pivotWhere = d.opt<Record<string, unknown>>("pivotWhere");
-  const pivotNames = new Set([pivot.foreignKey.name, pivot.relatedKey.name, ...pivot.fields.map((f) => f.name)]);
+  const pivotNames = new Set([
+    pivot.foreignKey.name,
+    pivot.relatedKey.name,
+    ...(pivot.morphType ? [pivot.morphType.name] : []),
+    ...pivot.fields.map((f) => f.name),
+  ]);
   for (const field of Object.keys(pivotWhere ?? {})) {
     if (!pivotNames.has(field)) {
       d.problem(`pivotWhere field "${field}" is not a pivot field (pivot fields: ${[...pivotNames].join(", ")})`);
