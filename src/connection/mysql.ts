@@ -1,6 +1,7 @@
 import { CompiledQuery, type Dialect, MysqlDialect, sql } from "kysely";
 import {
   decodeBoolean,
+  decodeDate,
   decodeJsonText,
   decoderForBigint,
   encodeBigintAsText,
@@ -53,6 +54,7 @@ export const mysqlProfile = defineProfile({
     boolean: fixed(decodeBoolean),
     json: fixed(decodeJsonText),
     bigint: decoderForBigint,
+    date: fixed(decodeDate),
   },
   mapError(error, table) {
     const errno = errorField(error, "errno");
@@ -66,7 +68,7 @@ export const mysqlProfile = defineProfile({
       const constraint = /CONSTRAINT `([^`]+)`/.exec(message)?.[1];
       // "... a foreign key constraint fails (`db`.`posts`, CONSTRAINT ...)": the table holding the key.
       const child = /\(`[^`]*`\.`([^`]+)`/.exec(message)?.[1];
-      return constraintError("foreignKey", constraint, child ?? table, error);
+      return constraintError("foreignKey", constraint, table ?? child, error);
     }
     return undefined;
   },
@@ -84,8 +86,8 @@ export function mysqlDialect(url: string): Dialect {
         dateStrings: ["DATE"],
         supportBigNumbers: true,
         bigNumberStrings: true,
-        // MySQL parses JSON columns and MariaDB does not: take the text from both and parse it once.
-        typeCast: (field, next) => (field.type === "JSON" ? field.string("utf8") : next()),
+        // JSON as text on MySQL and MariaDB alike; the codec parses it once.
+        jsonStrings: true,
       });
     },
     onCreateConnection: async (connection) => {

@@ -1,6 +1,7 @@
 import { type Dialect, PostgresDialect, sql } from "kysely";
 import { RelataError } from "../errors.js";
 import {
+  decodeDate,
   decoderForBigint,
   encodeBigintAsText,
   encodeDate,
@@ -10,7 +11,7 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
-import { defineProfile } from "./profile.js";
+import { defineProfile, fixed } from "./profile.js";
 
 const DATE_OID = 1082;
 
@@ -51,11 +52,12 @@ export const postgresProfile = defineProfile({
     timestamp: encodeTimestampAsDate,
     decimal: encodeDecimal,
   },
-  decoders: { bigint: decoderForBigint },
+  // Dates already arrive as text on relata's own pool; a hand-built pool parses them to Dates.
+  decoders: { bigint: decoderForBigint, date: fixed(decodeDate) },
   mapError(error, table) {
     const code = errorField(error, "code");
     const constraint = errorField(error, "constraint") as string | undefined;
-    const errorTable = (errorField(error, "table") as string | undefined) ?? table;
+    const errorTable = table ?? (errorField(error, "table") as string | undefined);
     if (code === "23505") return constraintError("unique", constraint, errorTable, error);
     if (code === "23503") return constraintError("foreignKey", constraint, errorTable, error);
     return undefined;

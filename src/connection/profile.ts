@@ -31,6 +31,8 @@ export interface DialectProfile {
   defaultNow(kind: FieldKind): RawBuilder<unknown> | undefined;
   /** Turns a JS value into what the driver binds for a field of this kind (undefined: as is). */
   encoder(config: FieldConfig): Encode | undefined;
+  /** What a SELECT reads for a column of this field (usually the column itself). */
+  readExpression(config: FieldConfig, column: RawBuilder<unknown>): RawBuilder<unknown>;
   /** Turns what the driver returns into the field's JS value (undefined: as is). */
   decoder(config: FieldConfig): Decode | undefined;
   /** Maps a driver error to a relata error, or returns undefined to rethrow it unchanged. */
@@ -47,15 +49,18 @@ export const fixed =
     decode;
 
 /** A profile written as tables: per field kind, its column type and the codecs it needs. */
-export interface ProfileSpec extends Omit<DialectProfile, "columnType" | "encoder" | "decoder"> {
+export interface ProfileSpec extends Omit<DialectProfile, "columnType" | "encoder" | "decoder" | "readExpression"> {
+  /** Per field kind, how to read the column when the driver's default would lose something. */
+  readonly readAs?: Readonly<Partial<Record<FieldKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
   readonly columnTypes: Readonly<Record<FieldKind, string | ((config: FieldConfig) => string)>>;
   readonly encoders: Readonly<Partial<Record<FieldKind, Encode>>>;
   readonly decoders: Readonly<Partial<Record<FieldKind, DecoderFactory>>>;
 }
 
-export function defineProfile({ columnTypes, encoders, decoders, ...rest }: ProfileSpec): DialectProfile {
+export function defineProfile({ columnTypes, encoders, decoders, readAs = {}, ...rest }: ProfileSpec): DialectProfile {
   return {
     ...rest,
+    readExpression: (config, column) => readAs[config.kind]?.(column) ?? column,
     columnType(config) {
       const type = columnTypes[config.kind];
       return typeof type === "string" ? type : type(config);

@@ -41,6 +41,8 @@ export const sqliteProfile = defineProfile({
   defaultNow(kind) {
     return kind === "date" ? sql`(date('now'))` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
   },
+  // better-sqlite3 reads integers as JS numbers; as text a 64-bit value arrives exact.
+  readAs: { bigint: (column) => sql`cast(${column} as text)` },
   encoders: {
     boolean: encodeBooleanAsInteger,
     timestamp: encodeTimestampAsText,
@@ -61,12 +63,15 @@ export const sqliteProfile = defineProfile({
     if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
       // "UNIQUE constraint failed: users.email" -> the name push() gave it: users_email_unique
       const refs = (message.split("failed: ")[1] ?? "").split(", ").map((ref) => ref.split("."));
-      const failedTable = refs[0]?.[0] ?? table;
+      const failedTable = table ?? refs[0]?.[0];
       const suffix = code === "SQLITE_CONSTRAINT_PRIMARYKEY" ? "pkey" : "unique";
       const constraint = refs[0]?.[1] ? `${failedTable}_${refs.map((r) => r[1]).join("_")}_${suffix}` : undefined;
       return constraintError("unique", constraint, failedTable, error);
     }
-    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return constraintError("foreignKey", undefined, table, error);
+    // A blocked delete under a restrict key comes as SQLITE_CONSTRAINT_TRIGGER with the same message.
+    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY" || message.startsWith("FOREIGN KEY constraint failed")) {
+      return constraintError("foreignKey", undefined, table, error);
+    }
     return undefined;
   },
 });

@@ -55,7 +55,8 @@ export async function push(session: Session): Promise<PushResult> {
     for (const { column, config } of plan.columns) {
       builder = builder.addColumn(column, sql.raw(profile.columnType(config)), (col) => {
         let c = col;
-        if (plan.primaryKey.length === 1 && plan.primaryKey[0] === column) c = c.primaryKey();
+        // SQLite lets a non-integer PRIMARY KEY hold NULL unless told otherwise.
+        if (plan.primaryKey.length === 1 && plan.primaryKey[0] === column) c = c.primaryKey().notNull();
         else if (!config.nullable) c = c.notNull();
         if (config.autoIncrement && profile.flagsAutoIncrement) c = c.autoIncrement();
         const defaultSql = ddlDefault(session, config);
@@ -174,9 +175,8 @@ function ddlDefault(session: Session, config: FieldConfig) {
   if (d.kind === "now") return session.profile.defaultNow(config.kind);
   if (d.kind !== "value") return undefined;
   const value = session.profile.encoder(config)?.(d.value) ?? d.value;
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-    ? sql.lit(value)
-    : undefined;
+  const literal = ["string", "number", "boolean", "bigint"].includes(typeof value);
+  return literal ? sql.lit(value) : undefined;
 }
 
 type Action = "cascade" | "set null" | "restrict" | "no action";

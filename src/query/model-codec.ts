@@ -18,7 +18,8 @@ export class ModelCodec {
   constructor(meta: ModelMeta, profile: DialectProfile) {
     this.meta = meta;
     for (const field of meta.fields.values()) {
-      this.#selections.set(field.name, sql.ref(`${meta.table}.${field.column}`).as(field.name));
+      const column = sql.ref(`${meta.table}.${field.column}`);
+      this.#selections.set(field.name, profile.readExpression(field.config, column).as(field.name));
       const encode = profile.encoder(field.config);
       if (encode) this.#encoders.set(field.name, encode);
       const decode = profile.decoder(field.config);

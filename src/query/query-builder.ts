@@ -4,6 +4,7 @@ import type { Schema } from "../schema/define-schema.js";
 import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
 import type { ModelCodec } from "./model-codec.js";
 import { baseQuery, EMPTY_STATE, type QueryState, selectQuery } from "./state.js";
+import { checkFilterValue } from "./validate.js";
 import { compareNode, type Operator, type WhereNode } from "./where.js";
 import { deleteRows, updateRows } from "./writes.js";
 
@@ -168,6 +169,7 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
         field,
       );
     }
+    for (const bound of range) checkFilterValue(codec, field, bound);
     return this.#where({ type: "between", or, field, not, range });
   }
   /** `low <= field <= high`. */
@@ -337,7 +339,11 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
       const take = Math.min(batchSize, remaining);
       const wheres =
         keyset && after !== undefined
-          ? [...state.wheres, compareNode(codec, false, pk as string, ">", after)]
+          ? [
+              // The user's conditions as one group, so an OR among them cannot escape the key bound.
+              { type: "group" as const, or: false, not: false, nodes: state.wheres },
+              compareNode(codec, false, pk as string, ">", after),
+            ]
           : state.wheres;
       const rows = await this.#rows({
         ...state,

@@ -63,6 +63,32 @@ export function checkValue(codec: ModelCodec, field: string, value: unknown): vo
   }
 }
 
+const NUMBER_KINDS = new Set<FieldKind>(["id", "integer", "float"]);
+
+/**
+ * Throws a ValidationError unless `value` can be compared with `field`: as for writes,
+ * except that any finite number compares with a numeric field (`age > 17.5`).
+ */
+export function checkFilterValue(codec: ModelCodec, field: string, value: unknown): void {
+  const { kind } = codec.field(field, "filter by").config;
+  if (NUMBER_KINDS.has(kind) && typeof value === "number" && Number.isFinite(value)) return;
+  if (value === null) {
+    throw new ValidationError(
+      `Cannot compare "${codec.meta.name}.${field}" with null using this operator; use whereNull / whereNotNull.`,
+      codec.meta.name,
+      field,
+    );
+  }
+  const [expected, ok] = checks[kind];
+  if (!ok(value)) {
+    throw new ValidationError(
+      `Invalid value to compare with "${codec.meta.name}.${field}": expected ${expected}, got ${describe(value)}.`,
+      codec.meta.name,
+      field,
+    );
+  }
+}
+
 /** The value create uses for an omitted field, or undefined when the database generates it. */
 function defaultValue(config: FieldConfig): unknown {
   const d = config.default;
@@ -81,16 +107,14 @@ export function prepareInsert(codec: ModelCodec, input: Record<string, unknown>)
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new ValidationError(`create on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
   }
-  const row: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(input)) {
-    if (value === undefined) continue;
-    checkValue(codec, field, value);
-    row[field] = value;
+    if (value !== undefined) checkValue(codec, field, value);
   }
+  // Keys in the model's field order, so rows of a batch line up column for column.
+  const row: Record<string, unknown> = {};
   const missing: string[] = [];
   for (const field of codec.meta.fields.values()) {
-    if (field.name in row) continue;
-    const value = defaultValue(field.config);
+    const value = input[field.name] !== undefined ? input[field.name] : defaultValue(field.config);
     if (value !== undefined) row[field.name] = value;
     else if (!field.config.autoIncrement) missing.push(field.name);
   }

@@ -1,6 +1,7 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import { ValidationError } from "../errors.js";
 import type { ModelCodec } from "./model-codec.js";
+import { checkFilterValue } from "./validate.js";
 
 export const OPERATORS = ["=", "!=", "<>", "<", "<=", ">", ">=", "like", "not like", "in", "not in"] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -52,6 +53,17 @@ export function compareNode(codec: ModelCodec, or: boolean, field: string, op: s
   }
   if (value === null && (operator === "=" || operator === "!=" || operator === "<>")) {
     return { type: "null", or, field, not: operator !== "=" };
+  }
+  if (operator === "like" || operator === "not like") {
+    if (typeof value !== "string") {
+      throw new ValidationError(
+        `Operator "${operator}" on "${codec.meta.name}.${field}" needs a string pattern, got ${typeof value}.`,
+        codec.meta.name,
+        field,
+      );
+    }
+  } else {
+    for (const item of isList ? (value as unknown[]) : [value]) checkFilterValue(codec, field, item);
   }
   return { type: "compare", or, field, op: operator, value };
 }

@@ -23,20 +23,26 @@ export async function insertRows(session: Session, codec: ModelCodec, inputs: re
   return session.transaction((tx) => run(tx, codec, rows, batches));
 }
 
-/** Row indexes grouped by column set (a generated id may be given or not), chunked under the parameter limit. */
+/**
+ * Row indexes in batches: consecutive rows with the same columns (a generated id may be
+ * given or not), each batch under the parameter limit. Rows are inserted in input order.
+ */
 function planBatches(session: Session, rows: readonly Values[]): number[][] {
-  const groups = new Map<string, number[]>();
-  rows.forEach((row, i) => {
-    const key = Object.keys(row).join("\0");
-    const group = groups.get(key);
-    if (group) group.push(i);
-    else groups.set(key, [i]);
-  });
   const batches: number[][] = [];
-  for (const [key, indexes] of groups) {
-    const perStatement = Math.max(1, Math.floor(session.profile.maxParameters / Math.max(1, key.split("\0").length)));
-    for (let i = 0; i < indexes.length; i += perStatement) batches.push(indexes.slice(i, i + perStatement));
-  }
+  let signature: string | undefined;
+  let perStatement = 0;
+  rows.forEach((row, i) => {
+    const columns = Object.keys(row);
+    const key = columns.join("\0");
+    const current = batches[batches.length - 1];
+    if (current && key === signature && current.length < perStatement) {
+      current.push(i);
+      return;
+    }
+    signature = key;
+    perStatement = Math.max(1, Math.floor(session.profile.maxParameters / Math.max(1, columns.length)));
+    batches.push([i]);
+  });
   return batches;
 }
 
