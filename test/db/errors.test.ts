@@ -242,6 +242,51 @@ describe(`errors on ${dialect}`, () => {
       ],
       ["a scalar for in", "user", "age", () => loose().where("age", "in", 3).get(), ['"user.age"', "needs an array"]],
       [
+        "a number compared with a boolean",
+        "user",
+        "active",
+        () => loose().where("active", 1).get(),
+        ['"user.active"', "expected a boolean", "1 (number)"],
+      ],
+      [
+        "a string compared with an integer",
+        "user",
+        "age",
+        () => loose().where("age", ">", "18").get(),
+        ['"user.age"', "expected an integer", '"18" (string)'],
+      ],
+      [
+        "a wrong element in whereIn",
+        "user",
+        "age",
+        () => loose().whereIn("age", [1, "two"]).get(),
+        ['"user.age"', '"two" (string)'],
+      ],
+      [
+        "an invalid date in whereBetween",
+        "user",
+        "createdAt",
+        () =>
+          loose()
+            .whereBetween("createdAt", [new Date("x"), new Date()])
+            .get(),
+        ['"user.createdAt"', "a Date or an ISO-8601 string"],
+      ],
+      [
+        "null with an ordering operator",
+        "user",
+        "age",
+        () => loose().where("age", ">", null).get(),
+        ['"user.age"', "whereNull"],
+      ],
+      [
+        "a non-string like pattern",
+        "user",
+        "name",
+        () => loose().where("name", "like", 5).get(),
+        ['"user.name"', "string pattern"],
+      ],
+      [
         "undefined as a where value",
         "user",
         "age",
