@@ -63,15 +63,12 @@ export function checkValue(codec: ModelCodec, field: string, value: unknown): vo
   }
 }
 
-const NUMBER_KINDS = new Set<FieldKind>(["id", "integer", "float"]);
-
 /**
- * Throws a ValidationError unless `value` can be compared with `field`: as for writes,
- * except that any finite number compares with a numeric field (`age > 17.5`).
+ * Throws a ValidationError unless `value` can be compared with `field`: the same types a
+ * write accepts (an integer field compares with integers only, as PostgreSQL requires).
  */
 export function checkFilterValue(codec: ModelCodec, field: string, value: unknown): void {
   const { kind } = codec.field(field, "filter by").config;
-  if (NUMBER_KINDS.has(kind) && typeof value === "number" && Number.isFinite(value)) return;
   if (value === null) {
     throw new ValidationError(
       `Cannot compare "${codec.meta.name}.${field}" with null using this operator; use whereNull / whereNotNull.`,

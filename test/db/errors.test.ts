@@ -256,6 +256,13 @@ describe(`errors on ${dialect}`, () => {
         ['"user.age"', "expected an integer", '"18" (string)'],
       ],
       [
+        "a fraction compared with an integer field",
+        "user",
+        "age",
+        () => loose().where("age", ">", 35.5).get(),
+        ['"user.age"', "expected an integer", "35.5 (number)"],
+      ],
+      [
         "a wrong element in whereIn",
         "user",
         "age",
