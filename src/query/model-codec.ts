@@ -1,4 +1,4 @@
-import { type AliasedRawBuilder, sql } from "kysely";
+import { type AliasedRawBuilder, type RawBuilder, sql } from "kysely";
 import type { Decode, DialectProfile, Encode } from "../connection/profile.js";
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
@@ -12,14 +12,16 @@ import type { FieldMeta, ModelMeta } from "../schema/meta.js";
 export class ModelCodec {
   readonly meta: ModelMeta;
   readonly #selections = new Map<string, AliasedRawBuilder<unknown, string>>();
+  readonly #reads = new Map<string, RawBuilder<unknown>>();
   readonly #encoders = new Map<string, Encode>();
   readonly #decoders: (readonly [string, Decode])[] = [];
 
   constructor(meta: ModelMeta, profile: DialectProfile) {
     this.meta = meta;
     for (const field of meta.fields.values()) {
-      const column = sql.ref(`${meta.table}.${field.column}`);
-      this.#selections.set(field.name, profile.readExpression(field.config, column).as(field.name));
+      const read = profile.readExpression(field.config, sql.ref(`${meta.table}.${field.column}`));
+      this.#reads.set(field.name, read);
+      this.#selections.set(field.name, read.as(field.name));
       const encode = profile.encoder(field.config);
       if (encode) this.#encoders.set(field.name, encode);
       const decode = profile.decoder(field.config);
@@ -54,6 +56,13 @@ export class ModelCodec {
       if (selection) return selection;
       throw this.#unknown(f, "select");
     });
+  }
+
+  /** A field read under another alias (`relata_pivot_roleId`), decoded like the field itself. */
+  selectAs(field: string, alias: string): AliasedRawBuilder<unknown, string> {
+    const read = this.#reads.get(field);
+    if (!read) throw this.#unknown(field, "select");
+    return read.as(alias);
   }
 
   encode(field: string, value: unknown): unknown {

@@ -1,4 +1,6 @@
 import { NotFoundError, ValidationError } from "../errors.js";
+import { checkLoadable, loadMissing } from "../loader/load-missing.js";
+import { loadRelations } from "../loader/load-relations.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { CreateInput, ModelName, Row } from "../schema/types.js";
 import { type BuilderContext, QueryBuilder } from "./query-builder.js";
@@ -49,6 +51,33 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     if (row === null)
       throw new NotFoundError(this.#ctx.codec.meta.name, `with ${this.#ctx.codec.meta.primaryKey[0]} ${String(id)}`);
     return row;
+  }
+
+  /**
+   * Eager loads relations onto rows already fetched (one query per relation level).
+   *
+   * ```ts
+   * const users = await db.user.all();
+   * await db.user.load(users, "posts.comments", "profile");
+   * ```
+   */
+  async load<R extends object>(rows: R[], ...paths: unknown[]): Promise<R[]> {
+    const { session, codec } = this.#ctx;
+    const tree = QueryBuilder.stateOf(this.query().with(...paths)).eager;
+    const list = rows as unknown as Record<string, unknown>[];
+    checkLoadable(session, codec.meta.name, list, tree);
+    await loadRelations(session, codec.meta.name, list, tree);
+    return rows;
+  }
+
+  /** Like `load`, but only for relations (at any depth of the paths) not loaded yet. */
+  async loadMissing<R extends object>(rows: R[], ...paths: unknown[]): Promise<R[]> {
+    const { session, codec } = this.#ctx;
+    const tree = QueryBuilder.stateOf(this.query().with(...paths)).eager;
+    const list = rows as unknown as Record<string, unknown>[];
+    checkLoadable(session, codec.meta.name, list, tree);
+    await loadMissing(session, codec.meta.name, list, tree);
+    return rows;
   }
 
   /** Every row of the model. */

@@ -1,8 +1,12 @@
 import type { Session } from "../connection/session.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { loadRelations, parentFieldsFor, stripUnselected } from "../loader/load-relations.js";
+import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
+import type { RelationMeta } from "../schema/meta.js";
 import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
-import type { ModelCodec } from "./model-codec.js";
+import { addEagerPath, flattenEagerObject } from "./eager.js";
+import { codecFor, type ModelCodec } from "./model-codec.js";
 import { baseQuery, EMPTY_STATE, type QueryState, selectQuery } from "./state.js";
 import { checkFilterValue } from "./validate.js";
 import { compareNode, type Operator, type WhereNode } from "./where.js";
@@ -37,6 +41,8 @@ export interface Page<T> {
 export interface BuilderContext {
   readonly session: Session;
   readonly codec: ModelCodec;
+  /** Set inside a many-to-many constraint: the pivot, for wherePivot. */
+  readonly pivot?: ModelCodec;
 }
 
 /**
@@ -192,6 +198,77 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
     return this.#between(field, range, false, true);
   }
 
+  /**
+   * Eager loads relations onto the result: one query per relation level whatever the number
+   * of rows. Paths nest with dots; a callback constrains the last segment (a limit or offset
+   * there applies per parent).
+   *
+   * ```ts
+   * db.user.with("posts.comments", "profile").get();
+   * db.user.with("posts", (q) => q.where("published", true).orderBy("id", "desc").limit(3)).get();
+   * db.user.with({ posts: { comments: true } }).get();
+   * ```
+   */
+  with(...args: unknown[]): QueryBuilder<S, M, any> {
+    const { session, codec } = this.#ctx;
+    const model = codec.meta.name;
+    let eager = this.#state.eager;
+    const add = (path: string, constrain: unknown) => {
+      eager = addEagerPath(
+        session.schema,
+        model,
+        eager,
+        path,
+        constrain === undefined ? undefined : (meta) => constraintState(this.#ctx, meta, path, constrain),
+      );
+    };
+    if (args.length === 2 && typeof args[0] === "string" && typeof args[1] === "function") add(args[0], args[1]);
+    else {
+      for (const arg of args) {
+        if (typeof arg === "string") add(arg, undefined);
+        else if (typeof arg === "object" && arg !== null && !Array.isArray(arg)) {
+          for (const [path, constrain] of flattenEagerObject(arg as Record<string, unknown>)) add(path, constrain);
+        } else {
+          throw new ValidationError(
+            `with() on "${model}" takes relation paths, an object of them, or (path, constraint); got ${JSON.stringify(arg)}.`,
+            model,
+          );
+        }
+      }
+    }
+    return this.#next({ eager });
+  }
+
+  #pivot(): ModelCodec {
+    const { pivot, codec } = this.#ctx;
+    if (pivot) return pivot;
+    throw new ValidationError(
+      `wherePivot is only available inside the constraint of a many-to-many relation (on "${codec.meta.name}").`,
+      codec.meta.name,
+    );
+  }
+
+  /** Inside a many-to-many constraint: a condition on the pivot row, `(field, value)` or `(field, op, value)`. */
+  wherePivot(field: string, ...rest: [unknown] | [Operator, unknown]): QueryBuilder<S, M, O> {
+    const pivot = this.#pivot();
+    const node =
+      rest.length === 1
+        ? compareNode(pivot, false, field, "=", rest[0])
+        : compareNode(pivot, false, field, String(rest[0]), rest[1]);
+    return this.#next({ pivotWheres: [...this.#state.pivotWheres, node] });
+  }
+
+  /** Inside a many-to-many constraint: the pivot field is one of `values`. */
+  wherePivotIn(field: string, values: readonly unknown[]): QueryBuilder<S, M, O> {
+    const node = compareNode(this.#pivot(), false, field, "in", values);
+    return this.#next({ pivotWheres: [...this.#state.pivotWheres, node] });
+  }
+
+  /** @internal The state a builder holds (for the loader and other builders). */
+  static stateOf(builder: QueryBuilder<any, any, any>): QueryState {
+    return builder.#state;
+  }
+
   /** Returns only these fields; the row type narrows to them. */
   select<K extends FieldName<S, M>>(...fields: K[]): QueryBuilder<S, M, Simplify<Pick<Row<S, M>, K>>> {
     for (const field of fields) this.#ctx.codec.field(field, "select");
@@ -233,8 +310,19 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
 
   async #rows(state: QueryState): Promise<O[]> {
     const { session, codec } = this.#ctx;
-    const result = await session.execute<Record<string, unknown>>(selectQuery(session, codec, state));
-    return result.rows.map((row) => codec.decode<O>(row));
+    // Relations stitch on parent fields a narrowed select may have left out: read them, then drop them.
+    const missing =
+      state.eager.size > 0 && state.selects
+        ? parentFieldsFor(session, codec.meta.name, state.eager).filter((f) => !state.selects!.includes(f))
+        : [];
+    const query = missing.length > 0 ? { ...state, selects: [...state.selects!, ...missing] } : state;
+    const result = await session.execute<Record<string, unknown>>(selectQuery(session, codec, query));
+    const rows = result.rows.map((row) => codec.decode<Record<string, unknown>>(row));
+    if (state.eager.size > 0) {
+      await loadRelations(session, codec.meta.name, rows, state.eager);
+      stripUnselected(session, codec.meta.name, rows, state);
+    }
+    return rows as O[];
   }
 
   /** All matching rows. */
@@ -275,7 +363,7 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
   /** The values of one field, in query order. */
   async pluck<K extends FieldName<S, M>>(field: K): Promise<Row<S, M>[K][]> {
     this.#ctx.codec.field(field, "pluck");
-    const rows = await this.#rows({ ...this.#state, selects: [field] });
+    const rows = await this.#rows({ ...this.#state, selects: [field], eager: new Map() });
     return rows.map((row) => (row as Record<string, unknown>)[field] as Row<S, M>[K]);
   }
 
@@ -364,4 +452,26 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
       offset += rows.length;
     }
   }
+}
+
+/** Runs a `with` constraint callback on a builder of the relation's target; returns what it built. */
+function constraintState(ctx: BuilderContext, meta: RelationMeta, path: string, constrain: unknown): QueryState {
+  const target = meta.kind === "morphTo" ? undefined : meta.target;
+  if (typeof constrain !== "function" || target === undefined) {
+    throw new ValidationError(`The constraint of with("${path}") must be a callback.`, meta.model);
+  }
+  const many = meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany";
+  const builder = new QueryBuilder<any, any, any>({
+    session: ctx.session,
+    codec: codecFor(ctx.session, target),
+    ...(many ? { pivot: pivotCodec(ctx.session, meta) } : {}),
+  });
+  const built = (constrain as (q: QueryBuilder<any, any, any>) => unknown)(builder);
+  if (!(built instanceof QueryBuilder)) {
+    throw new ValidationError(
+      `The constraint of with("${path}") must return the builder it was given (q => q.where(...)).`,
+      meta.model,
+    );
+  }
+  return QueryBuilder.stateOf(built);
 }

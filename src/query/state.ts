@@ -11,7 +11,19 @@ export interface QueryState {
   readonly orders: readonly { readonly field: string; readonly direction: "asc" | "desc" }[];
   readonly limit: number | undefined;
   readonly offset: number | undefined;
+  /** Relations to eager load onto the result, by name. */
+  readonly eager: EagerTree;
+  /** Conditions on the pivot row (inside a many-to-many constraint only). */
+  readonly pivotWheres: readonly WhereNode[];
 }
+
+/** One relation to eager load: its constraint (a query on the related model) and what to load below it. */
+export interface EagerNode {
+  readonly relation: string;
+  readonly state: QueryState;
+}
+
+export type EagerTree = ReadonlyMap<string, EagerNode>;
 
 export const EMPTY_STATE: QueryState = {
   wheres: [],
@@ -19,6 +31,8 @@ export const EMPTY_STATE: QueryState = {
   orders: [],
   limit: undefined,
   offset: undefined,
+  eager: new Map(),
+  pivotWheres: [],
 };
 
 /** SQLite and MySQL accept OFFSET only after a LIMIT; this one never binds. */

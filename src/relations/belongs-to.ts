@@ -1,0 +1,28 @@
+import { codecFor } from "../query/model-codec.js";
+import type { BelongsToMeta } from "../schema/meta.js";
+import { withFixedWhere } from "./constraint.js";
+import { distinctKeys, emptyToOne, fetchRelated, keyOf, type Row } from "./fetch.js";
+import type { RelationLoader } from "./kind.js";
+
+/** The row this one's foreign key points to: `post.authorId -> user.id`. */
+export const belongsTo: RelationLoader<BelongsToMeta> = {
+  parentFields: (meta) => [meta.foreignKey],
+  async load({ session, meta, parents, state, required }) {
+    const target = codecFor(session, meta.target);
+    const rows = await fetchRelated({
+      session,
+      target,
+      keyRef: target.ref(meta.ownerKey),
+      keys: distinctKeys(parents, meta.foreignKey),
+      encodeKey: (v) => target.encode(meta.ownerKey, v),
+      state: withFixedWhere(target, state, meta.where),
+      requiredFields: [meta.ownerKey, ...required(meta.target)],
+    });
+    const byKey = new Map<string, Row>();
+    for (const row of rows) byKey.set(keyOf(row[meta.ownerKey])!, row);
+    for (const parent of parents) {
+      parent[meta.name] = byKey.get(keyOf(parent[meta.foreignKey]) ?? "") ?? emptyToOne(meta.withDefault);
+    }
+    return [{ model: meta.target, rows }];
+  },
+};

@@ -1,0 +1,144 @@
+import {
+  type AliasedExpression,
+  type Expression,
+  type ExpressionBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from "kysely";
+import type { Session } from "../connection/session.js";
+import type { ModelCodec } from "../query/model-codec.js";
+import type { QueryState } from "../query/state.js";
+import { compileWhere } from "../query/where.js";
+
+export type Row = Record<string, unknown>;
+type AnySelect = SelectQueryBuilder<any, any, any>;
+
+/** What one relation level reads: rows of `target` whose `keyRef` is one of `keys`. */
+export interface FetchSpec {
+  readonly session: Session;
+  readonly target: ModelCodec;
+  /** The column matched against the parent keys (`posts.author_id`, `post_tag.post_id`). */
+  readonly keyRef: string;
+  /** Parent key values, distinct and not null, as the parents hold them. */
+  readonly keys: readonly unknown[];
+  /** Encodes a key for the driver (the codec of the key column's field). */
+  readonly encodeKey: (value: unknown) => unknown;
+  /** The user's constraint on the related rows (where, order, select, per-parent limit/offset). */
+  readonly state: QueryState;
+  /** Target fields stitching and nested loads need, selected even when the constraint selects less. */
+  readonly requiredFields: readonly string[];
+  /** Joins (pivot, intermediate table) added to the query. */
+  readonly join?: (query: AnySelect) => AnySelect;
+  /** Conditions besides the keys and the constraint (morph type, fixed relation filters, pivot filters). */
+  readonly where?: (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> | undefined;
+  /** Columns besides the target's fields, aliased (pivot fields, the through key). */
+  readonly extraSelect?: readonly AliasedExpression<unknown, string>[];
+}
+
+/** The selected fields: the constraint's selection plus what is required, or every field. */
+export function selectedFields(target: ModelCodec, state: QueryState, required: readonly string[]): string[] {
+  if (!state.selects) return [...target.meta.fieldNames];
+  return [...new Set([...state.selects, ...required])];
+}
+
+/**
+ * Reads the related rows of one level in as few statements as the parameter limit allows
+ * (one, unless there are tens of thousands of keys). A limit or offset on the constraint
+ * applies per parent, through ROW_NUMBER() partitioned by the key column.
+ */
+export async function fetchRelated(spec: FetchSpec): Promise<Row[]> {
+  const { session, target, state } = spec;
+  if (spec.keys.length === 0) return [];
+  const fields = selectedFields(target, state, spec.requiredFields);
+  const chunkSize = Math.max(1, session.profile.maxParameters - 1_000);
+  const rows: Row[] = [];
+  for (let i = 0; i < spec.keys.length; i += chunkSize) {
+    const keys = spec.keys.slice(i, i + chunkSize).map(spec.encodeKey);
+    const result = await session.execute<Row>(levelQuery(spec, fields, keys));
+    for (const row of result.rows) {
+      delete row.relata_rn;
+      rows.push(target.decode<Row>(row));
+    }
+  }
+  return rows;
+}
+
+function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): AnySelect {
+  const { session, target, state } = spec;
+  let query = session.kysely.selectFrom(target.meta.table);
+  if (spec.join) query = spec.join(query);
+  query = query.select([...target.select(fields), ...(spec.extraSelect ?? [])]).where((eb) => {
+    const conditions: Expression<SqlBool>[] = [eb(sql.ref(spec.keyRef), "in", keys)];
+    const extra = spec.where?.(eb);
+    if (extra) conditions.push(extra);
+    if (state.wheres.length > 0) conditions.push(compileWhere(target, eb, state.wheres));
+    return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
+  });
+  const orders =
+    state.orders.length > 0
+      ? state.orders
+      : target.meta.primaryKey.map((field) => ({ field, direction: "asc" as const }));
+  if (state.limit === undefined && state.offset === undefined) {
+    for (const { field, direction } of orders) query = query.orderBy(target.ref(field), direction);
+    return query;
+  }
+  // Per parent: number the rows of each key in the constraint's order, keep offset < n <= offset + limit.
+  const ranked = query.select((eb) =>
+    eb.fn
+      .agg<number>("row_number")
+      .over((over) => {
+        let o = over.partitionBy(sql.ref(spec.keyRef) as never);
+        for (const { field, direction } of orders) o = o.orderBy(target.ref(field) as never, direction);
+        return o;
+      })
+      .as("relata_rn"),
+  );
+  const offset = state.offset ?? 0;
+  let outer = session.kysely
+    .selectFrom(ranked.as("relata_ranked"))
+    .selectAll()
+    .where("relata_ranked.relata_rn", ">", offset);
+  if (state.limit !== undefined) outer = outer.where("relata_ranked.relata_rn", "<=", offset + state.limit);
+  return outer.orderBy("relata_ranked.relata_rn");
+}
+
+/** A key as a Map key: drivers return the same key as number, string or bigint. */
+export function keyOf(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** The distinct non-null values of `field` over `rows`, in first-seen order. */
+export function distinctKeys(rows: readonly Row[], field: string): unknown[] {
+  const seen = new Set<string>();
+  const keys: unknown[] = [];
+  for (const row of rows) {
+    const value = row[field];
+    const key = keyOf(value);
+    if (key === undefined || seen.has(key)) continue;
+    seen.add(key);
+    keys.push(value);
+  }
+  return keys;
+}
+
+/** Groups rows by their key (`keyOf(key(row))`), keeping their order. */
+export function groupBy(rows: readonly Row[], key: (row: Row) => unknown): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const k = keyOf(key(row));
+    if (k === undefined) continue;
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/** The value a to-one relation takes when nothing matches. */
+export function emptyToOne(withDefault: boolean | Readonly<Record<string, unknown>>): Row | null {
+  if (withDefault === false) return null;
+  return withDefault === true ? {} : { ...withDefault };
+}

@@ -1,0 +1,52 @@
+import { codecFor } from "../query/model-codec.js";
+import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
+import { withFixedWhere } from "./constraint.js";
+import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
+import type { LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
+
+type HasMeta = HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta;
+
+/** The target column holding the parent's key: `foreignKey`, or the morph id. */
+const childKey = (meta: HasMeta) => ("foreignKey" in meta ? meta.foreignKey : meta.morphId);
+
+/**
+ * Rows whose key column points at the parent: hasOne/hasMany (`profile.userId -> user.id`) and,
+ * with the type column matched too, morphOne/morphMany.
+ */
+async function load(request: LoadRequest<HasMeta>, many: boolean): Promise<LoadedGroup[]> {
+  const { session, meta, parents, state } = request;
+  const target = codecFor(session, meta.target);
+  const key = childKey(meta);
+  const rows = await fetchRelated({
+    session,
+    target,
+    keyRef: target.ref(key),
+    keys: distinctKeys(parents, meta.localKey),
+    encodeKey: (v) => target.encode(key, v),
+    state: withFixedWhere(target, state, meta.where),
+    requiredFields: [key, ...request.required(meta.target)],
+    where:
+      "morphType" in meta
+        ? (eb) => eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue))
+        : undefined,
+  });
+  const groups = groupBy(rows, (row) => row[key]);
+  const attached: Row[] = [];
+  for (const parent of parents) {
+    const group = groups.get(keyOf(parent[meta.localKey]) ?? "") ?? [];
+    if (many) {
+      parent[meta.name] = group;
+    } else {
+      parent[meta.name] = group[0] ?? emptyToOne("withDefault" in meta ? meta.withDefault : false);
+      if (group[0]) attached.push(group[0]);
+    }
+  }
+  return [{ model: meta.target, rows: many ? rows : attached }];
+}
+
+const parentFields = (meta: HasMeta) => [meta.localKey];
+
+export const hasOne: RelationLoader<HasOneMeta> = { parentFields, load: (r) => load(r, false) };
+export const hasMany: RelationLoader<HasManyMeta> = { parentFields, load: (r) => load(r, true) };
+export const morphOne: RelationLoader<MorphOneMeta> = { parentFields, load: (r) => load(r, false) };
+export const morphMany: RelationLoader<MorphManyMeta> = { parentFields, load: (r) => load(r, true) };

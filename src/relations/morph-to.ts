@@ -1,0 +1,39 @@
+import { RelataError } from "../errors.js";
+import { codecFor } from "../query/model-codec.js";
+import type { MorphToMeta } from "../schema/meta.js";
+import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
+import type { LoadedGroup, RelationLoader } from "./kind.js";
+
+/** The parent of a polymorphic row, whichever model it is: one query per type present. */
+export const morphTo: RelationLoader<MorphToMeta> = {
+  parentFields: (meta) => [meta.morphType, meta.morphId],
+  async load({ session, meta, parents, state, required }) {
+    const byType = groupBy(parents, (parent) => parent[meta.morphType]);
+    const groups: LoadedGroup[] = [];
+    for (const [type, typed] of byType) {
+      const target = meta.targets.get(type);
+      if (!target) {
+        throw new RelataError(
+          `${meta.model}.${meta.name}: a row has morph type "${type}", which is not one of its targets (${[...meta.targets.keys()].join(", ")}). Add the model to types, or map it with morphMap.`,
+        );
+      }
+      const codec = codecFor(session, target.model);
+      const rows = await fetchRelated({
+        session,
+        target: codec,
+        keyRef: codec.ref(target.ownerKey),
+        keys: distinctKeys(typed, meta.morphId),
+        encodeKey: (v) => codec.encode(target.ownerKey, v),
+        state,
+        requiredFields: [target.ownerKey, ...required(target.model)],
+      });
+      const byKey = new Map<string, Row>(rows.map((row) => [keyOf(row[target.ownerKey])!, row]));
+      for (const parent of typed) parent[meta.name] = byKey.get(keyOf(parent[meta.morphId]) ?? "") ?? null;
+      groups.push({ model: target.model, rows });
+    }
+    for (const parent of parents) {
+      if (!(meta.name in parent) || parent[meta.name] === null) parent[meta.name] = emptyToOne(meta.withDefault);
+    }
+    return groups;
+  },
+};

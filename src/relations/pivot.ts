@@ -1,0 +1,49 @@
+import type { Session } from "../connection/session.js";
+import { ModelCodec } from "../query/model-codec.js";
+import type { BelongsToManyMeta, FieldMeta, ModelMeta } from "../schema/meta.js";
+
+const cache = new WeakMap<BelongsToManyMeta, Map<string, ModelCodec>>();
+
+/**
+ * The pivot of a many-to-many relation seen as a model of its own (`user.roles pivot`), so
+ * pivot filters, encoding and decoding reuse the machinery of ordinary fields.
+ */
+export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCodec {
+  let byDialect = cache.get(meta);
+  if (!byDialect) {
+    byDialect = new Map();
+    cache.set(meta, byDialect);
+  }
+  let codec = byDialect.get(session.profile.name);
+  if (!codec) {
+    const { pivot } = meta;
+    const columns = [
+      pivot.foreignKey,
+      pivot.relatedKey,
+      ...(pivot.morphType ? [pivot.morphType] : []),
+      ...pivot.fields,
+    ];
+    const fields = new Map<string, FieldMeta>(
+      columns.map((c) => [c.name, { name: c.name, column: c.column, config: c.config }]),
+    );
+    const model: ModelMeta = {
+      name: `${meta.model}.${meta.name} pivot`,
+      table: pivot.table,
+      fields,
+      fieldNames: [...fields.keys()],
+      primaryKey: [],
+      foreignKeys: [],
+      relations: new Map(),
+      morphAlias: "",
+      morphPairs: [],
+    };
+    codec = new ModelCodec(model, session.profile);
+    byDialect.set(session.profile.name, codec);
+  }
+  return codec;
+}
+
+/** The pivot fields exposed as `row.pivot`: both keys and the extra fields (not the morph type). */
+export function exposedPivotFields(meta: BelongsToManyMeta): string[] {
+  return [meta.pivot.foreignKey.name, meta.pivot.relatedKey.name, ...meta.pivot.fields.map((f) => f.name)];
+}

@@ -1,0 +1,40 @@
+import { sql } from "kysely";
+import { codecFor } from "../query/model-codec.js";
+import type { ThroughMeta } from "../schema/meta.js";
+import { withFixedWhere } from "./constraint.js";
+import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
+import type { LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
+
+const THROUGH_KEY = "relata_through_key";
+
+/** Distant rows reached through an intermediate model: country -> users -> posts. */
+async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<LoadedGroup[]> {
+  const { session, meta, parents, state } = request;
+  const target = codecFor(session, meta.target);
+  const through = codecFor(session, meta.through);
+  const rows = await fetchRelated({
+    session,
+    target,
+    keyRef: through.ref(meta.firstKey),
+    keys: distinctKeys(parents, meta.localKey),
+    encodeKey: (v) => through.encode(meta.firstKey, v),
+    state: withFixedWhere(target, state, meta.where),
+    requiredFields: request.required(meta.target),
+    join: (q) => q.innerJoin(through.meta.table, through.ref(meta.secondLocalKey), target.ref(meta.secondKey)),
+    extraSelect: [sql.ref(through.ref(meta.firstKey)).as(THROUGH_KEY)],
+  });
+  const groups = groupBy(rows, (row) => row[THROUGH_KEY]);
+  for (const row of rows) delete row[THROUGH_KEY];
+  const attached: Row[] = [];
+  for (const parent of parents) {
+    const group = groups.get(keyOf(parent[meta.localKey]) ?? "") ?? [];
+    parent[meta.name] = many ? group : (group[0] ?? null);
+    if (!many && group[0]) attached.push(group[0]);
+  }
+  return [{ model: meta.target, rows: many ? rows : attached }];
+}
+
+const parentFields = (meta: ThroughMeta) => [meta.localKey];
+
+export const hasOneThrough: RelationLoader<ThroughMeta> = { parentFields, load: (r) => load(r, false) };
+export const hasManyThrough: RelationLoader<ThroughMeta> = { parentFields, load: (r) => load(r, true) };
