@@ -36,6 +36,16 @@ export {
 } from "./schema/fields.js";
 export type * from "./schema/meta.js";
 export { type ModelDef, model } from "./schema/model.js";
+export type {
+  EagerObject,
+  Loaded,
+  PathTarget,
+  PivotOf,
+  RelationName,
+  RelationPath,
+  RelationTarget,
+  RelationValue,
+} from "./schema/relation-types.js";
 export {
   belongsTo,
   belongsToMany,

@@ -2,7 +2,8 @@ import { NotFoundError, ValidationError } from "../errors.js";
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { CreateInput, ModelName, Row } from "../schema/types.js";
+import type { Loaded, RelationPath } from "../schema/relation-types.js";
+import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
 import { type BuilderContext, QueryBuilder } from "./query-builder.js";
 import { checkValue } from "./validate.js";
 import { insertRows } from "./writes.js";
@@ -61,23 +62,29 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
    * await db.user.load(users, "posts.comments", "profile");
    * ```
    */
-  async load<R extends object>(rows: R[], ...paths: unknown[]): Promise<R[]> {
+  async load<R extends object, const P extends RelationPath<S, M>[]>(
+    rows: R[],
+    ...paths: P
+  ): Promise<Simplify<R & Loaded<S, M, P[number]>>[]> {
     const { session, codec } = this.#ctx;
-    const tree = QueryBuilder.stateOf(this.query().with(...paths)).eager;
+    const tree = QueryBuilder.stateOf(this.query().with(...(paths as unknown as [RelationPath<S, M>]))).eager;
     const list = rows as unknown as Record<string, unknown>[];
     checkLoadable(session, codec.meta.name, list, tree);
     await loadRelations(session, codec.meta.name, list, tree);
-    return rows;
+    return rows as Simplify<R & Loaded<S, M, P[number]>>[];
   }
 
   /** Like `load`, but only for relations (at any depth of the paths) not loaded yet. */
-  async loadMissing<R extends object>(rows: R[], ...paths: unknown[]): Promise<R[]> {
+  async loadMissing<R extends object, const P extends RelationPath<S, M>[]>(
+    rows: R[],
+    ...paths: P
+  ): Promise<Simplify<R & Loaded<S, M, P[number]>>[]> {
     const { session, codec } = this.#ctx;
-    const tree = QueryBuilder.stateOf(this.query().with(...paths)).eager;
+    const tree = QueryBuilder.stateOf(this.query().with(...(paths as unknown as [RelationPath<S, M>]))).eager;
     const list = rows as unknown as Record<string, unknown>[];
     checkLoadable(session, codec.meta.name, list, tree);
     await loadMissing(session, codec.meta.name, list, tree);
-    return rows;
+    return rows as Simplify<R & Loaded<S, M, P[number]>>[];
   }
 
   /** Every row of the model. */

@@ -4,6 +4,7 @@ import { loadRelations, parentFieldsFor, stripUnselected } from "../loader/load-
 import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { RelationMeta } from "../schema/meta.js";
+import type { EagerObject, EagerObjectPaths, Loaded, PathTarget, RelationPath } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
 import { addEagerPath, flattenEagerObject } from "./eager.js";
 import { codecFor, type ModelCodec } from "./model-codec.js";
@@ -209,6 +210,14 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
    * db.user.with({ posts: { comments: true } }).get();
    * ```
    */
+  with<const P extends RelationPath<S, M>[]>(...paths: P): QueryBuilder<S, M, Simplify<O & Loaded<S, M, P[number]>>>;
+  with<const P extends RelationPath<S, M>, R>(
+    path: P,
+    constrain: (
+      q: QueryBuilder<S, PathTarget<S, M, P> & ModelName<S>, Row<S, PathTarget<S, M, P> & ModelName<S>>>,
+    ) => QueryBuilder<S, PathTarget<S, M, P> & ModelName<S>, R>,
+  ): QueryBuilder<S, M, Simplify<O & Loaded<S, M, P, R>>>;
+  with<const T extends EagerObject<S, M>>(spec: T): QueryBuilder<S, M, Simplify<O & Loaded<S, M, EagerObjectPaths<T>>>>;
   with(...args: unknown[]): QueryBuilder<S, M, any> {
     const { session, codec } = this.#ctx;
     const model = codec.meta.name;

@@ -117,57 +117,66 @@ export interface ThroughOptions extends CommonRelationOptions {
 }
 
 /**
- * A relation as declared in `model({ relations })`. `K` is its kind and `T` the name of
- * the target model (a union for morphTo), kept as types for the result inference.
+ * A relation as declared in `model({ relations })`. `K` is its kind, `T` the name of the
+ * target model (a union for morphTo) and `O` its options, kept as types for result inference.
  */
-export interface RelationDef<K extends RelationKind = RelationKind, T extends string = string> {
+export interface RelationDef<K extends RelationKind = RelationKind, T extends string = string, O = unknown> {
   readonly kind: K;
   readonly target: T | undefined;
   readonly options: Readonly<Record<string, unknown>>;
+  /** Type-only: the options as written (pivot fields, withDefault, keys). */
+  readonly $options?: O;
 }
 
-const def = <K extends RelationKind, T extends string>(
+const def = <K extends RelationKind, T extends string, O>(
   kind: K,
   target: T | undefined,
-  options: object = {},
-): RelationDef<K, T> => ({ kind, target, options: { ...options } });
+  options: O | undefined,
+): RelationDef<K, T, O> => ({ kind, target, options: { ...(options ?? {}) } });
 
 /** One related row whose foreign key points here: `profile.userId -> user.id`. */
-export const hasOne = <const T extends string>(target: T, options?: HasOptions & WithDefaultOption) =>
-  def("hasOne", target, options);
+export const hasOne = <const T extends string, const O extends HasOptions & WithDefaultOption = {}>(
+  target: T,
+  options?: O,
+) => def("hasOne", target, options);
 /** Many related rows whose foreign key points here: `post.userId -> user.id`. */
-export const hasMany = <const T extends string>(target: T, options?: HasOptions) => def("hasMany", target, options);
+export const hasMany = <const T extends string, const O extends HasOptions = {}>(target: T, options?: O) =>
+  def("hasMany", target, options);
 /** The row this one's foreign key points to: `post.authorId -> user.id`. */
-export const belongsTo = <const T extends string>(target: T, options?: BelongsToOptions) =>
+export const belongsTo = <const T extends string, const O extends BelongsToOptions = {}>(target: T, options?: O) =>
   def("belongsTo", target, options);
 /** Many-to-many through a pivot table (or a join model with `through`). */
-export const belongsToMany = <const T extends string>(target: T, options?: BelongsToManyOptions) =>
-  def("belongsToMany", target, options);
+export const belongsToMany = <const T extends string, const O extends BelongsToManyOptions = {}>(
+  target: T,
+  options?: O,
+) => def("belongsToMany", target, options);
 /** `belongsToMany` in join-model words: `through` model, `from`/`to` its key fields. */
-export const manyToMany = <const T extends string>(target: T, options: ManyToManyOptions) =>
-  def("belongsToMany", target, {
+export const manyToMany = <const T extends string, const O extends ManyToManyOptions>(target: T, options: O) =>
+  def<"belongsToMany", T, O>("belongsToMany", target, {
     ...options,
     foreignPivotKey: options.from,
     relatedPivotKey: options.to,
-  });
+  } as O);
 /** One related row pointing here polymorphically (`${morphName}Type` + `${morphName}Id`). */
-export const morphOne = <const T extends string>(target: T, options: MorphOneOrManyOptions & WithDefaultOption) =>
-  def("morphOne", target, options);
+export const morphOne = <const T extends string, const O extends MorphOneOrManyOptions & WithDefaultOption>(
+  target: T,
+  options: O,
+) => def("morphOne", target, options);
 /** Many related rows pointing here polymorphically. */
-export const morphMany = <const T extends string>(target: T, options: MorphOneOrManyOptions) =>
+export const morphMany = <const T extends string, const O extends MorphOneOrManyOptions>(target: T, options: O) =>
   def("morphMany", target, options);
 /** The parent of a polymorphic row, whichever model it is. */
-export const morphTo = <const T extends string = string>(options: MorphToOptions<T> = {}) =>
-  def<"morphTo", T>("morphTo", undefined, options);
+export const morphTo = <const T extends string = string, const O extends MorphToOptions<T> = {}>(options?: O) =>
+  def<"morphTo", T, O>("morphTo", undefined, options);
 /** Many-to-many to `target` through a polymorphic pivot (a post's tags via `taggables`). */
-export const morphToMany = <const T extends string>(target: T, options: MorphToManyOptions) =>
+export const morphToMany = <const T extends string, const O extends MorphToManyOptions>(target: T, options: O) =>
   def("morphToMany", target, options);
 /** The inverse of `morphToMany` (a tag's posts via `taggables`). */
-export const morphedByMany = <const T extends string>(target: T, options: MorphToManyOptions) =>
+export const morphedByMany = <const T extends string, const O extends MorphToManyOptions>(target: T, options: O) =>
   def("morphedByMany", target, options);
 /** One distant row reached through an intermediate model. */
-export const hasOneThrough = <const T extends string>(target: T, options: ThroughOptions) =>
+export const hasOneThrough = <const T extends string, const O extends ThroughOptions>(target: T, options: O) =>
   def("hasOneThrough", target, options);
 /** Many distant rows reached through an intermediate model. */
-export const hasManyThrough = <const T extends string>(target: T, options: ThroughOptions) =>
+export const hasManyThrough = <const T extends string, const O extends ThroughOptions>(target: T, options: O) =>
   def("hasManyThrough", target, options);

@@ -5,7 +5,7 @@ import type { FieldsShape, ModelDef } from "./model.js";
 /** Flattens an intersection so editor hovers show one plain object type. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-type ModelsOf<S> = S extends Schema<infer M> ? M : never;
+export type ModelsOf<S> = S extends Schema<infer M> ? M : never;
 
 /** The model names of a schema. */
 export type ModelName<S extends Schema> = keyof ModelsOf<S> & string;

@@ -1,0 +1,117 @@
+import type { Schema } from "./define-schema.js";
+import type { AnyField } from "./fields.js";
+import type { ModelDef } from "./model.js";
+import type { RelationDef, RelationKind } from "./relations.js";
+import type { FieldValue, ModelName, ModelsOf, Row, Simplify } from "./types.js";
+
+/** The declared relations of model `M`. */
+export type RelationsOf<S extends Schema, M extends string> =
+  M extends ModelName<S> ? (ModelsOf<S>[M] extends ModelDef<any, infer R> ? R : never) : never;
+
+/** The relation names of model `M`. */
+export type RelationName<S extends Schema, M extends string> = keyof RelationsOf<S, M> & string;
+
+type DefOf<S extends Schema, M extends string, R extends string> = RelationsOf<S, M>[R & keyof RelationsOf<S, M>];
+type KindOf<D> = D extends RelationDef<infer K, any, any> ? K : never;
+type OptionsOf<D> = D extends RelationDef<any, any, infer O> ? O : never;
+
+/** Models with a morphOne/morphMany to `M` under `morphName` N: a morphTo's targets when `types` is not given. */
+type InverseMorphTargets<S extends Schema, M extends string, N> = {
+  [K in ModelName<S>]: {
+    [R in RelationName<S, K>]: DefOf<S, K, R> extends RelationDef<"morphOne" | "morphMany", M, infer O>
+      ? O extends { morphName: N }
+        ? K
+        : never
+      : never;
+  }[RelationName<S, K>];
+}[ModelName<S>];
+
+/** The model(s) a relation's rows belong to (a union for morphTo). */
+export type RelationTarget<S extends Schema, M extends string, R extends string> =
+  DefOf<S, M, R> extends RelationDef<infer K, infer T, infer O>
+    ? K extends "morphTo"
+      ? O extends { types: readonly (infer X extends string)[] }
+        ? X & ModelName<S>
+        : InverseMorphTargets<S, M, O extends { morphName: infer N extends string } ? N : R>
+      : T & ModelName<S>
+    : never;
+
+type ManyKinds = "hasMany" | "belongsToMany" | "morphMany" | "morphToMany" | "morphedByMany" | "hasManyThrough";
+type PivotKinds = "belongsToMany" | "morphToMany" | "morphedByMany";
+
+type Prev = [never, 0, 1, 2, 3];
+
+/**
+ * Every dotted relation path from model `M`, up to four segments: `"posts"`,
+ * `"posts.comments"`, ... A name that is not a relation is a compile error.
+ */
+export type RelationPath<S extends Schema, M extends string, D extends number = 3> = [D] extends [never]
+  ? never
+  : M extends ModelName<S>
+    ? {
+        [R in RelationName<S, M>]: R | `${R}.${RelationPath<S, RelationTarget<S, M, R>, Prev[D]>}`;
+      }[RelationName<S, M>]
+    : never;
+
+type Head<P extends string> = P extends `${infer H}.${string}` ? H : P;
+type Tail<P extends string, H extends string> = P extends `${H}.${infer T}` ? T : never;
+
+/** The pivot fields a many-to-many relation declares (`pivotFields`, `timestamps`), typed. */
+type PivotFields<O> = (O extends { pivotFields: infer F }
+  ? F extends readonly (infer N extends string)[]
+    ? { [K in N]: string | null }
+    : F extends Record<string, AnyField>
+      ? { [K in keyof F]: FieldValue<F[K]> }
+      : {}
+  : {}) &
+  (O extends { timestamps: true } ? { createdAt: Date | null; updatedAt: Date | null } : {});
+
+/** `row.pivot` of a many-to-many relation: both keys (whatever their names) and the pivot fields. */
+export type PivotOf<D> = Simplify<{ [key: string]: unknown } & PivotFields<OptionsOf<D>>>;
+
+/** A related row (of each possible model) with the relations loaded below it, or `Leaf` when a constraint shaped it. */
+type RelatedRow<S extends Schema, T, Sub extends string, Leaf> = [Leaf] extends [never]
+  ? T extends ModelName<S>
+    ? Simplify<Row<S, T> & Loaded<S, T, Sub>>
+    : never
+  : Leaf;
+
+type HasDefault<D> = OptionsOf<D> extends { withDefault: true | Record<string, unknown> } ? true : false;
+
+/** What one loaded relation holds: an array for to-many kinds, the row or null for to-one kinds. */
+export type RelationValue<S extends Schema, M extends string, R extends string, Sub extends string, Leaf = never> =
+  DefOf<S, M, R> extends infer D
+    ? KindOf<D> extends PivotKinds
+      ? Simplify<RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> & { pivot: PivotOf<D> }>[]
+      : KindOf<D> extends ManyKinds
+        ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf>[]
+        : HasDefault<D> extends true
+          ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | Partial<Row<S, RelationTarget<S, M, R>>>
+          : RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | null
+    : never;
+
+/**
+ * The relations a set of paths loads onto a row of `M`:
+ * `Loaded<S, "user", "posts.comments" | "profile">` is
+ * `{ posts: (Post & { comments: Comment[] })[]; profile: Profile | null }`.
+ */
+export type Loaded<S extends Schema, M extends string, P extends string, Leaf = never> = {
+  [H in Head<P> & RelationName<S, M>]: RelationValue<S, M, H, Tail<P, H>, [Tail<P, H>] extends [never] ? Leaf : never>;
+};
+
+/** The target model at the end of a path. */
+export type PathTarget<S extends Schema, M extends string, P extends string> = P extends `${infer H}.${infer T}`
+  ? PathTarget<S, RelationTarget<S, M, H>, T>
+  : RelationTarget<S, M, P>;
+
+/** `with({ posts: { comments: true }, profile: true })`: the object form. */
+export type EagerObject<S extends Schema, M extends string, D extends number = 3> = [D] extends [never]
+  ? never
+  : { [R in RelationName<S, M>]?: true | ((q: any) => any) | EagerObject<S, RelationTarget<S, M, R>, Prev[D]> };
+
+/** The paths an eager object names. */
+export type EagerObjectPaths<T> = {
+  [K in keyof T & string]: T[K] extends true | ((q: any) => any) ? K : K | `${K}.${EagerObjectPaths<T[K]>}`;
+}[keyof T & string];
+
+export type { RelationKind };
