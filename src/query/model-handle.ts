@@ -1,6 +1,8 @@
 import { NotFoundError, ValidationError } from "../errors.js";
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
+import { argsToState, checkUniqueWhere } from "../objects/find-args.js";
+import type { Exact, FindManyArgs, Payload, WhereInput } from "../objects/types.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { Loaded, RelationPath } from "../schema/relation-types.js";
 import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
@@ -85,6 +87,50 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     checkLoadable(session, codec.meta.name, list, tree);
     await loadMissing(session, codec.meta.name, list, tree);
     return rows as Simplify<R & Loaded<S, M, P[number]>>[];
+  }
+
+  /**
+   * Rows matching Prisma-style arguments; `select`/`include` load relations with their own
+   * `where`, `orderBy`, `take` (per parent) and `skip`. The same engine as the fluent API.
+   *
+   * ```ts
+   * await db.user.findMany({ where: { age: { gte: 18 } }, include: { posts: { take: 5 } } });
+   * ```
+   */
+  findMany<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): Promise<Payload<S, M, A>[]> {
+    return this.#fromArgs(args).get() as Promise<Payload<S, M, A>[]>;
+  }
+
+  /** The first row matching the arguments, or null. */
+  findFirst<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): Promise<Payload<S, M, A> | null> {
+    return this.#fromArgs(args).first() as Promise<Payload<S, M, A> | null>;
+  }
+
+  /** The first row matching the arguments; throws `NotFoundError` when there is none. */
+  async findFirstOrThrow<const A extends FindManyArgs<S, M>>(
+    args?: Exact<A, FindManyArgs<S, M>>,
+  ): Promise<Payload<S, M, A>> {
+    return (await this.#fromArgs(args).firstOrFail()) as Payload<S, M, A>;
+  }
+
+  /** The row a primary key or unique field identifies, or null. */
+  findUnique<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
+    args: Exact<A, FindManyArgs<S, M>>,
+  ): Promise<Payload<S, M, A> | null> {
+    checkUniqueWhere(this.#ctx.codec, (args as { where?: unknown })?.where);
+    return this.#fromArgs(args).first() as Promise<Payload<S, M, A> | null>;
+  }
+
+  /** Like `findUnique`; throws `NotFoundError` when there is no such row. */
+  async findUniqueOrThrow<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
+    args: Exact<A, FindManyArgs<S, M>>,
+  ): Promise<Payload<S, M, A>> {
+    checkUniqueWhere(this.#ctx.codec, (args as { where?: unknown })?.where);
+    return (await this.#fromArgs(args).firstOrFail()) as Payload<S, M, A>;
+  }
+
+  #fromArgs(args: unknown): QueryBuilder<S, M, unknown> {
+    return new QueryBuilder(this.#ctx, argsToState(this.#ctx.session, this.#ctx.codec.meta.name, args));
   }
 
   /** Every row of the model. */

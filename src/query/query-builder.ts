@@ -324,13 +324,13 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
       state.eager.size > 0 && state.selects
         ? parentFieldsFor(session, codec.meta.name, state.eager).filter((f) => !state.selects!.includes(f))
         : [];
-    const query = missing.length > 0 ? { ...state, selects: [...state.selects!, ...missing] } : state;
+    let query = missing.length > 0 ? { ...state, selects: [...state.selects!, ...missing] } : state;
+    // A selection of relations only still reads a column (the key), dropped below.
+    if (query.selects?.length === 0) query = { ...query, selects: codec.meta.primaryKey };
     const result = await session.execute<Record<string, unknown>>(selectQuery(session, codec, query));
     const rows = result.rows.map((row) => codec.decode<Record<string, unknown>>(row));
-    if (state.eager.size > 0) {
-      await loadRelations(session, codec.meta.name, rows, state.eager);
-      stripUnselected(session, codec.meta.name, rows, state);
-    }
+    if (state.eager.size > 0) await loadRelations(session, codec.meta.name, rows, state.eager);
+    if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
     return rows as O[];
   }
 

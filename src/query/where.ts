@@ -1,4 +1,4 @@
-import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import { ValidationError } from "../errors.js";
 import type { ModelCodec } from "./model-codec.js";
 import { checkFilterValue } from "./validate.js";
@@ -14,6 +14,8 @@ export type WhereNode =
       readonly field: string;
       readonly op: Operator;
       readonly value: unknown;
+      /** A LIKE pattern whose `%`, `_` and `!` were escaped with `!` (escapeLike). */
+      readonly escaped?: boolean;
     }
   | { readonly type: "null"; readonly or: boolean; readonly field: string; readonly not: boolean }
   | {
@@ -93,6 +95,10 @@ function compileNode(codec: ModelCodec, eb: ExpressionBuilder<any, any>, node: W
         // An empty list matches nothing (in) or everything (not in); SQL cannot say `in ()`.
         if (values.length === 0) return eb.lit(node.op === "not in");
         return eb(ref, node.op, values);
+      }
+      if (node.escaped) {
+        // One escape character that needs no escaping in any dialect's string literals.
+        return sql<SqlBool>`${sql.ref(ref)} ${sql.raw(node.op)} ${node.value} escape '!'`;
       }
       const value = node.op === "like" || node.op === "not like" ? node.value : codec.encode(node.field, node.value);
       return eb(ref, node.op, value);
