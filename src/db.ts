@@ -6,8 +6,11 @@ import { RelataError } from "./errors.js";
 import { type PushResult, push } from "./migrate/push.js";
 import { codecFor } from "./query/model-codec.js";
 import { ModelHandle } from "./query/model-handle.js";
+import type { RelationLoadStrategy } from "./query/state.js";
 import type { Schema } from "./schema/define-schema.js";
 import type { ModelName } from "./schema/types.js";
+
+export type { RelationLoadStrategy };
 
 /** One statement sent to the database, as reported to `onQuery`. */
 export interface QueryEvent {
@@ -17,8 +20,6 @@ export interface QueryEvent {
   /** Set when the statement failed. */
   readonly error?: unknown;
 }
-
-export type RelationLoadStrategy = "query" | "join";
 
 export interface DbOptions<S extends Schema> {
   schema: S;
@@ -89,7 +90,7 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
         }),
     }),
   });
-  return dbFor<S>(new Session(kysely, resolved.profile, schema));
+  return dbFor<S>(new Session(kysely, resolved.profile, schema, strategy ?? resolved.profile.defaultLoadStrategy));
 }
 
 function dbFor<S extends Schema>(session: Session): Db<S> {

@@ -32,11 +32,22 @@ export const decodeDate: Decode = (v) => {
 
 export const decodeJsonText: Decode = (v) => (typeof v === "string" ? JSON.parse(v) : v);
 
-/** SQLite hands numeric columns back as numbers: format them with the field's scale, as the others do. */
+/** `"12.5"` -> `"12.50"` at scale 2, exactly (no float arithmetic on the digits). */
+function atScale(text: string, scale: number): string {
+  if (!/^-?\d+(\.\d+)?$/.test(text)) return text;
+  const [whole, fraction = ""] = text.split(".");
+  if (scale === 0) return whole!;
+  return `${whole}.${fraction.padEnd(scale, "0").slice(0, Math.max(scale, fraction.length))}`;
+}
+
+/**
+ * Decimals read as strings with the column's scale on every dialect: SQLite hands numeric
+ * columns back as numbers, and JSON renders `12.50` as `12.5`.
+ */
 export const decoderForDecimal =
   (config: FieldConfig): Decode =>
   (v) =>
-    typeof v === "number" ? v.toFixed(config.scale ?? 2) : isNil(v) ? v : String(v);
+    isNil(v) ? v : atScale(typeof v === "number" ? v.toFixed(config.scale ?? 2) : String(v), config.scale ?? 2);
 
 export const decoderForBigint = (config: FieldConfig): Decode =>
   config.bigintMode === "number"
@@ -61,3 +72,26 @@ export const encodeDate: Encode = (v) => (v instanceof Date ? v.toISOString().sl
 export const encodeDecimal: Encode = (v) => (typeof v === "number" || typeof v === "bigint" ? String(v) : v);
 
 export const encodeBigintAsText: Encode = (v) => (typeof v === "bigint" ? v.toString() : v);
+
+/**
+ * Decoders for values that came through JSON (the join strategy). The dialects' JSON reads
+ * (`jsonReadExpression`) hand bigints, decimals and json as text, so one set serves all.
+ */
+export function jsonDecoder(config: FieldConfig): Decode | undefined {
+  switch (config.kind) {
+    case "boolean":
+      return decodeBoolean;
+    case "timestamp":
+      return decodeTimestamp;
+    case "date":
+      return decodeDate;
+    case "json":
+      return decodeJsonText;
+    case "bigint":
+      return decoderForBigint(config);
+    case "decimal":
+      return decoderForDecimal(config);
+    default:
+      return undefined;
+  }
+}

@@ -12,6 +12,7 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
+import { objectArgs } from "./json-array.js";
 import { importDriver } from "./postgres.js";
 import { defineProfile, fixed } from "./profile.js";
 
@@ -24,6 +25,20 @@ export const mysqlProfile = defineProfile({
   flagsAutoIncrement: true,
   existingTables: (kysely) =>
     tableNames(kysely, sql`select table_name as name from information_schema.tables where table_schema = database()`),
+  jsonReadAs: {
+    bigint: (column) => sql`cast(${column} as char)`,
+    decimal: (column) => sql`cast(${column} as char)`,
+    json: (column) => sql`cast(${column} as char)`,
+  },
+  // MariaDB cannot refer to the outer row from a derived table, and MySQL cannot order inside
+  // JSON_ARRAYAGG: GROUP_CONCAT orders on both (in the database's collation); paging is done after.
+  defaultLoadStrategy: "query",
+  jsonArrayLimits: false,
+  jsonArray: ({ query, columns, orders }) => {
+    const order = sql.join(orders.map(([ref, direction]) => sql`${sql.ref(ref)} ${sql.raw(direction)}`));
+    const objects = sql`group_concat(json_object(${objectArgs(columns)}) order by ${order} separator ',')`;
+    return sql`(${query.select(sql`concat('[', coalesce(${objects}, ''), ']')`.as("relata_json"))})`;
+  },
   allowsForwardForeignKeys: false,
   columnTypes: {
     id: "integer",
@@ -92,6 +107,8 @@ export function mysqlDialect(url: string): Dialect {
     },
     onCreateConnection: async (connection) => {
       await connection.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
+      // GROUP_CONCAT (the join loading strategy) truncates at 1 KiB by default.
+      await connection.executeQuery(CompiledQuery.raw("SET SESSION group_concat_max_len = 4294967295"));
     },
   });
 }

@@ -11,6 +11,7 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
+import { objectArgs, orderedRows } from "./json-array.js";
 import { defineProfile, fixed } from "./profile.js";
 
 const DATE_OID = 1082;
@@ -27,6 +28,18 @@ export const postgresProfile = defineProfile({
       kysely,
       sql`select table_name as name from information_schema.tables where table_schema = current_schema()`,
     ),
+  // Bigints, decimals and json as text inside JSON: json_agg would render them as lossy numbers or nested values.
+  jsonReadAs: {
+    bigint: (column) => sql`${column}::text`,
+    decimal: (column) => sql`${column}::text`,
+    json: (column) => sql`${column}::text`,
+  },
+  defaultLoadStrategy: "query",
+  jsonArrayLimits: true,
+  jsonArray: (parts) =>
+    sql`(select coalesce(json_agg(json_build_object(${objectArgs(
+      parts.columns.map(([alias]) => [alias, sql.ref(`relata_agg.${alias}`)] as const),
+    )}) order by relata_agg.relata_ord), '[]'::json) from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: false,
   columnTypes: {
     id: "serial",

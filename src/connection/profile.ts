@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from "kysely";
+import type { Expression, Kysely, RawBuilder, SelectQueryBuilder } from "kysely";
 import type { RelataError } from "../errors.js";
 import type { FieldConfig, FieldKind } from "../schema/fields.js";
 
@@ -33,6 +33,17 @@ export interface DialectProfile {
   encoder(config: FieldConfig): Encode | undefined;
   /** What a SELECT reads for a column of this field (usually the column itself). */
   readExpression(config: FieldConfig, column: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** What a field reads as inside JSON: bigints, decimals and json as text, so JSON renders them exactly. */
+  jsonReadExpression(config: FieldConfig, column: RawBuilder<unknown>): RawBuilder<unknown>;
+  /**
+   * A scalar subquery giving the related rows of one parent as a JSON array of objects, in
+   * order (the "join" loading strategy).
+   */
+  jsonArray(parts: JsonArrayParts): RawBuilder<unknown>;
+  /** The faster loading strategy on this database, as measured by bench/ (the default). */
+  readonly defaultLoadStrategy: "query" | "join";
+  /** Whether `jsonArray` applies limit/offset itself; if not, the loader slices after parsing. */
+  readonly jsonArrayLimits: boolean;
   /** Turns what the driver returns into the field's JS value (undefined: as is). */
   decoder(config: FieldConfig): Decode | undefined;
   /** Maps a driver error to a relata error, or returns undefined to rethrow it unchanged. */
@@ -49,7 +60,22 @@ export const fixed =
     decode;
 
 /** A profile written as tables: per field kind, its column type and the codecs it needs. */
-export interface ProfileSpec extends Omit<DialectProfile, "columnType" | "encoder" | "decoder" | "readExpression"> {
+/** The pieces of one JSON-aggregated relation level. */
+export interface JsonArrayParts {
+  /** FROM / JOIN / WHERE of the related rows, correlated to the parent row; nothing selected yet. */
+  readonly query: SelectQueryBuilder<any, any, any>;
+  /** The keys of each JSON object and the expressions giving their values. */
+  readonly columns: readonly (readonly [string, Expression<unknown>])[];
+  /** The order of the rows: column references and directions (never empty). */
+  readonly orders: readonly (readonly [string, "asc" | "desc"])[];
+  readonly limit: number | undefined;
+  readonly offset: number | undefined;
+}
+
+export interface ProfileSpec
+  extends Omit<DialectProfile, "columnType" | "encoder" | "decoder" | "readExpression" | "jsonReadExpression"> {
+  /** Per field kind, how to read the column inside JSON (default: as `readAs` reads it). */
+  readonly jsonReadAs?: Readonly<Partial<Record<FieldKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
   /** Per field kind, how to read the column when the driver's default would lose something. */
   readonly readAs?: Readonly<Partial<Record<FieldKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
   readonly columnTypes: Readonly<Record<FieldKind, string | ((config: FieldConfig) => string)>>;
@@ -57,10 +83,18 @@ export interface ProfileSpec extends Omit<DialectProfile, "columnType" | "encode
   readonly decoders: Readonly<Partial<Record<FieldKind, DecoderFactory>>>;
 }
 
-export function defineProfile({ columnTypes, encoders, decoders, readAs = {}, ...rest }: ProfileSpec): DialectProfile {
+export function defineProfile({
+  columnTypes,
+  encoders,
+  decoders,
+  readAs = {},
+  jsonReadAs = {},
+  ...rest
+}: ProfileSpec): DialectProfile {
   return {
     ...rest,
     readExpression: (config, column) => readAs[config.kind]?.(column) ?? column,
+    jsonReadExpression: (config, column) => (jsonReadAs[config.kind] ?? readAs[config.kind])?.(column) ?? column,
     columnType(config) {
       const type = columnTypes[config.kind];
       return typeof type === "string" ? type : type(config);

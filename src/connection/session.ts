@@ -1,4 +1,5 @@
 import { type Compilable, type CompiledQuery, type Kysely, type QueryResult, sql } from "kysely";
+import type { RelationLoadStrategy } from "../query/state.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { DialectProfile } from "./profile.js";
 
@@ -11,6 +12,8 @@ export class Session {
     readonly kysely: Kysely<any>,
     readonly profile: DialectProfile,
     readonly schema: Schema,
+    /** How relations load when a query does not say (`relationLoadStrategy` of createDb). */
+    readonly strategy: RelationLoadStrategy,
     /** 0 outside a transaction; 1 in one; deeper levels are savepoints. */
     readonly depth: number = 0,
   ) {}
@@ -34,12 +37,14 @@ export class Session {
    */
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     if (this.depth === 0) {
-      return this.kysely.transaction().execute((trx) => fn(new Session(trx, this.profile, this.schema, 1)));
+      return this.kysely
+        .transaction()
+        .execute((trx) => fn(new Session(trx, this.profile, this.schema, this.strategy, 1)));
     }
     const savepoint = sql.raw(`relata_sp_${this.depth}`);
     await sql`savepoint ${savepoint}`.execute(this.kysely);
     try {
-      const result = await fn(new Session(this.kysely, this.profile, this.schema, this.depth + 1));
+      const result = await fn(new Session(this.kysely, this.profile, this.schema, this.strategy, this.depth + 1));
       await sql`release savepoint ${savepoint}`.execute(this.kysely);
       return result;
     } catch (error) {

@@ -13,6 +13,7 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
+import { objectArgs, orderedRows } from "./json-array.js";
 import { defineProfile, fixed } from "./profile.js";
 
 /** SQLite through better-sqlite3: booleans as 0/1, timestamps as ISO-8601 UTC text, json as text. */
@@ -23,6 +24,12 @@ export const sqliteProfile = defineProfile({
   indexesForeignKeys: false,
   flagsAutoIncrement: true,
   existingTables: (kysely) => tableNames(kysely, sql`select name from sqlite_master where type = 'table'`),
+  defaultLoadStrategy: "query",
+  jsonArrayLimits: true,
+  jsonArray: (parts) =>
+    sql`(select coalesce(json_group_array(json_object(${objectArgs(
+      parts.columns.map(([alias]) => [alias, sql.ref(`relata_agg.${alias}`)] as const),
+    )}) order by relata_agg.relata_ord), '[]') from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: true,
   columnTypes: {
     id: "integer",

@@ -4,7 +4,7 @@ import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import { type EagerNode, EMPTY_STATE, type QueryState } from "../query/state.js";
 import { whereInput } from "./where-input.js";
 
-const ARG_KEYS = new Set(["where", "select", "include", "orderBy", "take", "skip"]);
+const ARG_KEYS = new Set(["where", "select", "include", "orderBy", "take", "skip", "relationLoadStrategy"]);
 
 /**
  * Translates Prisma-style arguments (`where`, `select`, `include`, `orderBy`, `take`, `skip`,
@@ -34,6 +34,7 @@ export function argsToState(session: Session, model: string, args: unknown): Que
     orders: orderByInput(codec, input.orderBy),
     limit: count(model, "take", input.take),
     offset: count(model, "skip", input.skip),
+    strategy: strategyInput(model, input.relationLoadStrategy),
   };
   const selection = (input.select ?? input.include) as Record<string, unknown> | undefined;
   if (selection === undefined) return state;
@@ -102,6 +103,14 @@ function orderByInput(codec: ModelCodec, input: unknown): QueryState["orders"] {
       return { field, direction } as const;
     });
   });
+}
+
+function strategyInput(model: string, value: unknown): QueryState["strategy"] {
+  if (value === undefined || value === "query" || value === "join") return value;
+  throw new ValidationError(
+    `relationLoadStrategy on "${model}" must be "query" or "join", got ${JSON.stringify(value)}.`,
+    model,
+  );
 }
 
 function count(model: string, name: string, value: unknown): number | undefined {

@@ -55,6 +55,8 @@ export interface FindManyArgs<S extends Schema, M extends ModelName<S>, D extend
   take?: number;
   /** How many rows to skip (per parent, inside a relation). */
   skip?: number;
+  /** `"query"` (one query per relation level) or `"join"` (one statement); top level only. */
+  relationLoadStrategy?: "query" | "join";
 }
 
 /** The row a relation's arguments produce: its payload, or the full row for `true`. */

@@ -1,4 +1,5 @@
 import { type AliasedRawBuilder, type RawBuilder, sql } from "kysely";
+import { jsonDecoder } from "../connection/codecs.js";
 import type { Decode, DialectProfile, Encode } from "../connection/profile.js";
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
@@ -15,10 +16,19 @@ export class ModelCodec {
   readonly #reads = new Map<string, RawBuilder<unknown>>();
   readonly #encoders = new Map<string, Encode>();
   readonly #decoders: (readonly [string, Decode])[] = [];
+  readonly #jsonDecoders: (readonly [string, Decode])[] = [];
+  readonly #profile: DialectProfile;
+  readonly #aliases = new Map<string, ModelCodec>();
+  /** What a query names in FROM: the table, or `table as alias` for an aliased codec. */
+  readonly from: string;
 
-  constructor(meta: ModelMeta, profile: DialectProfile) {
+  constructor(meta: ModelMeta, profile: DialectProfile, table?: string) {
     this.meta = meta;
+    this.#profile = profile;
+    this.from = table === undefined ? meta.table : `${table} as ${meta.table}`;
     for (const field of meta.fields.values()) {
+      const jsonDecode = jsonDecoder(field.config);
+      if (jsonDecode) this.#jsonDecoders.push([field.name, jsonDecode]);
       const read = profile.readExpression(field.config, sql.ref(`${meta.table}.${field.column}`));
       this.#reads.set(field.name, read);
       this.#selections.set(field.name, read.as(field.name));
@@ -58,11 +68,54 @@ export class ModelCodec {
     });
   }
 
+  /** The same model under a table alias (a self-referencing relation reads its table twice). */
+  aliased(alias: string): ModelCodec {
+    let codec = this.#aliases.get(alias);
+    if (!codec) {
+      codec = new ModelCodec({ ...this.meta, table: alias }, this.#profile, this.meta.table);
+      this.#aliases.set(alias, codec);
+    }
+    return codec;
+  }
+
+  /** A field read for embedding in JSON, in a form every dialect's JSON renders exactly. */
+  jsonRead(field: string): RawBuilder<unknown> {
+    const meta = this.field(field, "select");
+    return this.#profile.jsonReadExpression(meta.config, sql.ref(`${this.meta.table}.${meta.column}`));
+  }
+
+  /** Decodes a row that came through JSON (the join strategy), in place. */
+  decodeJson<T>(row: Record<string, unknown>): T {
+    for (const [field, decode] of this.#jsonDecoders) {
+      if (field in row) row[field] = decode(row[field]);
+    }
+    return row as T;
+  }
+
   /** A field read under another alias (`relata_pivot_roleId`), decoded like the field itself. */
   selectAs(field: string, alias: string): AliasedRawBuilder<unknown, string> {
     const read = this.#reads.get(field);
     if (!read) throw this.#unknown(field, "select");
     return read.as(alias);
+  }
+
+  /**
+   * A key value from the other side of a relation, made the type of this key column first:
+   * an integer id matching a `string()` key is bound as "1", a numeric string matching an
+   * integer key as 1 (SQLite compares 1 and "1" as different).
+   */
+  encodeKey(field: string, value: unknown): unknown {
+    const { kind } = this.field(field).config;
+    let key = value;
+    if (
+      (kind === "string" || kind === "text" || kind === "uuid") &&
+      (typeof key === "number" || typeof key === "bigint")
+    ) {
+      key = String(key);
+    } else if ((kind === "id" || kind === "integer") && typeof key === "string" && /^-?\d+$/.test(key)) {
+      key = Number(key);
+    }
+    return this.encode(field, key);
   }
 
   encode(field: string, value: unknown): unknown {

@@ -1,5 +1,6 @@
 import type { Session } from "../connection/session.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { decodeJoined, joinColumns } from "../loader/join-strategy.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "../loader/load-relations.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
@@ -8,7 +9,7 @@ import type { EagerObject, EagerObjectPaths, Loaded, PathTarget, RelationPath } 
 import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
 import { addEagerPath, flattenEagerObject } from "./eager.js";
 import { codecFor, type ModelCodec } from "./model-codec.js";
-import { baseQuery, EMPTY_STATE, type QueryState, selectQuery } from "./state.js";
+import { baseQuery, EMPTY_STATE, type QueryState, type RelationLoadStrategy, selectQuery } from "./state.js";
 import { checkFilterValue } from "./validate.js";
 import { compareNode, type Operator, type WhereNode } from "./where.js";
 import { deleteRows, updateRows } from "./writes.js";
@@ -317,8 +318,34 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
     return { sql: compiled.sql, params: compiled.parameters };
   }
 
+  /**
+   * How this query loads its relations: `"query"` (one query per relation level) or `"join"`
+   * (one statement, relations aggregated as JSON). Both return the same rows.
+   */
+  strategy(strategy: RelationLoadStrategy): QueryBuilder<S, M, O> {
+    if (strategy !== "query" && strategy !== "join") {
+      throw new ValidationError(
+        `strategy must be "query" or "join", got ${JSON.stringify(strategy)}.`,
+        this.#ctx.codec.meta.name,
+      );
+    }
+    return this.#next({ strategy });
+  }
+
+  async #joined(state: QueryState): Promise<O[]> {
+    const { session, codec } = this.#ctx;
+    const query = selectQuery(session, codec, state).select(
+      joinColumns(session, codec, state.eager).map(([name, expression]) => expression.as(name)),
+    );
+    const result = await session.execute<Record<string, unknown>>(query);
+    const rows = result.rows.map((row) => codec.decode<Record<string, unknown>>(row));
+    decodeJoined(session, codec.meta.name, rows, state.eager);
+    return rows as O[];
+  }
+
   async #rows(state: QueryState): Promise<O[]> {
     const { session, codec } = this.#ctx;
+    if (state.eager.size > 0 && (state.strategy ?? session.strategy) === "join") return this.#joined(state);
     // Relations stitch on parent fields a narrowed select may have left out: read them, then drop them.
     const missing =
       state.eager.size > 0 && state.selects

@@ -15,7 +15,12 @@ export interface QueryState {
   readonly eager: EagerTree;
   /** Conditions on the pivot row (inside a many-to-many constraint only). */
   readonly pivotWheres: readonly WhereNode[];
+  /** How `eager` is loaded; undefined: the connection's default. */
+  readonly strategy: RelationLoadStrategy | undefined;
 }
+
+/** `"query"`: one query per relation level; `"join"`: one statement with JSON-aggregated relations. */
+export type RelationLoadStrategy = "query" | "join";
 
 /** One relation to eager load: its constraint (a query on the related model) and what to load below it. */
 export interface EagerNode {
@@ -33,6 +38,7 @@ export const EMPTY_STATE: QueryState = {
   offset: undefined,
   eager: new Map(),
   pivotWheres: [],
+  strategy: undefined,
 };
 
 /** SQLite and MySQL accept OFFSET only after a LIMIT; this one never binds. */

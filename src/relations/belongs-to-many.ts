@@ -1,8 +1,10 @@
-import type { Expression, SqlBool } from "kysely";
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import type { ModelCodec } from "../query/model-codec.js";
 import { codecFor } from "../query/model-codec.js";
+import type { QueryState } from "../query/state.js";
 import { compareNode, compileWhere } from "../query/where.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
-import { withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 import { exposedPivotFields, pivotCodec } from "./pivot.js";
@@ -21,37 +23,77 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
     const pivot = pivotCodec(session, meta);
     const { foreignKey, relatedKey, morphType } = meta.pivot;
     const exposed = exposedPivotFields(meta);
-    const fixedPivot = Object.entries(meta.pivot.where ?? {}).map(([f, v]) => compareNode(pivot, false, f, "=", v));
-    if (morphType) fixedPivot.push(compareNode(pivot, false, morphType.name, "=", morphType.value));
     const rows = await fetchRelated({
       session,
       target,
       keyRef: pivot.ref(foreignKey.name),
       keys: distinctKeys(parents, meta.parentKey),
-      encodeKey: (v) => pivot.encode(foreignKey.name, v),
+      encodeKey: (v) => pivot.encodeKey(foreignKey.name, v),
       state: withFixedWhere(target, state, meta.where),
       requiredFields: required(meta.target),
       join: (q) => q.innerJoin(meta.pivot.table, pivot.ref(relatedKey.name), target.ref(meta.relatedKey)),
-      where: (eb) => {
-        const conditions: Expression<SqlBool>[] = [];
-        if (fixedPivot.length > 0) conditions.push(compileWhere(pivot, eb, fixedPivot));
-        if (state.pivotWheres.length > 0) conditions.push(compileWhere(pivot, eb, state.pivotWheres));
-        return conditions.length === 0 ? undefined : eb.and(conditions);
-      },
+      where: (eb) => pivotConditions(meta, pivot, eb, state),
       extraSelect: exposed.map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
     });
-    for (const row of rows) {
-      const values: Row = {};
-      for (const field of exposed) {
-        values[field] = row[PIVOT_PREFIX + field];
-        delete row[PIVOT_PREFIX + field];
-      }
-      row.pivot = pivot.decode(values);
-    }
+    for (const row of rows) row.pivot = pivot.decode(takePivot(row, exposed));
     const groups = groupBy(rows, (row) => (row.pivot as Row)[foreignKey.name]);
     for (const parent of parents) {
       parent[meta.name] = groups.get(keyOf(parent[meta.parentKey]) ?? "") ?? [];
     }
     return [{ model: meta.target, rows }];
   },
+  joinLinks: (session, meta, state) => {
+    const exposed = exposedPivotFields(meta);
+    return [
+      {
+        model: meta.target,
+        many: true,
+        withDefault: false,
+        correlate(parent, alias) {
+          const target = codecFor(session, meta.target).aliased(alias);
+          const pivot = pivotCodec(session, meta).aliased(`${alias}_p`);
+          const query = session.kysely
+            .selectFrom(target.from)
+            .innerJoin(pivot.from, pivot.ref(meta.pivot.relatedKey.name), target.ref(meta.relatedKey))
+            .where((eb) =>
+              allOf(eb, [
+                eb(pivot.ref(meta.pivot.foreignKey.name), "=", eb.ref(parent.ref(meta.parentKey))),
+                pivotConditions(meta, pivot, eb, state),
+                fixedCondition(target, eb, meta.where),
+              ]),
+            );
+          return { target, query, extras: exposed.map((f) => [PIVOT_PREFIX + f, pivot.jsonRead(f)] as const) };
+        },
+        finish(row) {
+          row.pivot = pivotCodec(session, meta).decodeJson(takePivot(row, exposed));
+        },
+      },
+    ];
+  },
 };
+
+/** The pivot's fixed filter, its morph type, and the constraint's wherePivot conditions. */
+function pivotConditions(
+  meta: BelongsToManyMeta,
+  pivot: ModelCodec,
+  eb: ExpressionBuilder<any, any>,
+  state: QueryState,
+): Expression<SqlBool> | undefined {
+  const fixed = Object.entries(meta.pivot.where ?? {}).map(([f, v]) => compareNode(pivot, false, f, "=", v));
+  const { morphType } = meta.pivot;
+  if (morphType) fixed.push(compareNode(pivot, false, morphType.name, "=", morphType.value));
+  const conditions: Expression<SqlBool>[] = [];
+  if (fixed.length > 0) conditions.push(compileWhere(pivot, eb, fixed));
+  if (state.pivotWheres.length > 0) conditions.push(compileWhere(pivot, eb, state.pivotWheres));
+  return conditions.length === 0 ? undefined : eb.and(conditions);
+}
+
+/** Moves the aliased pivot columns of a row into a pivot object. */
+function takePivot(row: Row, exposed: readonly string[]): Row {
+  const values: Row = {};
+  for (const field of exposed) {
+    values[field] = row[PIVOT_PREFIX + field];
+    delete row[PIVOT_PREFIX + field];
+  }
+  return values;
+}

@@ -1,6 +1,6 @@
 import { codecFor } from "../query/model-codec.js";
 import type { BelongsToMeta } from "../schema/meta.js";
-import { withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 
@@ -14,7 +14,7 @@ export const belongsTo: RelationLoader<BelongsToMeta> = {
       target,
       keyRef: target.ref(meta.ownerKey),
       keys: distinctKeys(parents, meta.foreignKey),
-      encodeKey: (v) => target.encode(meta.ownerKey, v),
+      encodeKey: (v) => target.encodeKey(meta.ownerKey, v),
       state: withFixedWhere(target, state, meta.where),
       requiredFields: [meta.ownerKey, ...required(meta.target)],
     });
@@ -25,4 +25,23 @@ export const belongsTo: RelationLoader<BelongsToMeta> = {
     }
     return [{ model: meta.target, rows }];
   },
+  joinLinks: (session, meta) => [
+    {
+      model: meta.target,
+      many: false,
+      withDefault: meta.withDefault,
+      correlate(parent, alias) {
+        const target = codecFor(session, meta.target).aliased(alias);
+        const query = session.kysely
+          .selectFrom(target.from)
+          .where((eb) =>
+            allOf(eb, [
+              eb(target.ref(meta.ownerKey), "=", eb.ref(parent.ref(meta.foreignKey))),
+              fixedCondition(target, eb, meta.where),
+            ]),
+          );
+        return { target, query, extras: [] };
+      },
+    },
+  ],
 };

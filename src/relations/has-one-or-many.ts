@@ -1,8 +1,9 @@
+import type { Session } from "../connection/session.js";
 import { codecFor } from "../query/model-codec.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
-import { withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
-import type { LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
+import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
 
 type HasMeta = HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta;
 
@@ -22,7 +23,7 @@ async function load(request: LoadRequest<HasMeta>, many: boolean): Promise<Loade
     target,
     keyRef: target.ref(key),
     keys: distinctKeys(parents, meta.localKey),
-    encodeKey: (v) => target.encode(key, v),
+    encodeKey: (v) => target.encodeKey(key, v),
     state: withFixedWhere(target, state, meta.where),
     requiredFields: [key, ...request.required(meta.target)],
     where:
@@ -44,9 +45,51 @@ async function load(request: LoadRequest<HasMeta>, many: boolean): Promise<Loade
   return [{ model: meta.target, rows: many ? rows : attached }];
 }
 
+function joinLinks(session: Session, meta: HasMeta, many: boolean): JoinLink[] {
+  const key = childKey(meta);
+  return [
+    {
+      model: meta.target,
+      many,
+      withDefault: "withDefault" in meta ? meta.withDefault : false,
+      correlate(parent, alias) {
+        const target = codecFor(session, meta.target).aliased(alias);
+        const query = session.kysely
+          .selectFrom(target.from)
+          .where((eb) =>
+            allOf(eb, [
+              eb(target.ref(key), "=", eb.ref(parent.ref(meta.localKey))),
+              "morphType" in meta
+                ? eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue))
+                : undefined,
+              fixedCondition(target, eb, meta.where),
+            ]),
+          );
+        return { target, query, extras: [] };
+      },
+    },
+  ];
+}
+
 const parentFields = (meta: HasMeta) => [meta.localKey];
 
-export const hasOne: RelationLoader<HasOneMeta> = { parentFields, load: (r) => load(r, false) };
-export const hasMany: RelationLoader<HasManyMeta> = { parentFields, load: (r) => load(r, true) };
-export const morphOne: RelationLoader<MorphOneMeta> = { parentFields, load: (r) => load(r, false) };
-export const morphMany: RelationLoader<MorphManyMeta> = { parentFields, load: (r) => load(r, true) };
+export const hasOne: RelationLoader<HasOneMeta> = {
+  parentFields,
+  load: (r) => load(r, false),
+  joinLinks: (session, meta) => joinLinks(session, meta, false),
+};
+export const hasMany: RelationLoader<HasManyMeta> = {
+  parentFields,
+  load: (r) => load(r, true),
+  joinLinks: (session, meta) => joinLinks(session, meta, true),
+};
+export const morphOne: RelationLoader<MorphOneMeta> = {
+  parentFields,
+  load: (r) => load(r, false),
+  joinLinks: (session, meta) => joinLinks(session, meta, false),
+};
+export const morphMany: RelationLoader<MorphManyMeta> = {
+  parentFields,
+  load: (r) => load(r, true),
+  joinLinks: (session, meta) => joinLinks(session, meta, true),
+};

@@ -1,4 +1,6 @@
+import type { Expression, SelectQueryBuilder } from "kysely";
 import type { Session } from "../connection/session.js";
+import type { ModelCodec } from "../query/model-codec.js";
 import type { QueryState } from "../query/state.js";
 import type { RelationMeta } from "../schema/meta.js";
 import type { Row } from "./fetch.js";
@@ -20,6 +22,30 @@ export interface LoadedGroup {
   readonly rows: Row[];
 }
 
+/** The related rows of one parent row, correlated in SQL (the "join" loading strategy). */
+export interface JoinLink {
+  /** The model the rows belong to. */
+  readonly model: string;
+  /** morphTo: the type value whose rows this link reads. */
+  readonly morphValue?: string;
+  readonly many: boolean;
+  readonly withDefault: boolean | Readonly<Record<string, unknown>>;
+  /**
+   * FROM the target (under `alias`) with its joins, WHERE it belongs to the row of `parent`,
+   * and the relation's fixed conditions; plus extra JSON columns (pivot values).
+   */
+  correlate(
+    parent: ModelCodec,
+    alias: string,
+  ): {
+    readonly target: ModelCodec;
+    readonly query: SelectQueryBuilder<any, any, any>;
+    readonly extras: readonly (readonly [string, Expression<unknown>])[];
+  };
+  /** Turns a decoded row's extra columns into what the query strategy gives (`row.pivot`). */
+  finish?(row: Row): void;
+}
+
 /**
  * What every relation kind provides: the parent fields it stitches on, and loading itself
  * (one query per level; morphTo one per target type). The loader knows nothing else of a kind.
@@ -29,4 +55,6 @@ export interface RelationLoader<M extends RelationMeta> {
   parentFields(meta: M): readonly string[];
   /** Reads the related rows of every parent and sets `parent[meta.name]`; returns the rows read. */
   load(request: LoadRequest<M>): Promise<LoadedGroup[]>;
+  /** The same rows as correlated subqueries (one per target model), for the "join" strategy. */
+  joinLinks(session: Session, meta: M, state: QueryState): JoinLink[];
 }

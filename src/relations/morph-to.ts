@@ -1,6 +1,7 @@
 import { RelataError } from "../errors.js";
 import { codecFor } from "../query/model-codec.js";
 import type { MorphToMeta } from "../schema/meta.js";
+import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { LoadedGroup, RelationLoader } from "./kind.js";
 
@@ -23,8 +24,8 @@ export const morphTo: RelationLoader<MorphToMeta> = {
         target: codec,
         keyRef: codec.ref(target.ownerKey),
         keys: distinctKeys(typed, meta.morphId),
-        encodeKey: (v) => codec.encode(target.ownerKey, v),
-        state,
+        encodeKey: (v) => codec.encodeKey(target.ownerKey, v),
+        state: withFixedWhere(codec, state, meta.where),
         requiredFields: [target.ownerKey, ...required(target.model)],
       });
       const byKey = new Map<string, Row>(rows.map((row) => [keyOf(row[target.ownerKey])!, row]));
@@ -36,4 +37,24 @@ export const morphTo: RelationLoader<MorphToMeta> = {
     }
     return groups;
   },
+  joinLinks: (session, meta) =>
+    [...meta.targets].map(([value, target]) => ({
+      model: target.model,
+      morphValue: value,
+      many: false,
+      withDefault: meta.withDefault,
+      correlate(parent, alias) {
+        const codec = codecFor(session, target.model).aliased(alias);
+        const query = session.kysely
+          .selectFrom(codec.from)
+          .where((eb) =>
+            allOf(eb, [
+              eb(codec.ref(target.ownerKey), "=", eb.ref(parent.ref(meta.morphId))),
+              eb(parent.ref(meta.morphType), "=", parent.encode(meta.morphType, value)),
+              fixedCondition(codec, eb, meta.where),
+            ]),
+          );
+        return { target: codec, query, extras: [] };
+      },
+    })),
 };

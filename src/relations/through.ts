@@ -1,9 +1,10 @@
 import { sql } from "kysely";
+import type { Session } from "../connection/session.js";
 import { codecFor } from "../query/model-codec.js";
 import type { ThroughMeta } from "../schema/meta.js";
-import { withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
-import type { LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
+import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
 
 const THROUGH_KEY = "relata_through_key";
 
@@ -17,7 +18,7 @@ async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<L
     target,
     keyRef: through.ref(meta.firstKey),
     keys: distinctKeys(parents, meta.localKey),
-    encodeKey: (v) => through.encode(meta.firstKey, v),
+    encodeKey: (v) => through.encodeKey(meta.firstKey, v),
     state: withFixedWhere(target, state, meta.where),
     requiredFields: request.required(meta.target),
     join: (q) => q.innerJoin(through.meta.table, through.ref(meta.secondLocalKey), target.ref(meta.secondKey)),
@@ -34,7 +35,39 @@ async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<L
   return [{ model: meta.target, rows: many ? rows : attached }];
 }
 
+function joinLinks(session: Session, meta: ThroughMeta, many: boolean): JoinLink[] {
+  return [
+    {
+      model: meta.target,
+      many,
+      withDefault: false,
+      correlate(parent, alias) {
+        const target = codecFor(session, meta.target).aliased(alias);
+        const through = codecFor(session, meta.through).aliased(`${alias}_t`);
+        const query = session.kysely
+          .selectFrom(target.from)
+          .innerJoin(through.from, through.ref(meta.secondLocalKey), target.ref(meta.secondKey))
+          .where((eb) =>
+            allOf(eb, [
+              eb(through.ref(meta.firstKey), "=", eb.ref(parent.ref(meta.localKey))),
+              fixedCondition(target, eb, meta.where),
+            ]),
+          );
+        return { target, query, extras: [] };
+      },
+    },
+  ];
+}
+
 const parentFields = (meta: ThroughMeta) => [meta.localKey];
 
-export const hasOneThrough: RelationLoader<ThroughMeta> = { parentFields, load: (r) => load(r, false) };
-export const hasManyThrough: RelationLoader<ThroughMeta> = { parentFields, load: (r) => load(r, true) };
+export const hasOneThrough: RelationLoader<ThroughMeta> = {
+  parentFields,
+  load: (r) => load(r, false),
+  joinLinks: (session, meta) => joinLinks(session, meta, false),
+};
+export const hasManyThrough: RelationLoader<ThroughMeta> = {
+  parentFields,
+  load: (r) => load(r, true),
+  joinLinks: (session, meta) => joinLinks(session, meta, true),
+};

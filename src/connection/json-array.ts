@@ -1,0 +1,33 @@
+import { type Expression, type SelectQueryBuilder, sql } from "kysely";
+import type { JsonArrayParts } from "./profile.js";
+
+/** SQLite and MySQL want OFFSET after a LIMIT; this one never binds. */
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The related rows as a derived table: the columns, an ordinal `relata_ord` (the position in
+ * the requested order), ordered and paged in SQL. For databases whose derived tables may refer
+ * to the outer row (PostgreSQL, SQLite).
+ */
+export function orderedRows({
+  query,
+  columns,
+  orders,
+  limit,
+  offset,
+}: JsonArrayParts): SelectQueryBuilder<any, any, any> {
+  const order = sql.join(orders.map(([ref, direction]) => sql`${sql.ref(ref)} ${sql.raw(direction)}`));
+  let rows = query.select([
+    ...columns.map(([alias, expression]) => sql`${expression}`.as(alias)),
+    sql<number>`row_number() over (order by ${order})`.as("relata_ord"),
+  ]);
+  for (const [ref, direction] of orders) rows = rows.orderBy(sql.ref(ref), direction);
+  if (limit !== undefined || offset !== undefined) rows = rows.limit(limit ?? NO_LIMIT);
+  if (offset !== undefined) rows = rows.offset(offset);
+  return rows;
+}
+
+/** `'key1', expr1, 'key2', expr2, ...` for json_object / json_build_object. */
+export function objectArgs(columns: readonly (readonly [string, Expression<unknown>])[]) {
+  return sql.join(columns.flatMap(([alias, expression]) => [sql.lit(alias), expression]));
+}

@@ -1,0 +1,103 @@
+import type { RawBuilder } from "kysely";
+import type { Session } from "../connection/session.js";
+import { RelataError } from "../errors.js";
+import { codecFor, type ModelCodec } from "../query/model-codec.js";
+import type { EagerTree } from "../query/state.js";
+import { compileWhere } from "../query/where.js";
+import { emptyToOne, type Row } from "../relations/fetch.js";
+import { loaderFor } from "../relations/index.js";
+import type { JoinLink } from "../relations/kind.js";
+
+/** The result column of one link: the relation's name, suffixed by the type for morphTo. */
+const columnName = (relation: string, link: JoinLink) =>
+  link.morphValue === undefined ? relation : `${relation}__${link.morphValue}`;
+
+/**
+ * The "join" strategy: every relation of `tree` as a correlated subquery that returns the
+ * related rows of the parent row as a JSON array, nested to any depth. The parent query
+ * selects these columns, so the whole load is one statement.
+ */
+export function joinColumns(
+  session: Session,
+  parent: ModelCodec,
+  tree: EagerTree,
+  aliasPrefix = "relata_j",
+): (readonly [string, RawBuilder<unknown>])[] {
+  const relations = session.schema.model(parent.meta.name).relations;
+  const columns: (readonly [string, RawBuilder<unknown>])[] = [];
+  let index = 0;
+  for (const node of tree.values()) {
+    const relation = relations.get(node.relation);
+    if (!relation) continue; // a path through morphTo names relations some targets lack
+    for (const link of loaderFor(relation).joinLinks(session, relation, node.state)) {
+      const alias = `${aliasPrefix}${index++}`;
+      const { target, query, extras } = link.correlate(parent, alias);
+      const { state } = node;
+      const fields = state.selects ?? target.meta.fieldNames;
+      const orders = state.orders.length > 0 ? state.orders : target.meta.primaryKey.map((field) => ({ field }));
+      const filtered = state.wheres.length === 0 ? query : query.where((eb) => compileWhere(target, eb, state.wheres));
+      columns.push([
+        columnName(node.relation, link),
+        session.profile.jsonArray({
+          query: filtered,
+          columns: [
+            ...fields.map((field) => [field, target.jsonRead(field)] as const),
+            ...extras,
+            ...joinColumns(session, target, state.eager, `${alias}_`),
+          ],
+          orders: orders.map((o) => [target.ref(o.field), "direction" in o ? o.direction : "asc"] as const),
+          limit: link.many ? state.limit : 1 + (state.offset ?? 0) > 1 ? state.limit : 1,
+          offset: state.offset,
+        }),
+      ]);
+    }
+  }
+  return columns;
+}
+
+/** Replaces the JSON columns of `rows` with decoded related rows, as the query strategy would set them. */
+export function decodeJoined(session: Session, model: string, rows: readonly Row[], tree: EagerTree): void {
+  const relations = session.schema.model(model).relations;
+  for (const node of tree.values()) {
+    const relation = relations.get(node.relation);
+    if (!relation) continue;
+    const links = loaderFor(relation).joinLinks(session, relation, node.state);
+    const { state } = node;
+    for (const row of rows) {
+      let link: JoinLink | undefined = links[0];
+      if (relation.kind === "morphTo") {
+        const type = row[relation.morphType];
+        link = type === null || type === undefined ? undefined : links.find((l) => l.morphValue === String(type));
+        if (type !== null && type !== undefined && !link) {
+          throw new RelataError(
+            `${relation.model}.${relation.name}: a row has morph type "${type}", which is not one of its targets (${[...relation.targets.keys()].join(", ")}). Add the model to types, or map it with morphMap.`,
+          );
+        }
+      }
+      const raw = link ? row[columnName(node.relation, link)] : undefined;
+      for (const each of links) delete row[columnName(node.relation, each)];
+      if (!link) {
+        row[node.relation] = emptyToOne(relation.kind === "morphTo" ? relation.withDefault : false);
+        continue;
+      }
+      let items = (typeof raw === "string" ? JSON.parse(raw) : (raw ?? [])) as Row[];
+      const codec = codecFor(session, link.model);
+      for (const item of items) {
+        delete item.relata_ord;
+        codec.decodeJson(item);
+        link.finish?.(item);
+      }
+      if (!session.profile.jsonArrayLimits && (state.offset !== undefined || state.limit !== undefined)) {
+        const start = state.offset ?? 0;
+        items = items.slice(start, state.limit === undefined ? undefined : start + state.limit);
+      }
+      decodeNested(session, link.model, items, state.eager);
+      row[node.relation] = link.many ? items : (items[0] ?? emptyToOne(link.withDefault));
+    }
+  }
+}
+
+/** Nested relation columns arrive as JSON values, or as JSON text where the database nests strings. */
+function decodeNested(session: Session, model: string, items: Row[], tree: EagerTree): void {
+  if (tree.size > 0) decodeJoined(session, model, items, tree);
+}
