@@ -3,7 +3,8 @@ import { ValidationError } from "../errors.js";
 import { targetModels } from "../query/eager.js";
 import type { EagerTree } from "../query/state.js";
 import type { Row } from "../relations/fetch.js";
-import { loadRelations, parentFieldsFor } from "./load-relations.js";
+import type { RelationMeta } from "../schema/meta.js";
+import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 /** Rows handed to load()/loadMissing() must carry the fields their relations stitch on. */
 export function checkLoadable(session: Session, model: string, rows: readonly Row[], tree: EagerTree): void {
@@ -21,8 +22,8 @@ export function checkLoadable(session: Session, model: string, rows: readonly Ro
 }
 
 /**
- * Loads only what is not loaded yet: a relation onto the rows that lack it, and deeper
- * paths onto the related rows already present.
+ * Loads only what is not loaded yet: a relation onto the rows that lack it, then deeper paths
+ * onto the related rows of all rows (old and new) at once, so each level still costs one query.
  */
 export async function loadMissing(session: Session, model: string, rows: Row[], tree: EagerTree): Promise<void> {
   const meta = session.schema.model(model);
@@ -30,22 +31,27 @@ export async function loadMissing(session: Session, model: string, rows: Row[], 
     const relation = meta.relations.get(node.relation);
     if (!relation) continue;
     const absent = rows.filter((row) => !(node.relation in row));
-    await loadRelations(session, model, absent, new Map([[node.relation, node]]));
-    if (node.state.eager.size === 0) continue;
-    const present = rows.filter((row) => !absent.includes(row));
-    const related = present.flatMap((row) => {
-      const value = row[node.relation];
-      return (Array.isArray(value) ? value : value ? [value] : []) as Row[];
-    });
-    for (const target of targetModels(relation)) {
-      const ofTarget =
-        relation.kind === "morphTo"
-          ? present
-              .filter((row) => relation.targets.get(String(row[relation.morphType]))?.model === target)
-              .map((row) => row[relation.name] as Row)
-              .filter(Boolean)
-          : related;
-      await loadMissing(session, target, ofTarget, node.state.eager);
+    const shallow = { ...node, state: { ...node.state, eager: new Map() } };
+    await loadRelations(session, model, absent, new Map([[node.relation, shallow]]));
+    if (node.state.eager.size > 0) {
+      for (const target of targetModels(relation)) {
+        const related = rows.flatMap((row) => relatedOf(row, relation, target));
+        checkLoadable(session, target, related, node.state.eager);
+        await loadMissing(session, target, related, node.state.eager);
+      }
     }
+    stripUnselected(
+      session,
+      targetModels(relation),
+      absent.flatMap((row) => targetModels(relation).flatMap((t) => relatedOf(row, relation, t))),
+      node.state,
+    );
   }
+}
+
+/** The rows of `target` a loaded relation holds on `row` (morphTo: only when the row's type is `target`). */
+function relatedOf(row: Row, relation: RelationMeta, target: string): Row[] {
+  if (relation.kind === "morphTo" && relation.targets.get(String(row[relation.morphType]))?.model !== target) return [];
+  const value = row[relation.name];
+  return (Array.isArray(value) ? value : value ? [value] : []) as Row[];
 }

@@ -39,10 +39,16 @@ export async function loadRelations(session: Session, model: string, rows: Row[]
 }
 
 /** Removes the fields read only to stitch relations when the constraint selected fewer. */
-export function stripUnselected(session: Session, model: string, rows: readonly Row[], state: QueryState): void {
-  if (!state.selects) return;
+export function stripUnselected(
+  session: Session,
+  model: string | readonly string[],
+  rows: readonly Row[],
+  state: QueryState,
+): void {
+  if (!state.selects || rows.length === 0) return;
   const selected = new Set(state.selects);
-  const extra = session.schema.model(model).fieldNames.filter((f) => !selected.has(f));
+  const models = typeof model === "string" ? [model] : model;
+  const extra = models.flatMap((m) => session.schema.model(m).fieldNames).filter((f) => !selected.has(f));
   if (extra.length === 0) return;
   for (const row of rows) for (const field of extra) delete row[field];
 }

@@ -7,6 +7,7 @@ import {
   sql,
 } from "kysely";
 import type { Session } from "../connection/session.js";
+import { RelataError } from "../errors.js";
 import type { ModelCodec } from "../query/model-codec.js";
 import type { QueryState } from "../query/state.js";
 import { compileWhere } from "../query/where.js";
@@ -51,7 +52,14 @@ export async function fetchRelated(spec: FetchSpec): Promise<Row[]> {
   const { session, target, state } = spec;
   if (spec.keys.length === 0) return [];
   const fields = selectedFields(target, state, spec.requiredFields);
-  const chunkSize = Math.max(1, session.profile.maxParameters - 1_000);
+  // Room for keys: the driver's limit minus what the rest of the statement binds.
+  const others = levelQuery(spec, fields, []).compile().parameters.length;
+  const chunkSize = session.profile.maxParameters - others;
+  if (chunkSize < 1) {
+    throw new RelataError(
+      `Loading ${target.meta.name} binds ${others} values besides the keys, more than the driver's limit of ${session.profile.maxParameters}.`,
+    );
+  }
   const rows: Row[] = [];
   for (let i = 0; i < spec.keys.length; i += chunkSize) {
     const keys = spec.keys.slice(i, i + chunkSize).map(spec.encodeKey);

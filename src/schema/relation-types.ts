@@ -107,11 +107,17 @@ export type PathTarget<S extends Schema, M extends string, P extends string> = P
 /** `with({ posts: { comments: true }, profile: true })`: the object form. */
 export type EagerObject<S extends Schema, M extends string, D extends number = 3> = [D] extends [never]
   ? never
-  : { [R in RelationName<S, M>]?: true | ((q: any) => any) | EagerObject<S, RelationTarget<S, M, R>, Prev[D]> };
+  : {
+      [R in RelationName<S, M>]?: boolean | ((q: any) => any) | EagerObject<S, RelationTarget<S, M, R>, Prev[D]>;
+    };
 
-/** The paths an eager object names. */
+/** The paths an eager object names (`false` names none). */
 export type EagerObjectPaths<T> = {
-  [K in keyof T & string]: T[K] extends true | ((q: any) => any) ? K : K | `${K}.${EagerObjectPaths<T[K]>}`;
+  [K in keyof T & string]: T[K] extends false | undefined
+    ? never
+    : T[K] extends true | ((q: any) => any)
+      ? K
+      : K | `${K}.${EagerObjectPaths<T[K]>}`;
 }[keyof T & string];
 
 export type { RelationKind };
