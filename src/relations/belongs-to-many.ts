@@ -21,7 +21,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
   async load({ session, meta, parents, state, required }) {
     const target = codecFor(session, meta.target);
     const pivot = pivotCodec(session, meta);
-    const { foreignKey, relatedKey, morphType } = meta.pivot;
+    const { foreignKey, relatedKey } = meta.pivot;
     const exposed = exposedPivotFields(meta);
     const rows = await fetchRelated({
       session,

@@ -1,10 +1,27 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { createDb, type Db, type DialectName, type QueryEvent, type Schema } from "../../src/index.js";
+import {
+  createDb,
+  type Db,
+  type DialectName,
+  type QueryEvent,
+  type RelationLoadStrategy,
+  type Schema,
+} from "../../src/index.js";
 import { availableDialects } from "./dialects.js";
 
 /** The dialect this test process runs against (set per Vitest project). */
 export const dialect = (process.env.RELATA_TEST_DIALECT ?? "sqlite") as DialectName;
+
+/** The relation loading strategy this test process runs with (set per Vitest project). */
+export const strategy = (process.env.RELATA_TEST_STRATEGY ?? "query") as RelationLoadStrategy;
+
+/**
+ * Statements an eager load costs: `perLevel` with the "query" strategy (one per relation
+ * level, morphTo one per type), always 1 with "join". For `with`, `find*` and their terminals;
+ * `load`/`loadMissing` always use the query strategy.
+ */
+export const eagerQueries = (perLevel: number): number => (strategy === "join" ? Math.min(perLevel, 1) : perLevel);
 
 /** A value per dialect; a missing dialect does not compile. */
 export type PerDialect<T> = Record<DialectName, T>;
@@ -77,7 +94,7 @@ export function useTestDb<S extends Schema>(schema: S, options: { push?: boolean
   const queries: QueryEvent[] = [];
   beforeAll(async () => {
     ({ url, drop } = await isolatedUrl());
-    db = createDb({ schema, url, onQuery: (event) => queries.push(event) });
+    db = createDb({ schema, url, relationLoadStrategy: strategy, onQuery: (event) => queries.push(event) });
     if (options.push !== false) await db.push();
   });
   beforeEach(() => {
