@@ -33,6 +33,11 @@ export const mysqlProfile = defineProfile({
   // MariaDB cannot refer to the outer row from a derived table, and MySQL cannot order inside
   // JSON_ARRAYAGG: GROUP_CONCAT orders on both (in the database's collation); paging is done after.
   defaultLoadStrategy: "query",
+  // An explicit collation outranks the column's implicit one, so the comparison is never an illegal mix.
+  castKey: (column, to) =>
+    to === "text"
+      ? sql`cast(${column} as char character set utf8mb4) collate utf8mb4_bin`
+      : sql`cast(${column} as signed)`,
   jsonArrayLimits: false,
   jsonArray: ({ query, columns, orders }) => {
     const order = sql.join(orders.map(([ref, direction]) => sql`${sql.ref(ref)} ${sql.raw(direction)}`));

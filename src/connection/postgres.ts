@@ -35,6 +35,7 @@ export const postgresProfile = defineProfile({
     json: (column) => sql`${column}::text`,
   },
   defaultLoadStrategy: "query",
+  castKey: (column, to) => (to === "text" ? sql`cast(${column} as text)` : sql`cast(${column} as bigint)`),
   jsonArrayLimits: true,
   jsonArray: (parts) =>
     sql`(select coalesce(json_agg(json_build_object(${objectArgs(

@@ -42,6 +42,8 @@ export interface DialectProfile {
   jsonArray(parts: JsonArrayParts): RawBuilder<unknown>;
   /** The faster loading strategy on this database, as measured by bench/ (the default). */
   readonly defaultLoadStrategy: "query" | "join";
+  /** A key column cast to text or to an integer, to compare keys of different types in SQL. */
+  castKey(column: RawBuilder<unknown>, to: "text" | "integer"): RawBuilder<unknown>;
   /** Whether `jsonArray` applies limit/offset itself; if not, the loader slices after parsing. */
   readonly jsonArrayLimits: boolean;
   /** Turns what the driver returns into the field's JS value (undefined: as is). */

@@ -25,6 +25,8 @@ export const sqliteProfile = defineProfile({
   flagsAutoIncrement: true,
   existingTables: (kysely) => tableNames(kysely, sql`select name from sqlite_master where type = 'table'`),
   defaultLoadStrategy: "query",
+  // SQLite compares a text key with an integer key after applying the column affinity.
+  castKey: (column) => column,
   jsonArrayLimits: true,
   jsonArray: (parts) =>
     sql`(select coalesce(json_group_array(json_object(${objectArgs(

@@ -4,7 +4,7 @@ import { codecFor } from "../query/model-codec.js";
 import type { QueryState } from "../query/state.js";
 import { compareNode, compileWhere } from "../query/where.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 import { exposedPivotFields, pivotCodec } from "./pivot.js";
@@ -57,7 +57,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
             .innerJoin(pivot.from, pivot.ref(meta.pivot.relatedKey.name), target.ref(meta.relatedKey))
             .where((eb) =>
               allOf(eb, [
-                eb(pivot.ref(meta.pivot.foreignKey.name), "=", eb.ref(parent.ref(meta.parentKey))),
+                keyEquals(eb, session, pivot, meta.pivot.foreignKey.name, parent, meta.parentKey),
                 pivotConditions(meta, pivot, eb, state),
                 fixedCondition(target, eb, meta.where),
               ]),

@@ -1,6 +1,6 @@
 import { codecFor } from "../query/model-codec.js";
 import type { BelongsToMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 
@@ -36,7 +36,7 @@ export const belongsTo: RelationLoader<BelongsToMeta> = {
           .selectFrom(target.from)
           .where((eb) =>
             allOf(eb, [
-              eb(target.ref(meta.ownerKey), "=", eb.ref(parent.ref(meta.foreignKey))),
+              keyEquals(eb, session, target, meta.ownerKey, parent, meta.foreignKey),
               fixedCondition(target, eb, meta.where),
             ]),
           );

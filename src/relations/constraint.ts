@@ -1,4 +1,5 @@
-import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import type { Session } from "../connection/session.js";
 import type { ModelCodec } from "../query/model-codec.js";
 import type { QueryState } from "../query/state.js";
 import { compareNode, compileWhere, type WhereNode } from "../query/where.js";
@@ -39,4 +40,30 @@ export function fixedCondition(
 export function allOf(eb: ExpressionBuilder<any, any>, conditions: (Expression<SqlBool> | undefined)[]) {
   const present = conditions.filter((c): c is Expression<SqlBool> => c !== undefined);
   return present.length === 1 ? present[0]! : eb.and(present);
+}
+
+const keyClass = (codec: ModelCodec, field: string): "text" | "integer" | undefined => {
+  const { kind } = codec.field(field).config;
+  if (kind === "string" || kind === "text") return "text";
+  if (kind === "id" || kind === "integer" || kind === "bigint") return "integer";
+  return undefined;
+};
+
+/**
+ * `target.targetField = parent.parentField` in SQL (the join strategy's correlations), the
+ * parent side cast when the two keys are of different types (a string key holding integer ids).
+ */
+export function keyEquals(
+  eb: ExpressionBuilder<any, any>,
+  session: Session,
+  target: ModelCodec,
+  targetField: string,
+  parent: ModelCodec,
+  parentField: string,
+): Expression<SqlBool> {
+  const to = keyClass(target, targetField);
+  const from = keyClass(parent, parentField);
+  const parentColumn = sql.ref(parent.ref(parentField));
+  const right = to && from && to !== from ? session.profile.castKey(parentColumn, to) : parentColumn;
+  return eb(sql.ref(target.ref(targetField)), "=", right);
 }

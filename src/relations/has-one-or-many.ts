@@ -1,7 +1,7 @@
 import type { Session } from "../connection/session.js";
 import { codecFor } from "../query/model-codec.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
 
@@ -58,7 +58,7 @@ function joinLinks(session: Session, meta: HasMeta, many: boolean): JoinLink[] {
           .selectFrom(target.from)
           .where((eb) =>
             allOf(eb, [
-              eb(target.ref(key), "=", eb.ref(parent.ref(meta.localKey))),
+              keyEquals(eb, session, target, key, parent, meta.localKey),
               "morphType" in meta
                 ? eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue))
                 : undefined,

@@ -1,7 +1,7 @@
 import { RelataError } from "../errors.js";
 import { codecFor } from "../query/model-codec.js";
 import type { MorphToMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { LoadedGroup, RelationLoader } from "./kind.js";
 
@@ -49,7 +49,7 @@ export const morphTo: RelationLoader<MorphToMeta> = {
           .selectFrom(codec.from)
           .where((eb) =>
             allOf(eb, [
-              eb(codec.ref(target.ownerKey), "=", eb.ref(parent.ref(meta.morphId))),
+              keyEquals(eb, session, codec, target.ownerKey, parent, meta.morphId),
               eb(parent.ref(meta.morphType), "=", parent.encode(meta.morphType, value)),
               fixedCondition(codec, eb, meta.where),
             ]),

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import { codecFor } from "../query/model-codec.js";
 import type { ThroughMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
 
@@ -49,7 +49,7 @@ function joinLinks(session: Session, meta: ThroughMeta, many: boolean): JoinLink
           .innerJoin(through.from, through.ref(meta.secondLocalKey), target.ref(meta.secondKey))
           .where((eb) =>
             allOf(eb, [
-              eb(through.ref(meta.firstKey), "=", eb.ref(parent.ref(meta.localKey))),
+              keyEquals(eb, session, through, meta.firstKey, parent, meta.localKey),
               fixedCondition(target, eb, meta.where),
             ]),
           );
