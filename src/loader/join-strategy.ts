@@ -46,7 +46,8 @@ export function joinColumns(
             ...joinColumns(session, target, state.eager, `${alias}_`),
           ],
           orders: orders.map((o) => [target.ref(o.field), "direction" in o ? o.direction : "asc"] as const),
-          limit: link.many ? state.limit : 1 + (state.offset ?? 0) > 1 ? state.limit : 1,
+          // A to-one relation is the first row of its window (none for limit(0)).
+          limit: link.many ? state.limit : Math.min(state.limit ?? 1, 1),
           offset: state.offset,
         }),
       ]);

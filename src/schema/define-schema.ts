@@ -14,8 +14,10 @@ export interface SchemaOptions {
 type AnyModels = Record<string, ModelDef<any, any>>;
 
 /** A validated schema: the declared models (for type inference) plus resolved metadata. */
-export class Schema<M extends AnyModels = AnyModels> {
+export class Schema<M extends AnyModels = AnyModels, MM extends Record<string, string> = {}> {
   declare readonly $models: M;
+  /** Type-only: the morph map, so morph type values are typed. */
+  declare readonly $morphMap: MM;
   constructor(
     readonly models: M,
     readonly meta: SchemaMeta,
@@ -41,7 +43,10 @@ const RESERVED_MODEL_NAMES = new Set(["push", "transaction", "destroy", "kysely"
  * const schema = defineSchema({ user, post }, { casing: "snake_case" });
  * ```
  */
-export function defineSchema<const M extends AnyModels>(models: M, options: SchemaOptions = {}): Schema<M> {
+export function defineSchema<const M extends AnyModels, const MM extends Record<string, string> = {}>(
+  models: M,
+  options: SchemaOptions & { morphMap?: MM } = {},
+): Schema<M, MM> {
   const casing = options.casing ?? "preserve";
   const problems: string[] = [];
   const metas = new Map<string, MutableModelMeta>();
@@ -58,7 +63,7 @@ export function defineSchema<const M extends AnyModels>(models: M, options: Sche
   checkForeignKeys(metas, problems);
   const pivotTables = resolveRelations(models, metas, casing, problems);
   if (problems.length > 0) throw new SchemaError(problems);
-  return new Schema(models, { models: metas, pivotTables, morphAliases }, { casing });
+  return new Schema<M, MM>(models, { models: metas, pivotTables, morphAliases }, { casing });
 }
 
 /** ModelMeta while it is being built: relations and morph pairs are filled in later. */

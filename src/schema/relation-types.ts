@@ -2,7 +2,7 @@ import type { Schema } from "./define-schema.js";
 import type { AnyField } from "./fields.js";
 import type { ModelDef } from "./model.js";
 import type { RelationDef, RelationKind } from "./relations.js";
-import type { FieldValue, ModelName, ModelsOf, Row, Simplify } from "./types.js";
+import type { FieldValue, ModelName, ModelsOf, MorphAlias, Row, Simplify } from "./types.js";
 
 /** The declared relations of model `M`. */
 export type RelationsOf<S extends Schema, M extends string> =
@@ -90,14 +90,60 @@ export type RelationValue<S extends Schema, M extends string, R extends string, 
           : RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | null
     : never;
 
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+type HeadsOf<S extends Schema, M extends string, P extends string> = Head<P> & RelationName<S, M>;
+type MorphToHeads<S extends Schema, M extends string, P extends string> = {
+  [H in HeadsOf<S, M, P>]: KindOf<DefOf<S, M, H>> extends "morphTo" ? H : never;
+}[HeadsOf<S, M, P>];
+
+/** The field holding a morphTo's type: `${morphName}Type`, the morph name defaulting to the relation's. */
+type MorphTypeField<D, R extends string> = `${OptionsOf<D> extends { morphName: infer N extends string } ? N : R}Type`;
+
+/**
+ * A loaded morphTo as a union discriminated by the parent's type field: checking
+ * `comment.commentableType === "post"` narrows `comment.commentable` to a post.
+ */
+type MorphToLoaded<S extends Schema, M extends string, H extends string, Sub extends string, Leaf> =
+  RelationTarget<S, M, H> extends infer T
+    ? T extends ModelName<S>
+      ? { [K in MorphTypeField<DefOf<S, M, H>, H>]: MorphAlias<S, T> } & {
+          [K in H]: HasDefault<DefOf<S, M, H>> extends true
+            ? RelatedRow<S, T, Sub, Leaf> | Partial<Row<S, T>>
+            : RelatedRow<S, T, Sub, Leaf> | null;
+        }
+      : never
+    : never;
+
 /**
  * The relations a set of paths loads onto a row of `M`:
  * `Loaded<S, "user", "posts.comments" | "profile">` is
  * `{ posts: (Post & { comments: Comment[] })[]; profile: Profile | null }`.
  */
 export type Loaded<S extends Schema, M extends string, P extends string, Leaf = never> = {
-  [H in Head<P> & RelationName<S, M>]: RelationValue<S, M, H, Tail<P, H>, [Tail<P, H>] extends [never] ? Leaf : never>;
-};
+  [H in Exclude<HeadsOf<S, M, P>, MorphToHeads<S, M, P>>]: RelationValue<
+    S,
+    M,
+    H,
+    Tail<P, H>,
+    [Tail<P, H>] extends [never] ? Leaf : never
+  >;
+} & MorphToLoadedAll<S, M, P, Leaf>;
+
+/**
+ * Every loaded morphTo of the paths, each a union of its own, intersected (each union is boxed
+ * first so the intersection does not cut through its members).
+ */
+type MorphToLoadedAll<S extends Schema, M extends string, P extends string, Leaf> =
+  UnionToIntersection<
+    MorphToHeads<S, M, P> extends infer H extends string
+      ? H extends string
+        ? { box: MorphToLoaded<S, M, H, Tail<P, H>, [Tail<P, H>] extends [never] ? Leaf : never> }
+        : never
+      : never
+  > extends { box: infer U }
+    ? U
+    : {};
 
 /** The target model at the end of a path. */
 export type PathTarget<S extends Schema, M extends string, P extends string> = P extends `${infer H}.${infer T}`

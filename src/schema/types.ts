@@ -5,7 +5,11 @@ import type { FieldsShape, ModelDef } from "./model.js";
 /** Flattens an intersection so editor hovers show one plain object type. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-export type ModelsOf<S> = S extends Schema<infer M> ? M : never;
+export type ModelsOf<S> = S extends Schema<infer M, infer _MM> ? M : never;
+
+/** The value stored in morph type columns for model `T`: its morph map alias, or its name. */
+export type MorphAlias<S, T extends string> =
+  S extends Schema<infer _M, infer MM> ? (T extends keyof MM ? MM[T] : T) : T;
 
 /** The model names of a schema. */
 export type ModelName<S extends Schema> = keyof ModelsOf<S> & string;

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { Db, RelationPath, Row, Simplify } from "../../src/index.js";
+import { defineSchema, id, integer, model, morphMany, morphTo, string } from "../../src/index.js";
 import type { blog } from "../support/blog-schema.js";
 
 type S = typeof blog;
@@ -67,10 +68,38 @@ describe("eager loading result types", () => {
     expectTypeOf(check).toBeFunction();
   });
 
-  it("types morphTo as the union of its possible targets, inferred from the inverse relations", () => {
+  it("types morphTo as a union discriminated by the parent's type field, targets inferred from inverse relations", () => {
     async function check() {
       const [comment] = await db.comment.with("commentable").get();
-      expectTypeOf(comment!.commentable).toEqualTypeOf<Post | Video | null>();
+      if (comment!.commentableType === "post") expectTypeOf(comment!.commentable).toEqualTypeOf<Post | null>();
+      else expectTypeOf(comment!.commentable).toEqualTypeOf<Video | null>();
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("discriminates morphTo by the morph map's aliases when there is one", () => {
+    const mapped = defineSchema(
+      {
+        article: model({
+          fields: { id: id(), title: string() },
+          relations: { notes: morphMany("note", { morphName: "noteable" }) },
+        }),
+        clip: model({
+          fields: { id: id(), url: string() },
+          relations: { notes: morphMany("note", { morphName: "noteable" }) },
+        }),
+        note: model({
+          fields: { id: id(), noteableType: string(), noteableId: integer() },
+          relations: { noteable: morphTo() },
+        }),
+      },
+      { morphMap: { article: "Article", clip: "Clip" } },
+    );
+    async function check(mdb: Db<typeof mapped>) {
+      const [note] = await mdb.note.with("noteable").get();
+      if (note!.noteableType === "Article")
+        expectTypeOf(note!.noteable).toEqualTypeOf<{ id: number; title: string } | null>();
+      else expectTypeOf(note!.noteableType).toEqualTypeOf<"Clip">();
     }
     expectTypeOf(check).toBeFunction();
   });
