@@ -64,29 +64,28 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
    * await db.user.load(users, "posts.comments", "profile");
    * ```
    */
-  async load<R extends object, const P extends RelationPath<S, M>[]>(
+  load<R extends object, const P extends RelationPath<S, M>[]>(
     rows: R[],
     ...paths: P
   ): Promise<Simplify<R & Loaded<S, M, P[number]>>[]> {
-    const { session, codec } = this.#ctx;
-    const tree = QueryBuilder.stateOf(this.query().with(...(paths as unknown as [RelationPath<S, M>]))).eager;
-    const list = rows as unknown as Record<string, unknown>[];
-    checkLoadable(session, codec.meta.name, list, tree);
-    await loadRelations(session, codec.meta.name, list, tree);
-    return rows as Simplify<R & Loaded<S, M, P[number]>>[];
+    return this.#onto(rows, paths, loadRelations);
   }
 
   /** Like `load`, but only for relations (at any depth of the paths) not loaded yet. */
-  async loadMissing<R extends object, const P extends RelationPath<S, M>[]>(
+  loadMissing<R extends object, const P extends RelationPath<S, M>[]>(
     rows: R[],
     ...paths: P
   ): Promise<Simplify<R & Loaded<S, M, P[number]>>[]> {
+    return this.#onto(rows, paths, loadMissing);
+  }
+
+  async #onto<R>(rows: R[], paths: readonly unknown[], run: typeof loadRelations): Promise<any> {
     const { session, codec } = this.#ctx;
-    const tree = QueryBuilder.stateOf(this.query().with(...(paths as unknown as [RelationPath<S, M>]))).eager;
+    const tree = QueryBuilder.stateOf(this.query().with(...(paths as [RelationPath<S, M>]))).eager;
     const list = rows as unknown as Record<string, unknown>[];
     checkLoadable(session, codec.meta.name, list, tree);
-    await loadMissing(session, codec.meta.name, list, tree);
-    return rows as Simplify<R & Loaded<S, M, P[number]>>[];
+    await run(session, codec.meta.name, list, tree);
+    return rows;
   }
 
   /**

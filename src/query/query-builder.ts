@@ -1,14 +1,14 @@
 import type { Session } from "../connection/session.js";
 import { NotFoundError, ValidationError } from "../errors.js";
-import { decodeJoined, joinColumns } from "../loader/join-strategy.js";
-import { loadRelations, parentFieldsFor, stripUnselected } from "../loader/load-relations.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { RelationMeta } from "../schema/meta.js";
 import type { EagerObject, EagerObjectPaths, Loaded, PathTarget, RelationPath } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
+import { cursorRows } from "./cursor.js";
 import { addEagerPath, flattenEagerObject } from "./eager.js";
 import { codecFor, type ModelCodec } from "./model-codec.js";
+import { readRows } from "./read.js";
 import { baseQuery, EMPTY_STATE, type QueryState, type RelationLoadStrategy, selectQuery } from "./state.js";
 import { checkFilterValue } from "./validate.js";
 import { compareNode, type Operator, type WhereNode } from "./where.js";
@@ -332,33 +332,8 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
     return this.#next({ strategy });
   }
 
-  async #joined(state: QueryState): Promise<O[]> {
-    const { session, codec } = this.#ctx;
-    const query = selectQuery(session, codec, state).select(
-      joinColumns(session, codec, state.eager).map(([name, expression]) => expression.as(name)),
-    );
-    const result = await session.execute<Record<string, unknown>>(query);
-    const rows = result.rows.map((row) => codec.decode<Record<string, unknown>>(row));
-    decodeJoined(session, codec.meta.name, rows, state.eager);
-    return rows as O[];
-  }
-
-  async #rows(state: QueryState): Promise<O[]> {
-    const { session, codec } = this.#ctx;
-    if (state.eager.size > 0 && (state.strategy ?? session.strategy) === "join") return this.#joined(state);
-    // Relations stitch on parent fields a narrowed select may have left out: read them, then drop them.
-    const missing =
-      state.eager.size > 0 && state.selects
-        ? parentFieldsFor(session, codec.meta.name, state.eager).filter((f) => !state.selects!.includes(f))
-        : [];
-    let query = missing.length > 0 ? { ...state, selects: [...state.selects!, ...missing] } : state;
-    // A selection of relations only still reads a column (the key), dropped below.
-    if (query.selects?.length === 0) query = { ...query, selects: codec.meta.primaryKey };
-    const result = await session.execute<Record<string, unknown>>(selectQuery(session, codec, query));
-    const rows = result.rows.map((row) => codec.decode<Record<string, unknown>>(row));
-    if (state.eager.size > 0) await loadRelations(session, codec.meta.name, rows, state.eager);
-    if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
-    return rows as O[];
+  #rows(state: QueryState): Promise<O[]> {
+    return readRows(this.#ctx.session, this.#ctx.codec, state) as Promise<O[]>;
   }
 
   /** All matching rows. */
@@ -439,54 +414,10 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
    * for await (const user of db.user.where("active", true).cursor({ batchSize: 500 })) { ... }
    * ```
    */
-  async *cursor({ batchSize = 1000 }: { batchSize?: number } = {}): AsyncGenerator<O, void, undefined> {
+  cursor({ batchSize = 1000 }: { batchSize?: number } = {}): AsyncGenerator<O, void, undefined> {
     this.#count("batchSize", batchSize);
     if (batchSize < 1) throw new ValidationError("batchSize must be at least 1.", this.#ctx.codec.meta.name);
-    const { codec } = this.#ctx;
-    const [pk, ...rest] = codec.meta.primaryKey;
-    const state = this.#state;
-    const keyset =
-      pk !== undefined &&
-      rest.length === 0 &&
-      state.orders.length === 0 &&
-      state.limit === undefined &&
-      state.offset === undefined;
-    let remaining = state.limit ?? Number.POSITIVE_INFINITY;
-    let offset = state.offset ?? 0;
-    let after: unknown;
-    const orders = keyset
-      ? [{ field: pk, direction: "asc" as const }]
-      : [...state.orders, ...codec.meta.primaryKey.map((field) => ({ field, direction: "asc" as const }))];
-    // Keyset paging reads the key even when it is not selected; it is stripped from what is yielded.
-    const selects = keyset && state.selects && !state.selects.includes(pk) ? [...state.selects, pk] : state.selects;
-    while (remaining > 0) {
-      const take = Math.min(batchSize, remaining);
-      const wheres =
-        keyset && after !== undefined
-          ? [
-              // The user's conditions as one group, so an OR among them cannot escape the key bound.
-              { type: "group" as const, or: false, not: false, nodes: state.wheres },
-              compareNode(codec, false, pk as string, ">", after),
-            ]
-          : state.wheres;
-      const rows = await this.#rows({
-        ...state,
-        wheres,
-        selects,
-        orders,
-        limit: take,
-        offset: keyset ? undefined : offset,
-      });
-      for (const row of rows) {
-        const record = row as Record<string, unknown>;
-        if (keyset) after = record[pk as string];
-        if (selects !== state.selects) delete record[pk as string];
-        yield row;
-      }
-      if (rows.length < take) return;
-      remaining -= rows.length;
-      offset += rows.length;
-    }
+    return cursorRows(this.#ctx.codec, this.#state, batchSize, (state) => this.#rows(state));
   }
 }
 
