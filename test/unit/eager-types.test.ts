@@ -1,6 +1,17 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { Db, RelationPath, Row, Simplify } from "../../src/index.js";
-import { defineSchema, id, integer, model, morphMany, morphTo, string } from "../../src/index.js";
+import {
+  defineSchema,
+  hasOne,
+  hasOneThrough,
+  id,
+  integer,
+  model,
+  morphMany,
+  morphOne,
+  morphTo,
+  string,
+} from "../../src/index.js";
 import type { blog } from "../support/blog-schema.js";
 
 type S = typeof blog;
@@ -112,6 +123,34 @@ describe("eager loading result types", () => {
       expectTypeOf(video!.comments).toEqualTypeOf<Comment[]>();
       const [tag] = await db.tag.with("videos").get();
       expectTypeOf(tag!.videos[0]!.title).toEqualTypeOf<string>();
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("types morphOne and hasOneThrough as T | null, and withDefault as never null", () => {
+    const extra = defineSchema({
+      shop: model({
+        fields: { id: id(), name: string() },
+        relations: {
+          logo: morphOne("image", { morphName: "imageable" }),
+          banner: morphOne("image", { morphName: "imageable", withDefault: { url: "/blank.png" } }),
+          owner: hasOne("owner"),
+          ownerOrGuest: hasOne("owner", { withDefault: true }),
+          topSale: hasOneThrough("sale", { through: "owner" }),
+        },
+      }),
+      owner: model({ fields: { id: id(), shopId: integer(), name: string() } }),
+      sale: model({ fields: { id: id(), ownerId: integer(), amount: integer() } }),
+      image: model({ fields: { id: id(), url: string(), imageableType: string(), imageableId: integer() } }),
+    });
+    type E = typeof extra;
+    async function check(edb: Db<E>) {
+      const [shop] = await edb.shop.with("logo", "banner", "owner", "ownerOrGuest", "topSale").get();
+      expectTypeOf(shop!.logo).toEqualTypeOf<Row<E, "image"> | null>();
+      expectTypeOf(shop!.banner).toEqualTypeOf<Row<E, "image"> | Partial<Row<E, "image">>>();
+      expectTypeOf(shop!.owner).toEqualTypeOf<Row<E, "owner"> | null>();
+      expectTypeOf(shop!.ownerOrGuest).toEqualTypeOf<Row<E, "owner"> | Partial<Row<E, "owner">>>();
+      expectTypeOf(shop!.topSale).toEqualTypeOf<Row<E, "sale"> | null>();
     }
     expectTypeOf(check).toBeFunction();
   });
