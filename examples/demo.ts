@@ -79,6 +79,23 @@ await step(
 await step("where / orderBy / select: published posts, most viewed first", () =>
   db.post.where("published", true).orderBy("views", "desc").select("title", "views").get(),
 );
+await step(
+  "eager load: every user with their posts and each post's author (one query per level)",
+  () => db.user.with("posts.author").get(),
+  (users) =>
+    users.map((u) => `    ${u.name}: ${u.posts.map((p) => `"${p.title}" by ${p.author?.name}`).join(", ")}`).join("\n"),
+);
+await step(
+  'the same graph with .strategy("join"): one statement, relations aggregated as JSON',
+  () => db.user.with("posts.author").strategy("join").get(),
+  (users) => `    ${users[0]?.posts.length} posts for ${users[0]?.name}, identical to the query strategy`,
+);
+await step("object API: Prisma-style select with a per-parent take", () =>
+  db.user.findFirst({
+    where: { email: "ada@example.dev" },
+    select: { name: true, posts: { select: { title: true }, orderBy: { views: "desc" }, take: 2 } },
+  }),
+);
 await step("count and exists", async () => ({
   posts: await db.post.count(),
   anyDraft: await db.post.where("published", false).exists(),
