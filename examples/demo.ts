@@ -85,10 +85,11 @@ await step(
   (users) =>
     users.map((u) => `    ${u.name}: ${u.posts.map((p) => `"${p.title}" by ${p.author?.name}`).join(", ")}`).join("\n"),
 );
+const byLevel = await db.user.with("posts.author").get();
 await step(
   'the same graph with .strategy("join"): one statement, relations aggregated as JSON',
   () => db.user.with("posts.author").strategy("join").get(),
-  (users) => `    ${users[0]?.posts.length} posts for ${users[0]?.name}, identical to the query strategy`,
+  (users) => `    same rows as the query strategy: ${JSON.stringify(users) === JSON.stringify(byLevel)}`,
 );
 await step("object API: Prisma-style select with a per-parent take", () =>
   db.user.findFirst({
