@@ -7,6 +7,7 @@ import { compileWhere } from "../query/where.js";
 import { emptyToOne, type Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { JoinLink } from "../relations/kind.js";
+import { parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 /** The result column of one link: the relation's name, suffixed by the type for morphTo. */
 const columnName = (relation: string, link: JoinLink) =>
@@ -33,7 +34,10 @@ export function joinColumns(
       const alias = `${aliasPrefix}${index++}`;
       const { target, query, extras } = link.correlate(parent, alias);
       const { state } = node;
-      const fields = state.selects ?? target.meta.fieldNames;
+      // Nested morphTo relations pick their column by a type field: include it even when not selected.
+      const fields = state.selects
+        ? [...new Set([...state.selects, ...parentFieldsFor(session, target.meta.name, state.eager)])]
+        : target.meta.fieldNames;
       const orders = state.orders.length > 0 ? state.orders : target.meta.primaryKey.map((field) => ({ field }));
       const filtered = state.wheres.length === 0 ? query : query.where((eb) => compileWhere(target, eb, state.wheres));
       columns.push([
@@ -93,6 +97,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
         items = items.slice(start, state.limit === undefined ? undefined : start + state.limit);
       }
       decodeNested(session, link.model, items, state.eager);
+      stripUnselected(session, link.model, items, state);
       row[node.relation] = link.many ? items : (items[0] ?? emptyToOne(link.withDefault));
     }
   }

@@ -24,11 +24,17 @@ export function whereInput(codec: ModelCodec, input: unknown): WhereNode[] {
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (key === "AND" || key === "NOT") {
-      const parts = (Array.isArray(value) ? value : [value]).map((v) => group(whereInput(codec, v)));
-      nodes.push(group(parts, false, key === "NOT"));
+      // As in Prisma: AND holds when every filter does, NOT when none does (an empty list: no condition).
+      const parts = (Array.isArray(value) ? value : [value]).map((v) =>
+        group(whereInput(codec, v), false, key === "NOT"),
+      );
+      nodes.push(group(parts));
     } else if (key === "OR") {
       if (!Array.isArray(value)) throw new ValidationError(`OR on "${model}" takes an array of filters.`, model);
-      nodes.push(group(value.map((v) => group(whereInput(codec, v), true))));
+      // An empty OR matches nothing (NOT TRUE), as in Prisma.
+      nodes.push(
+        value.length === 0 ? group([], false, true) : group(value.map((v) => group(whereInput(codec, v), true))),
+      );
     } else if (codec.meta.relations.has(key)) {
       throw new ValidationError(
         `Filtering "${model}" by its relation "${key}" (some/every/none/is/isNot) is not available yet; filter on the relation's keys instead.`,

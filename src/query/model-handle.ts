@@ -96,13 +96,15 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
    * await db.user.findMany({ where: { age: { gte: 18 } }, include: { posts: { take: 5 } } });
    * ```
    */
-  findMany<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): Promise<Payload<S, M, A>[]> {
-    return this.#fromArgs(args).get() as Promise<Payload<S, M, A>[]>;
+  async findMany<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): Promise<Payload<S, M, A>[]> {
+    return (await this.#fromArgs(args).get()) as Payload<S, M, A>[];
   }
 
   /** The first row matching the arguments, or null. */
-  findFirst<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): Promise<Payload<S, M, A> | null> {
-    return this.#fromArgs(args).first() as Promise<Payload<S, M, A> | null>;
+  async findFirst<const A extends FindManyArgs<S, M>>(
+    args?: Exact<A, FindManyArgs<S, M>>,
+  ): Promise<Payload<S, M, A> | null> {
+    return (await this.#fromArgs(args).first()) as Payload<S, M, A> | null;
   }
 
   /** The first row matching the arguments; throws `NotFoundError` when there is none. */
@@ -113,11 +115,11 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   }
 
   /** The row a primary key or unique field identifies, or null. */
-  findUnique<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
+  async findUnique<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
     args: Exact<A, FindManyArgs<S, M>>,
   ): Promise<Payload<S, M, A> | null> {
     checkUniqueWhere(this.#ctx.codec, (args as { where?: unknown })?.where);
-    return this.#fromArgs(args).first() as Promise<Payload<S, M, A> | null>;
+    return (await this.#fromArgs(args).first()) as Payload<S, M, A> | null;
   }
 
   /** Like `findUnique`; throws `NotFoundError` when there is no such row. */

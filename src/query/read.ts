@@ -14,25 +14,33 @@ export function readRows(session: Session, codec: ModelCodec, state: QueryState)
 
 /** The "join" strategy: one statement, each relation a JSON-array column, decoded afterwards. */
 async function readJoined(session: Session, codec: ModelCodec, state: QueryState): Promise<Row[]> {
-  const query = selectQuery(session, codec, state).select(
+  // A morphTo picks its column by the parent's type field: read it even when not selected, then drop it.
+  const query = withStitchFields(session, codec, state);
+  const sql = selectQuery(session, codec, query).select(
     joinColumns(session, codec, state.eager).map(([name, expression]) => expression.as(name)),
   );
-  const result = await session.execute<Row>(query);
+  const result = await session.execute<Row>(sql);
   const rows = result.rows.map((row) => codec.decode<Row>(row));
   decodeJoined(session, codec.meta.name, rows, state.eager);
+  if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
   return rows;
+}
+
+/** The state with the parent fields its relations stitch on added to a narrowed select. */
+function withStitchFields(session: Session, codec: ModelCodec, state: QueryState): QueryState {
+  const missing =
+    state.eager.size > 0 && state.selects
+      ? parentFieldsFor(session, codec.meta.name, state.eager).filter((f) => !state.selects!.includes(f))
+      : [];
+  const query = missing.length > 0 ? { ...state, selects: [...state.selects!, ...missing] } : state;
+  // A selection of relations only still reads a column (the key), dropped afterwards.
+  return query.selects?.length === 0 ? { ...query, selects: codec.meta.primaryKey } : query;
 }
 
 /** The "query" strategy: the rows, then one query per relation level. */
 async function readThenLoad(session: Session, codec: ModelCodec, state: QueryState): Promise<Row[]> {
   // Relations stitch on parent fields a narrowed select may have left out: read them, then drop them.
-  const missing =
-    state.eager.size > 0 && state.selects
-      ? parentFieldsFor(session, codec.meta.name, state.eager).filter((f) => !state.selects!.includes(f))
-      : [];
-  let query = missing.length > 0 ? { ...state, selects: [...state.selects!, ...missing] } : state;
-  // A selection of relations only still reads a column (the key), dropped below.
-  if (query.selects?.length === 0) query = { ...query, selects: codec.meta.primaryKey };
+  const query = withStitchFields(session, codec, state);
   const result = await session.execute<Row>(selectQuery(session, codec, query));
   const rows = result.rows.map((row) => codec.decode<Row>(row));
   if (state.eager.size > 0) await loadRelations(session, codec.meta.name, rows, state.eager);
