@@ -6,6 +6,14 @@ import { ValidationError } from "../errors.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldMeta, ModelMeta } from "../schema/meta.js";
 
+/** The model each row read through relata came from (whereBelongsTo / whereMorphedTo infer it). */
+const rowModels = new WeakMap<object, string>();
+
+/** The model a row was read from, when relata read it. */
+export function modelOfRow(row: object): string | undefined {
+  return rowModels.get(row);
+}
+
 /**
  * A model as the query layer uses it on one dialect: field -> column selections, and the
  * encoders/decoders its fields need. Built once per schema and dialect.
@@ -89,6 +97,7 @@ export class ModelCodec {
     for (const [field, decode] of this.#jsonDecoders) {
       if (field in row) row[field] = decode(row[field]);
     }
+    rowModels.set(row, this.meta.name);
     return row as T;
   }
 
@@ -128,6 +137,7 @@ export class ModelCodec {
     for (const [field, decode] of this.#decoders) {
       if (field in row) row[field] = decode(row[field]);
     }
+    rowModels.set(row, this.meta.name);
     return row as T;
   }
 }

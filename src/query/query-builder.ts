@@ -3,12 +3,21 @@ import { NotFoundError, ValidationError } from "../errors.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { RelationMeta } from "../schema/meta.js";
-import type { EagerObject, EagerObjectPaths, Loaded, PathTarget, RelationPath } from "../schema/relation-types.js";
+import type {
+  EagerObject,
+  EagerObjectPaths,
+  Loaded,
+  PathTarget,
+  RelationName,
+  RelationPath,
+} from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
 import { cursorRows } from "./cursor.js";
 import { addEagerPath, flattenEagerObject } from "./eager.js";
 import { codecFor, type ModelCodec } from "./model-codec.js";
+import { belongsToNode, morphedToNode } from "./owner-filters.js";
 import { readRows } from "./read.js";
+import { type FilterContext, type HasOptions, hasMorphNode, hasNode } from "./relation-filters.js";
 import { baseQuery, EMPTY_STATE, type QueryState, type RelationLoadStrategy, selectQuery } from "./state.js";
 import { checkFilterValue } from "./validate.js";
 import { compareNode, type Operator, type WhereNode } from "./where.js";
@@ -30,6 +39,22 @@ export type WhereObject<S extends Schema, M extends ModelName<S>> = { [K in Fiel
 export type WhereGroup<S extends Schema, M extends ModelName<S>> = (
   q: QueryBuilder<S, M, Row<S, M>>,
 ) => QueryBuilder<S, M, any>;
+
+/** The comparison operators of a relation count. */
+export type CountOperator = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=";
+
+type Target<S extends Schema, M extends ModelName<S>, P extends string> = PathTarget<S, M, P> & ModelName<S>;
+
+/** A constraint on the related rows at the end of path `P`: a builder of that model, returned. */
+export type Constraint<S extends Schema, M extends ModelName<S>, P extends string> = (
+  q: QueryBuilder<S, Target<S, M, P>, Row<S, Target<S, M, P>>>,
+) => QueryBuilder<S, Target<S, M, P>, any>;
+
+/** whereHasMorph's constraint: a builder of one of the target models, and that model's name. */
+export type MorphConstraint<S extends Schema> = (
+  q: QueryBuilder<S, any, any>,
+  model: string,
+) => QueryBuilder<S, any, any>;
 
 /** One page of rows and where it sits in the whole result. */
 export interface Page<T> {
@@ -279,6 +304,140 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
     return builder.#state;
   }
 
+  get #filters(): FilterContext {
+    const ctx = this.#ctx;
+    return {
+      session: ctx.session,
+      codec: ctx.codec,
+      constrain: (model, meta, callback) => constraintFor(ctx, meta, model, meta.name, callback),
+    };
+  }
+
+  #has(path: string, options: HasOptions): QueryBuilder<S, M, O> {
+    return this.#where(hasNode(this.#filters, path, options));
+  }
+
+  /**
+   * Rows with related rows along `path` (a dotted path checks the last relation): at least
+   * one, or `count op n` (`has("posts", ">=", 3)`). One correlated subquery, no join.
+   */
+  has<const P extends RelationPath<S, M>>(path: P, op?: CountOperator, count?: number): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: false, not: false, op, count });
+  }
+  orHas<const P extends RelationPath<S, M>>(path: P, op?: CountOperator, count?: number): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: true, not: false, op, count });
+  }
+  /** Rows without related rows along `path`. */
+  doesntHave<const P extends RelationPath<S, M>>(path: P): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: false, not: true });
+  }
+  orDoesntHave<const P extends RelationPath<S, M>>(path: P): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: true, not: true });
+  }
+
+  /**
+   * Rows with related rows matching a constraint (and, optionally, `count op n` of them).
+   *
+   * ```ts
+   * db.user.whereHas("posts", (q) => q.where("published", true).has("comments"), ">=", 2);
+   * ```
+   */
+  whereHas<const P extends RelationPath<S, M>>(
+    path: P,
+    constrain?: Constraint<S, M, P>,
+    op?: CountOperator,
+    count?: number,
+  ): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: false, not: false, constrain, op, count });
+  }
+  orWhereHas<const P extends RelationPath<S, M>>(
+    path: P,
+    constrain?: Constraint<S, M, P>,
+    op?: CountOperator,
+    count?: number,
+  ): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: true, not: false, constrain, op, count });
+  }
+  /** Rows with no related rows matching a constraint. */
+  whereDoesntHave<const P extends RelationPath<S, M>>(path: P, constrain?: Constraint<S, M, P>): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: false, not: true, constrain });
+  }
+  orWhereDoesntHave<const P extends RelationPath<S, M>>(
+    path: P,
+    constrain?: Constraint<S, M, P>,
+  ): QueryBuilder<S, M, O> {
+    return this.#has(path, { or: true, not: true, constrain });
+  }
+
+  #relation(or: boolean, path: string, args: unknown[]): QueryBuilder<S, M, O> {
+    if (args.length !== 2 && args.length !== 3) {
+      throw new ValidationError(
+        `whereRelation on "${this.#ctx.codec.meta.name}" takes (relation, field, value) or (relation, field, operator, value).`,
+        this.#ctx.codec.meta.name,
+      );
+    }
+    const constrain = (q: QueryBuilder<any, any, any>) =>
+      (q.where as (...a: unknown[]) => QueryBuilder<any, any, any>)(...args);
+    return this.#has(path, { or, not: false, constrain });
+  }
+
+  /** Rows with a related row whose field matches: `whereRelation("posts", "published", true)`. */
+  whereRelation<const P extends RelationPath<S, M>, K extends FieldName<S, Target<S, M, P>>>(
+    path: P,
+    field: K,
+    value: Row<S, Target<S, M, P>>[K] | null,
+  ): QueryBuilder<S, M, O>;
+  whereRelation<const P extends RelationPath<S, M>, K extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
+    path: P,
+    field: K,
+    op: Op,
+    value: OperatorValue<Row<S, Target<S, M, P>>[K], Op>,
+  ): QueryBuilder<S, M, O>;
+  whereRelation(path: string, ...args: unknown[]): QueryBuilder<S, M, O> {
+    return this.#relation(false, path, args);
+  }
+  orWhereRelation<const P extends RelationPath<S, M>, K extends FieldName<S, Target<S, M, P>>>(
+    path: P,
+    field: K,
+    value: Row<S, Target<S, M, P>>[K] | null,
+  ): QueryBuilder<S, M, O>;
+  orWhereRelation<const P extends RelationPath<S, M>, K extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
+    path: P,
+    field: K,
+    op: Op,
+    value: OperatorValue<Row<S, Target<S, M, P>>[K], Op>,
+  ): QueryBuilder<S, M, O>;
+  orWhereRelation(path: string, ...args: unknown[]): QueryBuilder<S, M, O> {
+    return this.#relation(true, path, args);
+  }
+
+  /**
+   * Rows whose belongsTo relation points at `rows` (one row or several). The relation is
+   * found from the rows' model when relata read them, or named: `whereBelongsTo(user, "author")`.
+   */
+  whereBelongsTo(rows: object | readonly object[], relation?: RelationName<S, M>): QueryBuilder<S, M, O> {
+    return this.#where(belongsToNode(this.#ctx.codec, rows, relation));
+  }
+
+  /**
+   * Rows whose morphTo parent is one of `types` (model names, or "*"), each checked against the
+   * constraint; the callback gets a builder of that model and the model's name.
+   */
+  whereHasMorph(relation: RelationName<S, M>, types: readonly string[] | "*", constrain?: MorphConstraint<S>) {
+    return this.#where(hasMorphNode(this.#filters, relation, types, constrain, { or: false, not: false }));
+  }
+  orWhereHasMorph(relation: RelationName<S, M>, types: readonly string[] | "*", constrain?: MorphConstraint<S>) {
+    return this.#where(hasMorphNode(this.#filters, relation, types, constrain, { or: true, not: false }));
+  }
+  whereDoesntHaveMorph(relation: RelationName<S, M>, types: readonly string[] | "*", constrain?: MorphConstraint<S>) {
+    return this.#where(hasMorphNode(this.#filters, relation, types, constrain, { or: false, not: true }));
+  }
+
+  /** Rows whose morphTo points at `row` (of `model`, inferred when relata read the row); null: points nowhere. */
+  whereMorphedTo(relation: RelationName<S, M>, row: object | null, model?: ModelName<S>): QueryBuilder<S, M, O> {
+    return this.#where(morphedToNode(this.#ctx.codec, relation, row, model));
+  }
+
   /** Returns only these fields; the row type narrows to them. */
   select<K extends FieldName<S, M>>(...fields: K[]): QueryBuilder<S, M, Simplify<Pick<Row<S, M>, K>>> {
     for (const field of fields) this.#ctx.codec.field(field, "select");
@@ -423,9 +582,22 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
 
 /** Runs a `with` constraint callback on a builder of the relation's target; returns what it built. */
 function constraintState(ctx: BuilderContext, meta: RelationMeta, path: string, constrain: unknown): QueryState {
-  const target = meta.kind === "morphTo" ? undefined : meta.target;
-  if (typeof constrain !== "function" || target === undefined) {
-    throw new ValidationError(`The constraint of with("${path}") must be a callback.`, meta.model);
+  if (meta.kind === "morphTo") {
+    throw new ValidationError(`The constraint of with("${path}") must be a callback on one model.`, meta.model);
+  }
+  return constraintFor(ctx, meta, meta.target, path, constrain);
+}
+
+/** Runs a constraint callback on a builder of `target` (pivot-aware for many-to-many); returns its state. */
+function constraintFor(
+  ctx: BuilderContext,
+  meta: RelationMeta,
+  target: string,
+  path: string,
+  constrain: unknown,
+): QueryState {
+  if (typeof constrain !== "function") {
+    throw new ValidationError(`The constraint of "${path}" must be a callback.`, meta.model);
   }
   const many = meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany";
   const builder = new QueryBuilder<any, any, any>({
@@ -433,10 +605,10 @@ function constraintState(ctx: BuilderContext, meta: RelationMeta, path: string, 
     codec: codecFor(ctx.session, target),
     ...(many ? { pivot: pivotCodec(ctx.session, meta) } : {}),
   });
-  const built = (constrain as (q: QueryBuilder<any, any, any>) => unknown)(builder);
+  const built = (constrain as (q: QueryBuilder<any, any, any>, model: string) => unknown)(builder, target);
   if (!(built instanceof QueryBuilder)) {
     throw new ValidationError(
-      `The constraint of with("${path}") must return the builder it was given (q => q.where(...)).`,
+      `The constraint of "${path}" must return the builder it was given (q => q.where(...)).`,
       meta.model,
     );
   }

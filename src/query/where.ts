@@ -25,7 +25,13 @@ export type WhereNode =
       readonly not: boolean;
       readonly range: readonly [unknown, unknown];
     }
-  | { readonly type: "group"; readonly or: boolean; readonly not: boolean; readonly nodes: readonly WhereNode[] };
+  | { readonly type: "group"; readonly or: boolean; readonly not: boolean; readonly nodes: readonly WhereNode[] }
+  | {
+      /** A condition built when compiled, against the (possibly aliased) table it ends up on: relation filters. */
+      readonly type: "expr";
+      readonly or: boolean;
+      readonly build: (eb: ExpressionBuilder<any, any>, codec: ModelCodec) => Expression<SqlBool>;
+    };
 
 /** Builds a validated compare node (null values become IS [NOT] NULL, as in Eloquent). */
 export function compareNode(codec: ModelCodec, or: boolean, field: string, op: string, value: unknown): WhereNode {
@@ -111,6 +117,8 @@ function compileNode(codec: ModelCodec, eb: ExpressionBuilder<any, any>, node: W
       const between = eb.between(ref, low, high);
       return node.not ? eb.not(between) : between;
     }
+    case "expr":
+      return node.build(eb, codec);
     case "group": {
       const inner = node.nodes.length === 0 ? eb.lit(true) : compileWhere(codec, eb, node.nodes);
       return node.not ? eb.not(inner) : inner;

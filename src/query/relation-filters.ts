@@ -1,0 +1,158 @@
+import type { Session } from "../connection/session.js";
+import { RelationNotFoundError, ValidationError } from "../errors.js";
+import { countCondition, existsAny, relatedQueries } from "../relations/subquery.js";
+import type { RelationMeta } from "../schema/meta.js";
+import { targetModels } from "./eager.js";
+import type { ModelCodec } from "./model-codec.js";
+import { EMPTY_STATE, type QueryState } from "./state.js";
+import type { Operator, WhereNode } from "./where.js";
+
+export const COUNT_OPERATORS: readonly Operator[] = ["=", "!=", "<>", "<", "<=", ">", ">="];
+
+/** What building relation filters needs from the builder: the session, the model, and constraint callbacks. */
+export interface FilterContext {
+  readonly session: Session;
+  readonly codec: ModelCodec;
+  /** Runs a constraint callback on a builder of `model` (a target of `meta`) and returns its state. */
+  readonly constrain: (model: string, meta: RelationMeta, callback: unknown) => QueryState;
+}
+
+export interface HasOptions {
+  readonly or: boolean;
+  readonly not: boolean;
+  readonly op?: unknown;
+  readonly count?: unknown;
+  readonly constrain?: unknown;
+}
+
+type Build = Extract<WhereNode, { type: "expr" }>["build"];
+
+/** The relations a dotted path walks through, checked against the schema (RelationNotFoundError). */
+export function walkPath(session: Session, model: string, path: string): RelationMeta[][] {
+  if (typeof path !== "string" || path === "") {
+    throw new ValidationError(`A relation path on "${model}" must be a non-empty string.`, model);
+  }
+  let models = [model];
+  return path.split(".").map((segment) => {
+    const metas = models.flatMap((m) => session.schema.model(m).relations.get(segment) ?? []);
+    if (metas.length === 0) {
+      const valid = [...new Set(models.flatMap((m) => [...session.schema.model(m).relations.keys()]))];
+      throw new RelationNotFoundError(models.join(" | "), segment, valid);
+    }
+    models = metas.flatMap(targetModels);
+    return metas;
+  });
+}
+
+/** A condition on the related rows' count, resolved against the outer table when compiled. */
+function countOf(
+  session: Session,
+  relation: string,
+  state: QueryState,
+  op: Operator,
+  n: number,
+  models?: string[],
+): Build {
+  return (eb, outer) => {
+    const meta = outer.meta.relations.get(relation);
+    if (!meta) return eb.lit(false); // a path through morphTo names relations some targets lack
+    return countCondition(eb, relatedQueries(session, outer, meta, state, models), op, n);
+  };
+}
+
+function checkCount(model: string, op: unknown, count: unknown): [Operator, number] {
+  const operator = (op ?? ">=") as Operator;
+  if (!COUNT_OPERATORS.includes(operator)) {
+    throw new ValidationError(
+      `A relation count compares with ${COUNT_OPERATORS.join(", ")}; got ${JSON.stringify(op)} on "${model}".`,
+      model,
+    );
+  }
+  const n = count ?? 1;
+  if (!Number.isSafeInteger(n) || (n as number) < 0) {
+    throw new ValidationError(
+      `A relation count must be a non-negative integer, got ${String(count)} on "${model}".`,
+      model,
+    );
+  }
+  return [operator, n as number];
+}
+
+/**
+ * has / whereHas / doesntHave and their or-forms: rows whose related rows (along a dotted
+ * path; the count and the constraint apply to its last segment) satisfy the count.
+ */
+export function hasNode(ctx: FilterContext, path: string, options: HasOptions): WhereNode {
+  const { session, codec } = ctx;
+  const model = codec.meta.name;
+  const metas = walkPath(session, model, path);
+  const [op, n] = checkCount(model, options.op, options.count);
+  const segments = path.split(".");
+  const last = metas[metas.length - 1]!;
+  let state = EMPTY_STATE;
+  if (options.constrain !== undefined) {
+    if (typeof options.constrain !== "function") {
+      throw new ValidationError(`The constraint of a relation filter on "${path}" must be a callback.`, model);
+    }
+    const targets = last.flatMap(targetModels);
+    if (last.length > 1 || last[0]!.kind === "morphTo") {
+      throw new ValidationError(
+        `A constraint on "${path}" is ambiguous: its rows belong to several models (${targets.join(", ")}); use whereHasMorph.`,
+        model,
+      );
+    }
+    state = ctx.constrain(targets[0]!, last[0]!, options.constrain);
+  }
+  let build = countOf(session, segments[segments.length - 1]!, state, op, n);
+  for (let i = segments.length - 2; i >= 0; i--) {
+    const inner: WhereNode = { type: "expr", or: false, build };
+    build = countOf(session, segments[i]!, { ...EMPTY_STATE, wheres: [inner] }, ">=", 1);
+  }
+  const positive = build;
+  return { type: "expr", or: options.or, build: options.not ? (eb, outer) => eb.not(positive(eb, outer)) : positive };
+}
+
+/**
+ * whereHasMorph: rows whose morphTo parent is one of `types` (model names, or "*") and, per
+ * type, passes the constraint (the callback gets a builder of that model and its name).
+ */
+export function hasMorphNode(
+  ctx: FilterContext,
+  relation: string,
+  types: unknown,
+  callback: unknown,
+  options: { or: boolean; not: boolean },
+): WhereNode {
+  const model = ctx.codec.meta.name;
+  const meta = ctx.codec.meta.relations.get(relation);
+  if (!meta) throw new RelationNotFoundError(model, relation, [...ctx.codec.meta.relations.keys()]);
+  if (meta.kind !== "morphTo") {
+    throw new ValidationError(
+      `whereHasMorph needs a morphTo relation; "${model}.${relation}" is a ${meta.kind}.`,
+      model,
+    );
+  }
+  const known = targetModels(meta);
+  const chosen = types === "*" ? known : (Array.isArray(types) ? types : [types]).map(String);
+  for (const type of chosen) {
+    if (!known.includes(type)) {
+      throw new ValidationError(
+        `"${type}" is not a target of "${model}.${relation}" (targets: ${known.join(", ")}).`,
+        model,
+        relation,
+      );
+    }
+  }
+  const states = chosen.map(
+    (type) => [type, callback === undefined ? EMPTY_STATE : ctx.constrain(type, meta, callback)] as const,
+  );
+  const build: Build = (eb, outer) => {
+    const outerMeta = outer.meta.relations.get(relation)!;
+    const checks = states.map(([type, state]) =>
+      existsAny(eb, relatedQueries(ctx.session, outer, outerMeta, state, [type])),
+    );
+    const any = checks.length === 0 ? eb.lit(false) : checks.length === 1 ? checks[0]! : eb.or(checks);
+    return options.not ? eb.not(any) : any;
+  };
+  return { type: "expr", or: options.or, build };
+}
