@@ -16,12 +16,12 @@ export function orderedRows({
   limit,
   offset,
 }: JsonArrayParts): SelectQueryBuilder<any, any, any> {
-  const order = sql.join(orders.map(([ref, direction]) => sql`${sql.ref(ref)} ${sql.raw(direction)}`));
+  const order = orderBy(orders);
   let rows = query.select([
     ...columns.map(([alias, expression]) => sql`${expression}`.as(alias)),
     sql<number>`row_number() over (order by ${order})`.as("relata_ord"),
   ]);
-  for (const [ref, direction] of orders) rows = rows.orderBy(sql.ref(ref), direction);
+  for (const [expression, direction] of orders) rows = rows.orderBy(expression, direction);
   if (limit !== undefined || offset !== undefined) rows = rows.limit(limit ?? NO_LIMIT);
   if (offset !== undefined) rows = rows.offset(offset);
   return rows;
@@ -30,4 +30,9 @@ export function orderedRows({
 /** `'key1', expr1, 'key2', expr2, ...` for json_object / json_build_object. */
 export function objectArgs(columns: readonly (readonly [string, Expression<unknown>])[]) {
   return sql.join(columns.flatMap(([alias, expression]) => [sql.lit(alias), expression]));
+}
+
+/** `a asc, b desc` for an ORDER BY inside a window or an aggregate. */
+export function orderBy(orders: JsonArrayParts["orders"]) {
+  return sql.join(orders.map(([expression, direction]) => sql`${expression} ${sql.raw(direction)}`));
 }

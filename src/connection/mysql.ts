@@ -12,7 +12,7 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
-import { objectArgs } from "./json-array.js";
+import { objectArgs, orderBy } from "./json-array.js";
 import { importDriver } from "./postgres.js";
 import { defineProfile, fixed } from "./profile.js";
 
@@ -40,7 +40,7 @@ export const mysqlProfile = defineProfile({
       : sql`cast(${column} as signed)`,
   jsonArrayLimits: false,
   jsonArray: ({ query, columns, orders }) => {
-    const order = sql.join(orders.map(([ref, direction]) => sql`${sql.ref(ref)} ${sql.raw(direction)}`));
+    const order = orderBy(orders);
     const objects = sql`group_concat(json_object(${objectArgs(columns)}) order by ${order} separator ',')`;
     return sql`(${query.select(sql`concat('[', coalesce(${objects}, ''), ']')`.as("relata_json"))})`;
   },

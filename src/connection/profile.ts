@@ -68,8 +68,8 @@ export interface JsonArrayParts {
   readonly query: SelectQueryBuilder<any, any, any>;
   /** The keys of each JSON object and the expressions giving their values. */
   readonly columns: readonly (readonly [string, Expression<unknown>])[];
-  /** The order of the rows: column references and directions (never empty). */
-  readonly orders: readonly (readonly [string, "asc" | "desc"])[];
+  /** The order of the rows: expressions and directions (never empty). */
+  readonly orders: readonly (readonly [Expression<unknown>, "asc" | "desc"])[];
   readonly limit: number | undefined;
   readonly offset: number | undefined;
 }

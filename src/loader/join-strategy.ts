@@ -2,9 +2,9 @@ import type { RawBuilder } from "kysely";
 import type { Session } from "../connection/session.js";
 import { RelataError } from "../errors.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
-import type { EagerTree } from "../query/state.js";
+import { decodeAggregates, type EagerTree, orderExpression } from "../query/state.js";
 import { compileWhere } from "../query/where.js";
-import { emptyToOne, type Row } from "../relations/fetch.js";
+import { emptyToOne, ordersOrKey, type Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { JoinLink } from "../relations/kind.js";
 import { parentFieldsFor, stripUnselected } from "./load-relations.js";
@@ -38,7 +38,7 @@ export function joinColumns(
       const fields = state.selects
         ? [...new Set([...state.selects, ...parentFieldsFor(session, target.meta.name, state.eager)])]
         : target.meta.fieldNames;
-      const orders = state.orders.length > 0 ? state.orders : target.meta.primaryKey.map((field) => ({ field }));
+      const orders = ordersOrKey(target, state);
       const filtered = state.wheres.length === 0 ? query : query.where((eb) => compileWhere(target, eb, state.wheres));
       columns.push([
         columnName(node.relation, link),
@@ -46,10 +46,11 @@ export function joinColumns(
           query: filtered,
           columns: [
             ...fields.map((field) => [field, target.jsonRead(field)] as const),
+            ...state.aggregates.map((aggregate) => [aggregate.alias, aggregate.build(target)] as const),
             ...extras,
             ...joinColumns(session, target, state.eager, `${alias}_`),
           ],
-          orders: orders.map((o) => [target.ref(o.field), "direction" in o ? o.direction : "asc"] as const),
+          orders: orders.map((order) => [orderExpression(target, order), order.direction] as const),
           // A to-one relation is the first row of its window (none for limit(0)).
           limit: link.many ? state.limit : Math.min(state.limit ?? 1, 1),
           offset: state.offset,
@@ -92,6 +93,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
         codec.decodeJson(item);
         link.finish?.(item);
       }
+      decodeAggregates(items, state, true);
       if (!session.profile.jsonArrayLimits && (state.offset !== undefined || state.limit !== undefined)) {
         const start = state.offset ?? 0;
         items = items.slice(start, state.limit === undefined ? undefined : start + state.limit);

@@ -7,13 +7,19 @@ import type { RelationMeta } from "../schema/meta.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 /** Rows handed to load()/loadMissing() must carry the fields their relations stitch on. */
-export function checkLoadable(session: Session, model: string, rows: readonly Row[], tree: EagerTree): void {
-  const fields = parentFieldsFor(session, model, tree);
+export function checkLoadable(
+  session: Session,
+  model: string,
+  rows: readonly Row[],
+  tree: EagerTree,
+  extra: readonly string[] = [],
+): void {
+  const fields = [...parentFieldsFor(session, model, tree), ...extra];
   for (const row of rows) {
     const missing = fields.filter((f) => !(f in row));
     if (missing.length > 0) {
       throw new ValidationError(
-        `Cannot load ${[...tree.keys()].join(", ")} onto "${model}" rows without ${missing.join(", ")}; select ${missing.length === 1 ? "it" : "them"} too.`,
+        `Cannot load ${[...tree.keys()].join(", ") || "aggregates"} onto "${model}" rows without ${missing.join(", ")}; select ${missing.length === 1 ? "it" : "them"} too.`,
         model,
         missing[0],
       );

@@ -3,11 +3,21 @@ import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { argsToState, checkUniqueWhere } from "../objects/find-args.js";
 import type { Exact, FindManyArgs, Payload, WhereInput } from "../objects/types.js";
+import { distinctKeys, keyOf } from "../relations/fetch.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { Loaded, RelationPath } from "../schema/relation-types.js";
+import type { AggregateName, AggregateSpec, Loaded, RelationPath } from "../schema/relation-types.js";
 import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
-import { type BuilderContext, QueryBuilder } from "./query-builder.js";
+import {
+  type AggregateField,
+  type AggregateObject,
+  type AggregateValue,
+  type BuilderContext,
+  QueryBuilder,
+  type SpecResults,
+} from "./query-builder.js";
+import { readRows } from "./read.js";
 import { checkValue } from "./validate.js";
+import { compareNode } from "./where.js";
 import { insertRows } from "./writes.js";
 
 /** A primary key value as `find` accepts it. */
@@ -85,6 +95,83 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     const list = rows as unknown as Record<string, unknown>[];
     checkLoadable(session, codec.meta.name, list, tree);
     await run(session, codec.meta.name, list, tree);
+    return rows;
+  }
+
+  /** Adds relation counts onto rows already fetched (one query): `loadCount(users, "posts")`. */
+  loadCount<R extends object, const Specs extends (AggregateSpec<S, M> | AggregateObject<S, M>)[]>(
+    rows: R[],
+    ...specs: Specs
+  ): Promise<Simplify<R & SpecResults<Specs[number], "Count", number>>[]> {
+    return this.#loadAggregates(rows, this.query().withCount(...specs));
+  }
+  /** Adds `${relation}Exists` onto rows already fetched (one query). */
+  loadExists<R extends object, const Specs extends (AggregateSpec<S, M> | AggregateObject<S, M>)[]>(
+    rows: R[],
+    ...specs: Specs
+  ): Promise<Simplify<R & SpecResults<Specs[number], "Exists", boolean>>[]> {
+    return this.#loadAggregates(rows, this.query().withExists(...specs));
+  }
+  /** Adds the sum of a related field onto rows already fetched (one query). */
+  loadSum<R extends object, const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    rows: R[],
+    spec: Spec,
+    column: C,
+  ): Promise<Simplify<R & { [K in AggregateName<Spec, `Sum${Capitalize<C>}`>]: number | null }>[]> {
+    return this.#loadAggregates(rows, this.query().withSum(spec, column));
+  }
+  /** Adds the average of a related field onto rows already fetched (one query). */
+  loadAvg<R extends object, const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    rows: R[],
+    spec: Spec,
+    column: C,
+  ): Promise<Simplify<R & { [K in AggregateName<Spec, `Avg${Capitalize<C>}`>]: number | null }>[]> {
+    return this.#loadAggregates(rows, this.query().withAvg(spec, column));
+  }
+  /** Adds the smallest value of a related field onto rows already fetched (one query). */
+  loadMin<R extends object, const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    rows: R[],
+    spec: Spec,
+    column: C,
+  ): Promise<Simplify<R & { [K in AggregateName<Spec, `Min${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>[]> {
+    return this.#loadAggregates(rows, this.query().withMin(spec, column));
+  }
+  /** Adds the largest value of a related field onto rows already fetched (one query). */
+  loadMax<R extends object, const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    rows: R[],
+    spec: Spec,
+    column: C,
+  ): Promise<Simplify<R & { [K in AggregateName<Spec, `Max${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>[]> {
+    return this.#loadAggregates(rows, this.query().withMax(spec, column));
+  }
+
+  async #loadAggregates(rows: object[], builder: QueryBuilder<S, M, any>): Promise<any> {
+    const { session, codec } = this.#ctx;
+    const [pk, ...rest] = codec.meta.primaryKey;
+    if (pk === undefined || rest.length > 0) {
+      throw new ValidationError(
+        `Loading aggregates onto "${codec.meta.name}" rows needs a single primary key.`,
+        codec.meta.name,
+      );
+    }
+    const list = rows as Record<string, unknown>[];
+    checkLoadable(session, codec.meta.name, list, new Map(), [pk]);
+    const { aggregates } = QueryBuilder.stateOf(builder);
+    const keys = distinctKeys(list, pk);
+    const found = new Map<string, Record<string, unknown>>();
+    const perStatement = Math.max(1, session.profile.maxParameters - 1_000);
+    for (let i = 0; i < keys.length; i += perStatement) {
+      const state = {
+        ...QueryBuilder.stateOf(builder),
+        selects: [pk],
+        wheres: [compareNode(codec, false, pk, "in", keys.slice(i, i + perStatement))],
+      };
+      for (const row of await readRows(session, codec, state)) found.set(keyOf(row[pk])!, row);
+    }
+    for (const row of list) {
+      const values = found.get(keyOf(row[pk]) ?? "");
+      for (const { alias, decode } of aggregates) row[alias] = values ? values[alias] : decode(null);
+    }
     return rows;
   }
 

@@ -4,20 +4,25 @@ import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { RelationMeta } from "../schema/meta.js";
 import type {
+  AggregateName,
+  AggregateSpec,
   EagerObject,
   EagerObjectPaths,
   Loaded,
   PathTarget,
   RelationName,
   RelationPath,
+  SpecRelation,
+  UnionToIntersection,
 } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row, Simplify, UpdateInput } from "../schema/types.js";
+import { type AggregateFunction, aggregateNode } from "./aggregates.js";
 import { cursorRows } from "./cursor.js";
 import { addEagerPath, flattenEagerObject } from "./eager.js";
 import { codecFor, type ModelCodec } from "./model-codec.js";
 import { belongsToNode, morphedToNode } from "./owner-filters.js";
 import { readRows } from "./read.js";
-import { type FilterContext, type HasOptions, hasMorphNode, hasNode } from "./relation-filters.js";
+import { COUNT_OPERATORS, type FilterContext, type HasOptions, hasMorphNode, hasNode } from "./relation-filters.js";
 import { baseQuery, EMPTY_STATE, type QueryState, type RelationLoadStrategy, selectQuery } from "./state.js";
 import { checkFilterValue } from "./validate.js";
 import { compareNode, type Operator, type WhereNode } from "./where.js";
@@ -39,6 +44,38 @@ export type WhereObject<S extends Schema, M extends ModelName<S>> = { [K in Fiel
 export type WhereGroup<S extends Schema, M extends ModelName<S>> = (
   q: QueryBuilder<S, M, Row<S, M>>,
 ) => QueryBuilder<S, M, any>;
+
+/** `{ "posts as publishedCount": (q) => ..., comments: true }`: aggregates with constraints. */
+export type AggregateObject<S extends Schema, M extends ModelName<S>> = {
+  [K in AggregateSpec<S, M>]?:
+    | boolean
+    | ((
+        q: QueryBuilder<S, Target<S, M, SpecRelation<K>>, Row<S, Target<S, M, SpecRelation<K>>>>,
+      ) => QueryBuilder<S, Target<S, M, SpecRelation<K>>, any>);
+};
+
+/** The fields an aggregate spec may read (fields of its relation's target). */
+export type AggregateField<S extends Schema, M extends ModelName<S>, Spec extends string> = FieldName<
+  S,
+  Target<S, M, SpecRelation<Spec>>
+>;
+
+/** What withMin/withMax give: the field's type, or null over no rows. */
+export type AggregateValue<
+  S extends Schema,
+  M extends ModelName<S>,
+  Spec extends string,
+  C extends string,
+> = NonNullable<Row<S, Target<S, M, SpecRelation<Spec>>>[C & keyof Row<S, Target<S, M, SpecRelation<Spec>>>]> | null;
+
+/** The fields the aggregate specs of a withCount/withExists call add. */
+export type SpecResults<X, Suffix extends string, V> = UnionToIntersection<
+  X extends string
+    ? { [K in AggregateName<X, Suffix>]: V }
+    : X extends object
+      ? { [K in keyof X & string as X[K] extends false | undefined ? never : AggregateName<K, Suffix>]: V }
+      : never
+>;
 
 /** The comparison operators of a relation count. */
 export type CountOperator = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=";
@@ -438,16 +475,115 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
     return this.#where(morphedToNode(this.#ctx.codec, relation, row, model));
   }
 
+  #aggregate(fn: AggregateFunction, spec: unknown, column?: unknown, constrain?: unknown): QueryBuilder<S, M, any> {
+    const node = aggregateNode(this.#filters, fn, spec, column, constrain);
+    const others = this.#state.aggregates.filter((a) => a.alias !== node.alias);
+    return this.#next({ aggregates: [...others, node] });
+  }
+
+  #aggregates(fn: "count" | "exists", specs: unknown[]): QueryBuilder<S, M, any> {
+    let builder: QueryBuilder<S, M, any> = this;
+    for (const spec of specs) {
+      if (typeof spec === "object" && spec !== null) {
+        for (const [key, value] of Object.entries(spec)) {
+          if (value === false || value === undefined) continue;
+          builder = builder.#aggregate(fn, key, undefined, value === true ? undefined : value);
+        }
+      } else builder = builder.#aggregate(fn, spec);
+    }
+    return builder;
+  }
+
+  /**
+   * Adds the number of related rows to each row: `withCount("posts")` gives `postsCount`;
+   * `withCount({ "posts as publishedCount": (q) => q.where("published", true) })` a filtered,
+   * renamed count. Any number of counts, one statement.
+   */
+  withCount<const Specs extends (AggregateSpec<S, M> | AggregateObject<S, M>)[]>(
+    ...specs: Specs
+  ): QueryBuilder<S, M, Simplify<O & SpecResults<Specs[number], "Count", number>>> {
+    return this.#aggregates("count", specs);
+  }
+
+  /** Adds whether related rows exist: `withExists("posts")` gives `postsExists: boolean`. */
+  withExists<const Specs extends (AggregateSpec<S, M> | AggregateObject<S, M>)[]>(
+    ...specs: Specs
+  ): QueryBuilder<S, M, Simplify<O & SpecResults<Specs[number], "Exists", boolean>>> {
+    return this.#aggregates("exists", specs);
+  }
+
+  /** Adds the sum of a related field: `withSum("posts", "views")` gives `postsSumViews` (null over no rows). */
+  withSum<const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    spec: Spec,
+    column: C,
+  ): QueryBuilder<S, M, Simplify<O & { [K in AggregateName<Spec, `Sum${Capitalize<C>}`>]: number | null }>> {
+    return this.#aggregate("sum", spec, column);
+  }
+
+  /** Adds the average of a related field (`postsAvgViews`, null over no rows). */
+  withAvg<const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    spec: Spec,
+    column: C,
+  ): QueryBuilder<S, M, Simplify<O & { [K in AggregateName<Spec, `Avg${Capitalize<C>}`>]: number | null }>> {
+    return this.#aggregate("avg", spec, column);
+  }
+
+  /** Adds the smallest value of a related field, in the field's type (`postsMinViews`). */
+  withMin<const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    spec: Spec,
+    column: C,
+  ): QueryBuilder<
+    S,
+    M,
+    Simplify<O & { [K in AggregateName<Spec, `Min${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>
+  > {
+    return this.#aggregate("min", spec, column);
+  }
+
+  /** Adds the largest value of a related field, in the field's type (`postsMaxViews`). */
+  withMax<const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+    spec: Spec,
+    column: C,
+  ): QueryBuilder<
+    S,
+    M,
+    Simplify<O & { [K in AggregateName<Spec, `Max${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>
+  > {
+    return this.#aggregate("max", spec, column);
+  }
+
+  /** Filters on an aggregate added by withCount/withSum/...: `having("postsCount", ">", 3)`. */
+  having(alias: Exclude<keyof O & string, FieldName<S, M>>, op: CountOperator, value: unknown): QueryBuilder<S, M, O> {
+    const { codec } = this.#ctx;
+    const aggregate = this.#state.aggregates.find((a) => a.alias === alias);
+    if (!aggregate) {
+      throw new ValidationError(
+        `having("${alias}") on "${codec.meta.name}" needs an aggregate of that name first (withCount, withSum, ...). Aggregates: ${this.#state.aggregates.map((a) => a.alias).join(", ") || "none"}.`,
+        codec.meta.name,
+        alias,
+      );
+    }
+    if (!COUNT_OPERATORS.includes(op)) {
+      throw new ValidationError(
+        `having compares with ${COUNT_OPERATORS.join(", ")}; got ${JSON.stringify(op)}.`,
+        codec.meta.name,
+      );
+    }
+    return this.#where({ type: "expr", or: false, build: (eb, outer) => eb(aggregate.build(outer), op, value) });
+  }
+
   /** Returns only these fields; the row type narrows to them. */
   select<K extends FieldName<S, M>>(...fields: K[]): QueryBuilder<S, M, Simplify<Pick<Row<S, M>, K>>> {
     for (const field of fields) this.#ctx.codec.field(field, "select");
     return this.#next({ selects: fields.length === 0 ? undefined : fields });
   }
 
-  /** Adds a sort key; call again for tie-breakers. */
-  orderBy(field: FieldName<S, M>, direction: "asc" | "desc" = "asc"): QueryBuilder<S, M, O> {
+  /** Adds a sort key (a field, or an aggregate added by withCount/withSum/...); call again for tie-breakers. */
+  orderBy(
+    field: FieldName<S, M> | Exclude<keyof O & string, FieldName<S, M>>,
+    direction: "asc" | "desc" = "asc",
+  ): QueryBuilder<S, M, O> {
     const { codec } = this.#ctx;
-    codec.field(field, "order by");
     if (direction !== "asc" && direction !== "desc") {
       throw new ValidationError(
         `orderBy direction must be "asc" or "desc", got ${JSON.stringify(direction)}.`,
@@ -455,7 +591,11 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
         field,
       );
     }
-    return this.#next({ orders: [...this.#state.orders, { field, direction }] });
+    const aggregate = codec.meta.fields.has(field) ? undefined : this.#state.aggregates.find((a) => a.alias === field);
+    if (!aggregate) codec.field(field, "order by");
+    return this.#next({
+      orders: [...this.#state.orders, { field, direction, ...(aggregate && { build: aggregate.build }) }],
+    });
   }
 
   #count(name: string, n: number): number {

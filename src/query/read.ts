@@ -2,7 +2,7 @@ import type { Session } from "../connection/session.js";
 import { decodeJoined, joinColumns } from "../loader/join-strategy.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "../loader/load-relations.js";
 import type { ModelCodec } from "./model-codec.js";
-import { type QueryState, selectQuery } from "./state.js";
+import { decodeAggregates, type QueryState, selectQuery } from "./state.js";
 
 type Row = Record<string, unknown>;
 
@@ -21,6 +21,7 @@ async function readJoined(session: Session, codec: ModelCodec, state: QueryState
   );
   const result = await session.execute<Row>(sql);
   const rows = result.rows.map((row) => codec.decode<Row>(row));
+  decodeAggregates(rows, state);
   decodeJoined(session, codec.meta.name, rows, state.eager);
   if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
   return rows;
@@ -43,6 +44,7 @@ async function readThenLoad(session: Session, codec: ModelCodec, state: QuerySta
   const query = withStitchFields(session, codec, state);
   const result = await session.execute<Row>(selectQuery(session, codec, query));
   const rows = result.rows.map((row) => codec.decode<Row>(row));
+  decodeAggregates(rows, state);
   if (state.eager.size > 0) await loadRelations(session, codec.meta.name, rows, state.eager);
   if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
   return rows;

@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from "kysely";
+import { type Expression, type SelectQueryBuilder, sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import type { ModelCodec } from "./model-codec.js";
 import { compileWhere, type WhereNode } from "./where.js";
@@ -8,7 +8,7 @@ export interface QueryState {
   readonly wheres: readonly WhereNode[];
   /** Selected fields; undefined selects every field. */
   readonly selects: readonly string[] | undefined;
-  readonly orders: readonly { readonly field: string; readonly direction: "asc" | "desc" }[];
+  readonly orders: readonly Order[];
   readonly limit: number | undefined;
   readonly offset: number | undefined;
   /** Relations to eager load onto the result, by name. */
@@ -17,6 +17,26 @@ export interface QueryState {
   readonly pivotWheres: readonly WhereNode[];
   /** How `eager` is loaded; undefined: the connection's default. */
   readonly strategy: RelationLoadStrategy | undefined;
+  /** Relation aggregates selected with each row (withCount, withSum, ...). */
+  readonly aggregates: readonly AggregateNode[];
+}
+
+/** A sort key: a field, or an expression (an aggregate) under the name it was given. */
+export interface Order {
+  readonly field: string;
+  readonly direction: "asc" | "desc";
+  /** Set for aggregates: the expression to sort by, built on the (possibly aliased) table. */
+  readonly build?: (codec: ModelCodec) => Expression<unknown>;
+}
+
+/** A named scalar subquery over a relation, selected with each row (`postsCount`). */
+export interface AggregateNode {
+  readonly alias: string;
+  readonly build: (codec: ModelCodec) => Expression<unknown>;
+  /** The value as read by the driver -> its JS value. */
+  readonly decode: (value: unknown) => unknown;
+  /** The value as rendered in JSON (the join strategy) -> its JS value. */
+  readonly decodeJson: (value: unknown) => unknown;
 }
 
 /** `"query"`: one query per relation level; `"join"`: one statement with JSON-aggregated relations. */
@@ -39,6 +59,7 @@ export const EMPTY_STATE: QueryState = {
   eager: new Map(),
   pivotWheres: [],
   strategy: undefined,
+  aggregates: [],
 };
 
 /** SQLite and MySQL accept OFFSET only after a LIMIT; this one never binds. */
@@ -55,13 +76,35 @@ export function baseQuery(session: Session, codec: ModelCodec, state: QueryState
 /** ORDER BY / LIMIT / OFFSET of a state applied to `query`. */
 export function applyPaging(codec: ModelCodec, state: QueryState, query: AnySelect): AnySelect {
   let q = query;
-  for (const { field, direction } of state.orders) q = q.orderBy(codec.ref(field), direction);
+  for (const order of state.orders) q = q.orderBy(orderExpression(codec, order), order.direction);
   if (state.limit !== undefined || state.offset !== undefined) q = q.limit(state.limit ?? NO_LIMIT);
   if (state.offset !== undefined) q = q.offset(state.offset);
   return q;
 }
 
-/** The full SELECT of a state: its fields aliased to field names, filtered, ordered, paged. */
+/** What an order sorts by: the field's column, or the aggregate's expression. */
+export function orderExpression(codec: ModelCodec, order: Order): Expression<unknown> {
+  return order.build ? order.build(codec) : sql.ref(codec.ref(order.field));
+}
+
+/** The aggregates of a state as selections on `codec`'s table. */
+export function aggregateSelections(codec: ModelCodec, state: QueryState) {
+  return state.aggregates.map((aggregate) => sql`${aggregate.build(codec)}`.as(aggregate.alias));
+}
+
+/** Decodes the aggregate values of rows read by the driver (`json`: rendered in JSON), in place. */
+export function decodeAggregates(rows: readonly Record<string, unknown>[], state: QueryState, json = false): void {
+  if (state.aggregates.length === 0) return;
+  for (const row of rows) {
+    for (const { alias, decode, decodeJson } of state.aggregates) row[alias] = (json ? decodeJson : decode)(row[alias]);
+  }
+}
+
+/** The full SELECT of a state: its fields aliased to field names, aggregates, filtered, ordered, paged. */
 export function selectQuery(session: Session, codec: ModelCodec, state: QueryState): AnySelect {
-  return applyPaging(codec, state, baseQuery(session, codec, state).select(codec.select(state.selects)));
+  const query = baseQuery(session, codec, state).select([
+    ...codec.select(state.selects),
+    ...aggregateSelections(codec, state),
+  ]);
+  return applyPaging(codec, state, query);
 }

@@ -9,7 +9,7 @@ import {
 import type { Session } from "../connection/session.js";
 import { RelataError } from "../errors.js";
 import type { ModelCodec } from "../query/model-codec.js";
-import type { QueryState } from "../query/state.js";
+import { aggregateSelections, decodeAggregates, type Order, orderExpression, type QueryState } from "../query/state.js";
 import { compileWhere } from "../query/where.js";
 
 export type Row = Record<string, unknown>;
@@ -68,6 +68,7 @@ export async function fetchRelated(spec: FetchSpec): Promise<Row[]> {
       delete row.relata_rn;
       rows.push(target.decode<Row>(row));
     }
+    decodeAggregates(result.rows, state);
   }
   return rows;
 }
@@ -76,19 +77,18 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
   const { session, target, state } = spec;
   let query = session.kysely.selectFrom(target.meta.table);
   if (spec.join) query = spec.join(query);
-  query = query.select([...target.select(fields), ...(spec.extraSelect ?? [])]).where((eb) => {
-    const conditions: Expression<SqlBool>[] = [eb(sql.ref(spec.keyRef), "in", keys)];
-    const extra = spec.where?.(eb);
-    if (extra) conditions.push(extra);
-    if (state.wheres.length > 0) conditions.push(compileWhere(target, eb, state.wheres));
-    return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
-  });
-  const orders =
-    state.orders.length > 0
-      ? state.orders
-      : target.meta.primaryKey.map((field) => ({ field, direction: "asc" as const }));
+  query = query
+    .select([...target.select(fields), ...aggregateSelections(target, state), ...(spec.extraSelect ?? [])])
+    .where((eb) => {
+      const conditions: Expression<SqlBool>[] = [eb(sql.ref(spec.keyRef), "in", keys)];
+      const extra = spec.where?.(eb);
+      if (extra) conditions.push(extra);
+      if (state.wheres.length > 0) conditions.push(compileWhere(target, eb, state.wheres));
+      return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
+    });
+  const orders = ordersOrKey(target, state);
   if (state.limit === undefined && state.offset === undefined) {
-    for (const { field, direction } of orders) query = query.orderBy(target.ref(field), direction);
+    for (const order of orders) query = query.orderBy(orderExpression(target, order), order.direction);
     return query;
   }
   // Per parent: number the rows of each key in the constraint's order, keep offset < n <= offset + limit.
@@ -97,7 +97,7 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
       .agg<number>("row_number")
       .over((over) => {
         let o = over.partitionBy(sql.ref(spec.keyRef) as never);
-        for (const { field, direction } of orders) o = o.orderBy(target.ref(field) as never, direction);
+        for (const order of orders) o = o.orderBy(orderExpression(target, order) as never, order.direction);
         return o;
       })
       .as("relata_rn"),
@@ -149,4 +149,11 @@ export function groupBy(rows: readonly Row[], key: (row: Row) => unknown): Map<s
 export function emptyToOne(withDefault: boolean | Readonly<Record<string, unknown>>): Row | null {
   if (withDefault === false) return null;
   return withDefault === true ? {} : { ...withDefault };
+}
+
+/** The constraint's order, or the target's primary key (so results are deterministic). */
+export function ordersOrKey(target: ModelCodec, state: QueryState): readonly Order[] {
+  return state.orders.length > 0
+    ? state.orders
+    : target.meta.primaryKey.map((field) => ({ field, direction: "asc" as const }));
 }

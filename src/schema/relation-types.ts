@@ -90,7 +90,9 @@ export type RelationValue<S extends Schema, M extends string, R extends string, 
           : RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | null
     : never;
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 
 type HeadsOf<S extends Schema, M extends string, P extends string> = Head<P> & RelationName<S, M>;
 type MorphToHeads<S extends Schema, M extends string, P extends string> = {
@@ -167,3 +169,16 @@ export type EagerObjectPaths<T> = {
 }[keyof T & string];
 
 export type { RelationKind };
+
+/** `"posts"` or `"posts as alias"`: a relation of `M` to aggregate, optionally renamed. */
+export type AggregateSpec<S extends Schema, M extends string> =
+  | RelationName<S, M>
+  | `${RelationName<S, M>} as ${string}`;
+
+/** The relation an aggregate spec names. */
+export type SpecRelation<Spec extends string> = Spec extends `${infer R} as ${string}` ? R : Spec;
+
+/** The result field of an aggregate: the alias, or the relation name and a suffix (`postsCount`). */
+export type AggregateName<Spec extends string, Suffix extends string> = Spec extends `${string} as ${infer A}`
+  ? A
+  : `${Spec}${Suffix}`;

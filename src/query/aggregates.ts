@@ -1,0 +1,93 @@
+import { type Expression, sql } from "kysely";
+import { decodeBoolean } from "../connection/codecs.js";
+import { RelationNotFoundError, ValidationError } from "../errors.js";
+import { countAll, type RelatedQuery, relatedQueries } from "../relations/subquery.js";
+import { targetModels } from "./eager.js";
+import { codecFor } from "./model-codec.js";
+import type { FilterContext } from "./relation-filters.js";
+import { type AggregateNode, EMPTY_STATE } from "./state.js";
+
+export type AggregateFunction = "count" | "exists" | "sum" | "avg" | "min" | "max";
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** `"posts"` or `"posts as publishedCount"` -> the relation and the result name. */
+export function parseSpec(spec: string, fn: AggregateFunction, column?: string): [relation: string, alias: string] {
+  const match = /^\s*(\S+)\s+as\s+(\S+)\s*$/i.exec(spec);
+  const relation = match ? match[1]! : spec.trim();
+  const alias = match
+    ? match[2]!
+    : fn === "count" || fn === "exists"
+      ? `${relation}${capitalize(fn)}`
+      : `${relation}${capitalize(fn)}${capitalize(column ?? "")}`;
+  return [relation, alias];
+}
+
+const toNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * One aggregate over a relation of the builder's model (withCount, withSum, ...): a scalar
+ * subquery per row, named `postsCount` / `postsSumViews` / the alias given. A count of nothing
+ * is 0, a sum/avg/min/max of nothing null, as in Eloquent.
+ */
+export function aggregateNode(
+  ctx: FilterContext,
+  fn: AggregateFunction,
+  spec: unknown,
+  column?: unknown,
+  constrain?: unknown,
+): AggregateNode {
+  const model = ctx.codec.meta.name;
+  if (typeof spec !== "string" || spec.trim() === "") {
+    throw new ValidationError(`with${capitalize(fn)} on "${model}" needs a relation name.`, model);
+  }
+  const [relation, alias] = parseSpec(spec, fn, column as string | undefined);
+  const meta = ctx.codec.meta.relations.get(relation);
+  if (!meta) throw new RelationNotFoundError(model, relation, [...ctx.codec.meta.relations.keys()]);
+  const targets = targetModels(meta);
+  const needsColumn = fn !== "count" && fn !== "exists";
+  if (needsColumn) {
+    if (meta.kind === "morphTo") {
+      throw new ValidationError(
+        `with${capitalize(fn)} over "${model}.${relation}" is ambiguous: its rows belong to several models.`,
+        model,
+      );
+    }
+    if (typeof column !== "string") {
+      throw new ValidationError(`with${capitalize(fn)}("${spec}", column) needs a field of "${targets[0]}".`, model);
+    }
+    codecFor(ctx.session, targets[0]!).field(column, "aggregate");
+  }
+  if (constrain !== undefined && meta.kind === "morphTo") {
+    throw new ValidationError(
+      `A constraint on "${model}.${relation}" is ambiguous: its rows belong to several models.`,
+      model,
+    );
+  }
+  const state = constrain === undefined ? EMPTY_STATE : ctx.constrain(targets[0]!, meta, constrain);
+  const queries = (outer: Parameters<AggregateNode["build"]>[0]): RelatedQuery[] =>
+    relatedQueries(ctx.session, outer, outer.meta.relations.get(relation)!, state);
+  const build = (outer: Parameters<AggregateNode["build"]>[0]): Expression<unknown> => {
+    const related = queries(outer);
+    if (fn === "count") return countAll(related);
+    if (fn === "exists") {
+      const checks = related.map((q) => sql`exists ${q.query.select(sql.lit(1).as("relata_one"))}`);
+      return checks.length === 0 ? sql`0 = 1` : sql`(${sql.join(checks, sql` or `)})`;
+    }
+    const [{ query, target }] = related as [RelatedQuery];
+    return query.select(sql`${sql.raw(fn)}(${sql.ref(target.ref(column as string))})`.as("relata_value"));
+  };
+  if (fn === "count") return { alias, build, decode: (v) => Number(v ?? 0), decodeJson: (v) => Number(v ?? 0) };
+  if (fn === "exists") return { alias, build, decode: decodeBoolean, decodeJson: decodeBoolean };
+  if (fn === "sum" || fn === "avg") return { alias, build, decode: toNumber, decodeJson: toNumber };
+  // min/max keep the field's type (a Date for timestamps, ...).
+  const target = codecFor(ctx.session, targets[0]!);
+  const read = (json: boolean) => (v: unknown) => {
+    if (v === null || v === undefined) return null;
+    const row = { [column as string]: v };
+    return (json ? target.decodeJson<Record<string, unknown>>(row) : target.decode<Record<string, unknown>>(row))[
+      column as string
+    ];
+  };
+  return { alias, build, decode: read(false), decodeJson: read(true) };
+}
