@@ -1,7 +1,9 @@
 import type { Session } from "../connection/session.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
+import { aggregateNode } from "../query/aggregates.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
-import { type EagerNode, EMPTY_STATE, type QueryState } from "../query/state.js";
+import type { FilterContext } from "../query/relation-filters.js";
+import { type AggregateNode, type EagerNode, EMPTY_STATE, type QueryState } from "../query/state.js";
 import { whereInput } from "./where-input.js";
 
 const ARG_KEYS = new Set(["where", "select", "include", "orderBy", "take", "skip", "relationLoadStrategy"]);
@@ -30,8 +32,8 @@ export function argsToState(session: Session, model: string, args: unknown): Que
   }
   const state: QueryState = {
     ...EMPTY_STATE,
-    wheres: whereInput(codec, input.where),
-    orders: orderByInput(codec, input.orderBy),
+    wheres: whereInput(session, codec, input.where),
+    orders: orderByInput(session, codec, input.orderBy),
     limit: count(model, "take", input.take),
     offset: count(model, "skip", input.skip),
     strategy: strategyInput(model, input.relationLoadStrategy),
@@ -43,8 +45,13 @@ export function argsToState(session: Session, model: string, args: unknown): Que
   }
   const fields: string[] = [];
   const eager = new Map<string, EagerNode>();
+  const aggregates: AggregateNode[] = [];
   for (const [key, value] of Object.entries(selection)) {
     if (value === undefined || value === false) continue;
+    if (key === "_count") {
+      aggregates.push(...countInput(session, codec, value));
+      continue;
+    }
     const relation = codec.meta.relations.get(key);
     if (relation) {
       if (value !== true && relation.kind === "morphTo") {
@@ -81,10 +88,10 @@ export function argsToState(session: Session, model: string, args: unknown): Que
       );
     }
   }
-  return { ...state, selects: input.select !== undefined ? fields : undefined, eager };
+  return { ...state, selects: input.select !== undefined ? fields : undefined, eager, aggregates };
 }
 
-function orderByInput(codec: ModelCodec, input: unknown): QueryState["orders"] {
+function orderByInput(session: Session, codec: ModelCodec, input: unknown): QueryState["orders"] {
   if (input === undefined) return [];
   const model = codec.meta.name;
   return (Array.isArray(input) ? input : [input]).flatMap((entry) => {
@@ -92,6 +99,7 @@ function orderByInput(codec: ModelCodec, input: unknown): QueryState["orders"] {
       throw new ValidationError(`orderBy on "${model}" takes { field: "asc" | "desc" } or an array of them.`, model);
     }
     return Object.entries(entry as Record<string, unknown>).map(([field, direction]) => {
+      if (codec.meta.relations.has(field)) return countOrder(session, codec, field, direction);
       codec.field(field, "order by");
       if (direction !== "asc" && direction !== "desc") {
         throw new ValidationError(
@@ -136,4 +144,61 @@ export function checkUniqueWhere(codec: ModelCodec, where: unknown): void {
     `findUnique on "${model}" needs its where to name the primary key (${pk.join(", ")})${uniques.length ? ` or a unique field (${uniques.join(", ")})` : ""} with a value.`,
     model,
   );
+}
+
+const TO_MANY = new Set(["hasMany", "belongsToMany", "morphMany", "morphToMany", "morphedByMany", "hasManyThrough"]);
+
+/** The object API's filter context: a relation constraint is a `where` object. */
+function objectFilters(session: Session, codec: ModelCodec): FilterContext {
+  return {
+    session,
+    codec,
+    constrain: (model, _meta, where) => ({
+      ...EMPTY_STATE,
+      wheres: whereInput(session, codecFor(session, model), where),
+    }),
+  };
+}
+
+/** `_count: true` (every to-many relation) or `_count: { select: { posts: true | { where } } }`. */
+function countInput(session: Session, codec: ModelCodec, value: unknown): AggregateNode[] {
+  const model = codec.meta.name;
+  const relations =
+    value === true
+      ? [...codec.meta.relations.values()].filter((r) => TO_MANY.has(r.kind)).map((r) => [r.name, true] as const)
+      : typeof value === "object" && value !== null && typeof (value as { select?: unknown }).select === "object"
+        ? Object.entries((value as { select: Record<string, unknown> }).select)
+        : undefined;
+  if (!relations) {
+    throw new ValidationError(`_count on "${model}" takes true or { select: { relation: true | { where } } }.`, model);
+  }
+  const filters = objectFilters(session, codec);
+  return relations
+    .filter(([, v]) => v !== false && v !== undefined)
+    .map(([name, v]) => {
+      if (v !== true && (typeof v !== "object" || v === null || Object.keys(v).some((k) => k !== "where"))) {
+        throw new ValidationError(`_count.select.${name} on "${model}" takes true or { where }.`, model, name);
+      }
+      const where = v === true ? undefined : (v as { where?: unknown }).where;
+      return aggregateNode(filters, "count", `${name} as _count.${name}`, undefined, where);
+    });
+}
+
+/** `orderBy: { posts: { _count: "desc" } }`: rows ordered by how many related rows they have. */
+function countOrder(
+  session: Session,
+  codec: ModelCodec,
+  relation: string,
+  value: unknown,
+): QueryState["orders"][number] {
+  const direction = (value as { _count?: unknown } | null)?._count;
+  if (direction !== "asc" && direction !== "desc") {
+    throw new ValidationError(
+      `orderBy of the relation "${codec.meta.name}.${relation}" takes { _count: "asc" | "desc" }.`,
+      codec.meta.name,
+      relation,
+    );
+  }
+  const aggregate = aggregateNode(objectFilters(session, codec), "count", relation);
+  return { field: `_count.${relation}`, direction, build: aggregate.build };
 }

@@ -1,6 +1,11 @@
+import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
-import type { ModelCodec } from "../query/model-codec.js";
+import { targetModels } from "../query/eager.js";
+import { codecFor, type ModelCodec } from "../query/model-codec.js";
+import { EMPTY_STATE, type QueryState } from "../query/state.js";
 import { compareNode, type WhereNode } from "../query/where.js";
+import { existsAny, relatedQueries } from "../relations/subquery.js";
+import type { RelationMeta } from "../schema/meta.js";
 
 const FILTERS = ["equals", "not", "in", "notIn", "lt", "lte", "gt", "gte", "contains", "startsWith", "endsWith"];
 const COMBINATORS = ["AND", "OR", "NOT"];
@@ -14,7 +19,7 @@ const group = (nodes: WhereNode[], or = false, not = false): WhereNode => ({ typ
  * Prisma-style `where` -> where nodes: `{ field: value }`, `{ field: { gt, in, contains, ... } }`,
  * `AND` / `OR` / `NOT`. Every field is checked against the model before any SQL.
  */
-export function whereInput(codec: ModelCodec, input: unknown): WhereNode[] {
+export function whereInput(session: Session, codec: ModelCodec, input: unknown): WhereNode[] {
   if (input === undefined) return [];
   const model = codec.meta.name;
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
@@ -26,21 +31,19 @@ export function whereInput(codec: ModelCodec, input: unknown): WhereNode[] {
     if (key === "AND" || key === "NOT") {
       // As in Prisma: AND holds when every filter does, NOT when none does (an empty list: no condition).
       const parts = (Array.isArray(value) ? value : [value]).map((v) =>
-        group(whereInput(codec, v), false, key === "NOT"),
+        group(whereInput(session, codec, v), false, key === "NOT"),
       );
       nodes.push(group(parts));
     } else if (key === "OR") {
       if (!Array.isArray(value)) throw new ValidationError(`OR on "${model}" takes an array of filters.`, model);
       // An empty OR matches nothing (NOT TRUE), as in Prisma.
       nodes.push(
-        value.length === 0 ? group([], false, true) : group(value.map((v) => group(whereInput(codec, v), true))),
+        value.length === 0
+          ? group([], false, true)
+          : group(value.map((v) => group(whereInput(session, codec, v), true))),
       );
     } else if (codec.meta.relations.has(key)) {
-      throw new ValidationError(
-        `Filtering "${model}" by its relation "${key}" (some/every/none/is/isNot) is not available yet; filter on the relation's keys instead.`,
-        model,
-        key,
-      );
+      nodes.push(relationFilter(session, codec, codec.meta.relations.get(key)!, value));
     } else {
       if (!codec.meta.fields.has(key)) {
         throw new ValidationError(
@@ -108,4 +111,62 @@ function fieldFilter(codec: ModelCodec, field: string, value: unknown): WhereNod
     }
   }
   return nodes;
+}
+
+const TO_MANY = new Set(["hasMany", "belongsToMany", "morphMany", "morphToMany", "morphedByMany", "hasManyThrough"]);
+const LIST_FILTERS = ["some", "every", "none"];
+const ONE_FILTERS = ["is", "isNot"];
+
+/**
+ * `posts: { some | every | none: {...} }` on to-many relations, `author: { is | isNot: {...} | null }`
+ * (or a plain filter, meaning `is`) on to-one relations: correlated EXISTS subqueries, nested
+ * to any depth. `every` over no related rows is true, as in Prisma and Eloquent.
+ */
+function relationFilter(session: Session, codec: ModelCodec, meta: RelationMeta, value: unknown): WhereNode {
+  const model = codec.meta.name;
+  if (!isFilterObject(value)) {
+    throw new ValidationError(`The filter on relation "${model}.${meta.name}" must be an object.`, model, meta.name);
+  }
+  const many = TO_MANY.has(meta.kind);
+  const allowed = many ? LIST_FILTERS : ONE_FILTERS;
+  const keys = Object.keys(value);
+  const entries: [string, unknown][] =
+    !many && !keys.some((k) => ONE_FILTERS.includes(k)) ? [["is", value]] : Object.entries(value);
+  const nodes = entries.map(([op, filter]): WhereNode => {
+    if (!allowed.includes(op)) {
+      throw new ValidationError(
+        `Unknown relation filter "${op}" on "${model}.${meta.name}" (${many ? "to-many" : "to-one"}). Valid: ${allowed.join(", ")}.`,
+        model,
+        meta.name,
+      );
+    }
+    if (filter === null && (op === "is" || op === "isNot")) return exists(session, meta.name, EMPTY_STATE, op === "is");
+    const targets = targetModels(meta);
+    if (targets.length > 1) {
+      throw new ValidationError(
+        `Filtering by "${model}.${meta.name}" is ambiguous: its rows belong to several models (${targets.join(", ")}); only is/isNot: null apply.`,
+        model,
+        meta.name,
+      );
+    }
+    const conditions = whereInput(session, codecFor(session, targets[0]!), filter);
+    if (op === "every") {
+      const violating = conditions.length === 0 ? [group([], false, true)] : [group(conditions, false, true)];
+      return exists(session, meta.name, { ...EMPTY_STATE, wheres: violating }, true);
+    }
+    return exists(session, meta.name, { ...EMPTY_STATE, wheres: conditions }, op === "none" || op === "isNot");
+  });
+  return group(nodes);
+}
+
+/** EXISTS (or NOT EXISTS) related rows of `relation` matching `state`, resolved against the outer table when compiled. */
+function exists(session: Session, relation: string, state: QueryState, negate: boolean): WhereNode {
+  return {
+    type: "expr",
+    or: false,
+    build: (eb, outer) => {
+      const any = existsAny(eb, relatedQueries(session, outer, outer.meta.relations.get(relation)!, state));
+      return negate ? eb.not(any) : any;
+    },
+  };
 }

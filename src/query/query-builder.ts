@@ -455,6 +455,9 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
   whereBelongsTo(rows: object | readonly object[], relation?: RelationName<S, M>): QueryBuilder<S, M, O> {
     return this.#where(belongsToNode(this.#ctx.codec, rows, relation));
   }
+  orWhereBelongsTo(rows: object | readonly object[], relation?: RelationName<S, M>): QueryBuilder<S, M, O> {
+    return this.#where({ ...belongsToNode(this.#ctx.codec, rows, relation), or: true });
+  }
 
   /**
    * Rows whose morphTo parent is one of `types` (model names, or "*"), each checked against the
@@ -473,6 +476,9 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
   /** Rows whose morphTo points at `row` (of `model`, inferred when relata read the row); null: points nowhere. */
   whereMorphedTo(relation: RelationName<S, M>, row: object | null, model?: ModelName<S>): QueryBuilder<S, M, O> {
     return this.#where(morphedToNode(this.#ctx.codec, relation, row, model));
+  }
+  orWhereMorphedTo(relation: RelationName<S, M>, row: object | null, model?: ModelName<S>): QueryBuilder<S, M, O> {
+    return this.#where({ ...morphedToNode(this.#ctx.codec, relation, row, model), or: true });
   }
 
   #aggregate(fn: AggregateFunction, spec: unknown, column?: unknown, constrain?: unknown): QueryBuilder<S, M, any> {

@@ -96,7 +96,18 @@ export function aggregateSelections(codec: ModelCodec, state: QueryState) {
 export function decodeAggregates(rows: readonly Record<string, unknown>[], state: QueryState, json = false): void {
   if (state.aggregates.length === 0) return;
   for (const row of rows) {
-    for (const { alias, decode, decodeJson } of state.aggregates) row[alias] = (json ? decodeJson : decode)(row[alias]);
+    for (const { alias, decode, decodeJson } of state.aggregates) {
+      const value = (json ? decodeJson : decode)(row[alias]);
+      // `_count.posts` (the object API's _count) nests: row._count = { posts }.
+      const dot = alias.indexOf(".");
+      if (dot < 0) {
+        row[alias] = value;
+        continue;
+      }
+      delete row[alias];
+      const group = (row[alias.slice(0, dot)] ??= {}) as Record<string, unknown>;
+      group[alias.slice(dot + 1)] = value;
+    }
   }
 }
 

@@ -27,14 +27,17 @@ type InverseMorphTargets<S extends Schema, M extends string, N> = {
 }[ModelName<S>];
 
 /** The model(s) a relation's rows belong to (a union for morphTo). */
-export type RelationTarget<S extends Schema, M extends string, R extends string> =
-  DefOf<S, M, R> extends RelationDef<infer K, infer T, infer O>
-    ? K extends "morphTo"
-      ? O extends { types: readonly (infer X extends string)[] }
-        ? X & ModelName<S>
-        : InverseMorphTargets<S, M, O extends { morphName: infer N extends string } ? N : R>
-      : T & ModelName<S>
-    : never;
+export type RelationTarget<S extends Schema, M extends string, R extends string> = M extends string // each model of a union (after a morphTo)
+  ? [DefOf<S, M, R>] extends [never]
+    ? never // a path through morphTo names relations some targets lack
+    : DefOf<S, M, R> extends RelationDef<infer K, infer T, infer O>
+      ? K extends "morphTo"
+        ? O extends { types: readonly (infer X extends string)[] }
+          ? X & ModelName<S>
+          : InverseMorphTargets<S, M, O extends { morphName: infer N extends string } ? N : R>
+        : T & ModelName<S>
+      : never
+  : never;
 
 type ManyKinds = "hasMany" | "belongsToMany" | "morphMany" | "morphToMany" | "morphedByMany" | "hasManyThrough";
 type PivotKinds = "belongsToMany" | "morphToMany" | "morphedByMany";
