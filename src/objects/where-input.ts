@@ -130,6 +130,14 @@ function relationFilter(session: Session, codec: ModelCodec, meta: RelationMeta,
   const many = TO_MANY.has(meta.kind);
   const allowed = many ? LIST_FILTERS : ONE_FILTERS;
   const keys = Object.keys(value);
+  const misplaced = keys.find((k) => (many ? ONE_FILTERS : LIST_FILTERS).includes(k));
+  if (misplaced) {
+    throw new ValidationError(
+      `"${misplaced}" does not apply to "${model}.${meta.name}", a ${many ? "to-many" : "to-one"} relation: use ${allowed.join(" / ")}.`,
+      model,
+      meta.name,
+    );
+  }
   const entries: [string, unknown][] =
     !many && !keys.some((k) => ONE_FILTERS.includes(k)) ? [["is", value]] : Object.entries(value);
   const nodes = entries.map(([op, filter]): WhereNode => {

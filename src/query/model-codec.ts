@@ -109,22 +109,26 @@ export class ModelCodec {
   }
 
   /**
-   * A key value from the other side of a relation, made the type of this key column first:
-   * an integer id matching a `string()` key is bound as "1", a numeric string matching an
-   * integer key as 1 (SQLite compares 1 and "1" as different).
+   * A key value from the other side of a relation, in the type of this key column: an integer
+   * id matching a `string()` key becomes "1", a numeric string matching an integer key 1
+   * (SQLite compares 1 and "1" as different, and validation expects the column's type).
    */
-  encodeKey(field: string, value: unknown): unknown {
+  keyValue(field: string, value: unknown): unknown {
     const { kind } = this.field(field).config;
-    let key = value;
     if (
       (kind === "string" || kind === "text" || kind === "uuid") &&
-      (typeof key === "number" || typeof key === "bigint")
+      (typeof value === "number" || typeof value === "bigint")
     ) {
-      key = String(key);
-    } else if ((kind === "id" || kind === "integer") && typeof key === "string" && /^-?\d+$/.test(key)) {
-      key = Number(key);
+      return String(value);
     }
-    return this.encode(field, key);
+    if ((kind === "id" || kind === "integer") && typeof value === "string" && /^-?\d+$/.test(value))
+      return Number(value);
+    return value;
+  }
+
+  /** A key value from the other side of a relation, converted (keyValue) and encoded for the driver. */
+  encodeKey(field: string, value: unknown): unknown {
+    return this.encode(field, this.keyValue(field, value));
   }
 
   encode(field: string, value: unknown): unknown {

@@ -41,7 +41,7 @@ export function belongsToNode(codec: ModelCodec, rows: object | readonly object[
         meta.ownerKey,
       );
     }
-    return key;
+    return codec.keyValue(meta.foreignKey, key);
   });
   return compareNode(codec, false, meta.foreignKey, "in", keys);
 }
@@ -73,6 +73,12 @@ export function morphedToNode(codec: ModelCodec, relation: string, row: object |
   const [alias, { ownerKey }] = target;
   return and([
     compareNode(codec, false, morph.morphType, "=", alias),
-    compareNode(codec, false, morph.morphId, "=", (row as Record<string, unknown>)[ownerKey]),
+    compareNode(
+      codec,
+      false,
+      morph.morphId,
+      "=",
+      codec.keyValue(morph.morphId, (row as Record<string, unknown>)[ownerKey]),
+    ),
   ]);
 }

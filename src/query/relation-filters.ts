@@ -86,8 +86,13 @@ export function hasNode(ctx: FilterContext, path: string, options: HasOptions): 
   const { session, codec } = ctx;
   const model = codec.meta.name;
   const metas = walkPath(session, model, path);
-  const [op, n] = checkCount(model, options.op, options.count);
+  let [op, n] = checkCount(model, options.op, options.count);
   const segments = path.split(".");
+  // As Eloquent's hasNested: "fewer than one" along a path means none of the path exists.
+  let not = options.not;
+  if (segments.length > 1 && op === "<" && n === 1) {
+    [op, n, not] = [">=", 1, !not];
+  }
   const last = metas[metas.length - 1]!;
   let state = EMPTY_STATE;
   if (options.constrain !== undefined) {
@@ -95,7 +100,7 @@ export function hasNode(ctx: FilterContext, path: string, options: HasOptions): 
       throw new ValidationError(`The constraint of a relation filter on "${path}" must be a callback.`, model);
     }
     const targets = last.flatMap(targetModels);
-    if (last.length > 1 || last[0]!.kind === "morphTo") {
+    if (new Set(targets).size > 1 || last.some((m) => m.kind === "morphTo")) {
       throw new ValidationError(
         `A constraint on "${path}" is ambiguous: its rows belong to several models (${targets.join(", ")}); use whereHasMorph.`,
         model,
@@ -109,7 +114,7 @@ export function hasNode(ctx: FilterContext, path: string, options: HasOptions): 
     build = countOf(session, segments[i]!, { ...EMPTY_STATE, wheres: [inner] }, ">=", 1);
   }
   const positive = build;
-  return { type: "expr", or: options.or, build: options.not ? (eb, outer) => eb.not(positive(eb, outer)) : positive };
+  return { type: "expr", or: options.or, build: not ? (eb, outer) => eb.not(positive(eb, outer)) : positive };
 }
 
 /**
@@ -146,13 +151,18 @@ export function hasMorphNode(
   const states = chosen.map(
     (type) => [type, callback === undefined ? EMPTY_STATE : ctx.constrain(type, meta, callback)] as const,
   );
+  // As Eloquent: per listed type, `type = T AND [NOT] EXISTS(...)`; rows of other types never match.
   const build: Build = (eb, outer) => {
-    const outerMeta = outer.meta.relations.get(relation)!;
-    const checks = states.map(([type, state]) =>
-      existsAny(eb, relatedQueries(ctx.session, outer, outerMeta, state, [type])),
-    );
-    const any = checks.length === 0 ? eb.lit(false) : checks.length === 1 ? checks[0]! : eb.or(checks);
-    return options.not ? eb.not(any) : any;
+    const outerMeta = outer.meta.relations.get(relation) as Extract<RelationMeta, { kind: "morphTo" }>;
+    const checks = states.map(([type, state]) => {
+      const alias = [...outerMeta.targets].find(([, t]) => t.model === type)![0];
+      const exists = existsAny(eb, relatedQueries(ctx.session, outer, outerMeta, state, [type]));
+      return eb.and([
+        eb(outer.ref(outerMeta.morphType), "=", outer.encode(outerMeta.morphType, alias)),
+        options.not ? eb.not(exists) : exists,
+      ]);
+    });
+    return checks.length === 0 ? eb.lit(false) : checks.length === 1 ? checks[0]! : eb.or(checks);
   };
   return { type: "expr", or: options.or, build };
 }
