@@ -1,0 +1,87 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { Db, Row } from "../../src/index.js";
+import type { blog } from "../support/blog-schema.js";
+
+type S = typeof blog;
+type User = Row<S, "user">;
+
+// Type-only: never called, so no database is needed.
+declare const db: Db<S>;
+
+describe("relationship filter and aggregate types", () => {
+  it("adds typed aggregate fields under their Eloquent names or the alias", () => {
+    async function check() {
+      const [user] = await db.user
+        .withCount("posts", { "posts as publishedCount": (q) => q.where("published", true) })
+        .withExists("roles")
+        .withSum("posts", "views")
+        .withAvg("posts", "views")
+        .withMin("posts", "publishedAt")
+        .withMax("posts as newest", "publishedAt")
+        .get();
+      expectTypeOf(user!.postsCount).toEqualTypeOf<number>();
+      expectTypeOf(user!.publishedCount).toEqualTypeOf<number>();
+      expectTypeOf(user!.rolesExists).toEqualTypeOf<boolean>();
+      expectTypeOf(user!.postsSumViews).toEqualTypeOf<number | null>();
+      expectTypeOf(user!.postsAvgViews).toEqualTypeOf<number | null>();
+      expectTypeOf(user!.postsMinPublishedAt).toEqualTypeOf<Date | null>();
+      expectTypeOf(user!.newest).toEqualTypeOf<Date | null>();
+      expectTypeOf(user!.email).toEqualTypeOf<string>();
+      const counted = await db.user.loadCount([] as User[], "posts");
+      expectTypeOf(counted[0]!.postsCount).toEqualTypeOf<number>();
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("orders and filters by aggregates it has added, and nothing else", () => {
+    function check() {
+      db.user.withCount("posts").orderBy("postsCount", "desc").having("postsCount", ">=", 2);
+      // @ts-expect-error no aggregate of that name was added
+      db.user.withCount("posts").having("commentsCount", ">", 1);
+      // @ts-expect-error not a field nor an aggregate
+      db.user.orderBy("postsCount");
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("checks relation paths, constraint builders and related fields", () => {
+    function check() {
+      db.user.has("posts.comments", ">=", 2).whereHas("posts", (q) => q.where("published", true).has("tags"));
+      db.user.whereRelation("posts", "views", ">", 10).orWhereRelation("profile", "bio", null);
+      db.comment.whereHasMorph("commentable", ["post"], (q) => q);
+      // @ts-expect-error unknown relation
+      db.user.has("nope");
+      // @ts-expect-error unknown nested relation
+      db.user.whereHas("posts.nope");
+      // @ts-expect-error the constraint builder is the related model's: posts have no email
+      db.user.whereHas("posts", (q) => q.where("email", "x"));
+      // @ts-expect-error a field of the related model, with its type
+      db.user.whereRelation("posts", "views", "many");
+      // @ts-expect-error a relation count compares with comparison operators only
+      db.user.has("posts", "like", 1);
+      // @ts-expect-error aggregates read fields of the related model
+      db.user.withSum("posts", "email");
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("types object-API relation filters, _count and count ordering", () => {
+    async function check() {
+      const users = await db.user.findMany({
+        where: { posts: { some: { published: true } }, profile: { isNot: null }, roles: { none: { name: "banned" } } },
+        select: { name: true, _count: { select: { posts: true, roles: { where: { name: "admin" } } } } },
+        orderBy: [{ posts: { _count: "desc" } }, { id: "asc" }],
+      });
+      expectTypeOf(users).toEqualTypeOf<{ name: string; _count: { posts: number; roles: number } }[]>();
+      const all = await db.user.findMany({ include: { _count: true } });
+      expectTypeOf(all[0]!._count.posts).toEqualTypeOf<number>();
+      // @ts-expect-error some/every/none apply to to-many relations
+      await db.user.findMany({ where: { profile: { some: {} } } });
+      // @ts-expect-error fields of the related model, with their types
+      await db.user.findMany({ where: { posts: { every: { views: "lots" } } } });
+      // @ts-expect-error _count counts to-many relations
+      await db.user.findMany({ select: { _count: { select: { profile: true } } } });
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+});
