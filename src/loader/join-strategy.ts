@@ -46,7 +46,7 @@ export function joinColumns(
           query: filtered,
           columns: [
             ...fields.map((field) => [field, target.jsonRead(field)] as const),
-            ...state.aggregates.map((aggregate) => [aggregate.alias, aggregate.build(target)] as const),
+            ...state.aggregates.map((aggregate) => [aggregate.alias, aggregate.build(target, true)] as const),
             ...extras,
             ...joinColumns(session, target, state.eager, `${alias}_`),
           ],

@@ -67,27 +67,54 @@ export function aggregateNode(
   const state = constrain === undefined ? EMPTY_STATE : ctx.constrain(targets[0]!, meta, constrain);
   const queries = (outer: Parameters<AggregateNode["build"]>[0]): RelatedQuery[] =>
     relatedQueries(ctx.session, outer, outer.meta.relations.get(relation)!, state);
-  const build = (outer: Parameters<AggregateNode["build"]>[0]): Expression<unknown> => {
-    const related = queries(outer);
-    if (fn === "count") return countAll(related);
-    if (fn === "exists") {
-      const checks = related.map((q) => sql`exists ${q.query.select(sql.lit(1).as("relata_one"))}`);
+  const { profile } = ctx.session;
+  const same = (v: unknown) => v;
+  if (fn === "count") {
+    const decode = (v: unknown) => Number(v ?? 0);
+    return { alias, build: (outer) => countAll(queries(outer)), encode: same, decode, decodeJson: decode };
+  }
+  if (fn === "exists") {
+    const build = (outer: Parameters<AggregateNode["build"]>[0]) => {
+      const checks = queries(outer).map((q) => sql`exists ${q.query.select(sql.lit(1).as("relata_one"))}`);
       return checks.length === 0 ? sql`0 = 1` : sql`(${sql.join(checks, sql` or `)})`;
-    }
-    const [{ query, target }] = related as [RelatedQuery];
-    return query.select(sql`${sql.raw(fn)}(${sql.ref(target.ref(column as string))})`.as("relata_value"));
-  };
-  if (fn === "count") return { alias, build, decode: (v) => Number(v ?? 0), decodeJson: (v) => Number(v ?? 0) };
-  if (fn === "exists") return { alias, build, decode: decodeBoolean, decodeJson: decodeBoolean };
-  if (fn === "sum" || fn === "avg") return { alias, build, decode: toNumber, decodeJson: toNumber };
-  // min/max keep the field's type (a Date for timestamps, ...).
+    };
+    // Over a row that no longer exists (loadExists), nothing exists.
+    const decode = (v: unknown) => decodeBoolean(v ?? false);
+    const encode = profile.encoder({ ...BOOLEAN }) ?? same;
+    return { alias, build, encode, decode, decodeJson: decode };
+  }
   const target = codecFor(ctx.session, targets[0]!);
+  const field = target.field(column as string);
+  const value = (outer: Parameters<AggregateNode["build"]>[0]) => {
+    const [{ query, target: aliased }] = queries(outer) as [RelatedQuery];
+    return query.select(sql`${sql.raw(fn)}(${sql.ref(aliased.ref(field.name))})`.as("relata_value"));
+  };
+  if (fn === "sum" || fn === "avg") {
+    return { alias, build: value, encode: same, decode: toNumber, decodeJson: toNumber };
+  }
+  // min/max keep the field's type: read as the field is read (exact bigints), decoded as it is.
   const read = (json: boolean) => (v: unknown) => {
     if (v === null || v === undefined) return null;
-    const row = { [column as string]: v };
+    const row = { [field.name]: v };
     return (json ? target.decodeJson<Record<string, unknown>>(row) : target.decode<Record<string, unknown>>(row))[
-      column as string
+      field.name
     ];
   };
-  return { alias, build, decode: read(false), decodeJson: read(true) };
+  return {
+    alias,
+    build: (outer, json) =>
+      (json ? profile.jsonReadExpression : profile.readExpression)(field.config, sql`(${value(outer)})`),
+    encode: (v) => target.encode(field.name, v),
+    decode: read(false),
+    decodeJson: read(true),
+  };
 }
+
+const BOOLEAN = {
+  kind: "boolean",
+  nullable: false,
+  unique: false,
+  primary: false,
+  index: false,
+  autoIncrement: false,
+} as const;

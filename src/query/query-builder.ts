@@ -575,7 +575,8 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
         codec.meta.name,
       );
     }
-    return this.#where({ type: "expr", or: false, build: (eb, outer) => eb(aggregate.build(outer), op, value) });
+    const bound = aggregate.encode(value);
+    return this.#where({ type: "expr", or: false, build: (eb, outer) => eb(aggregate.build(outer), op, bound) });
   }
 
   /** Returns only these fields; the row type narrows to them. */

@@ -32,7 +32,10 @@ export interface Order {
 /** A named scalar subquery over a relation, selected with each row (`postsCount`). */
 export interface AggregateNode {
   readonly alias: string;
-  readonly build: (codec: ModelCodec) => Expression<unknown>;
+  /** The value for each row of `codec`'s table; `json`: read for embedding in JSON (the join strategy). */
+  readonly build: (codec: ModelCodec, json?: boolean) => Expression<unknown>;
+  /** A value compared with the aggregate (`having`) -> what the driver binds. */
+  readonly encode: (value: unknown) => unknown;
   /** The value as read by the driver -> its JS value. */
   readonly decode: (value: unknown) => unknown;
   /** The value as rendered in JSON (the join strategy) -> its JS value. */

@@ -73,11 +73,15 @@ type PivotFields<O> = (O extends { pivotFields: infer F }
 export type PivotOf<D> = Simplify<{ [key: string]: unknown } & PivotFields<OptionsOf<D>>>;
 
 /** A related row (of each possible model) with the relations loaded below it, or `Leaf` when a constraint shaped it. */
-type RelatedRow<S extends Schema, T, Sub extends string, Leaf> = [Leaf] extends [never]
-  ? T extends ModelName<S>
-    ? Simplify<Row<S, T> & Loaded<S, T, Sub>>
-    : never
-  : Leaf;
+type RelatedRow<S extends Schema, T, Sub extends string, Leaf> = [Sub] extends [never]
+  ? [Leaf] extends [never]
+    ? T extends ModelName<S>
+      ? Row<S, T>
+      : never
+    : Leaf
+  : T extends ModelName<S>
+    ? Simplify<Row<S, T> & Loaded<S, T, Sub, Leaf>> // the constraint's row type travels to the end of the path
+    : never;
 
 type HasDefault<D> = OptionsOf<D> extends { withDefault: true | Record<string, unknown> } ? true : false;
 
@@ -126,13 +130,7 @@ type MorphToLoaded<S extends Schema, M extends string, H extends string, Sub ext
  * `{ posts: (Post & { comments: Comment[] })[]; profile: Profile | null }`.
  */
 export type Loaded<S extends Schema, M extends string, P extends string, Leaf = never> = {
-  [H in Exclude<HeadsOf<S, M, P>, MorphToHeads<S, M, P>>]: RelationValue<
-    S,
-    M,
-    H,
-    Tail<P, H>,
-    [Tail<P, H>] extends [never] ? Leaf : never
-  >;
+  [H in Exclude<HeadsOf<S, M, P>, MorphToHeads<S, M, P>>]: RelationValue<S, M, H, Tail<P, H>, Leaf>;
 } & MorphToLoadedAll<S, M, P, Leaf>;
 
 /**
@@ -143,7 +141,7 @@ type MorphToLoadedAll<S extends Schema, M extends string, P extends string, Leaf
   UnionToIntersection<
     MorphToHeads<S, M, P> extends infer H extends string
       ? H extends string
-        ? { box: MorphToLoaded<S, M, H, Tail<P, H>, [Tail<P, H>] extends [never] ? Leaf : never> }
+        ? { box: MorphToLoaded<S, M, H, Tail<P, H>, Leaf> }
         : never
       : never
   > extends { box: infer U }
