@@ -1,4 +1,4 @@
-import { type Expression, sql } from "kysely";
+import { sql } from "kysely";
 import { decodeBoolean } from "../connection/codecs.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
 import { countAll, type RelatedQuery, relatedQueries } from "../relations/subquery.js";

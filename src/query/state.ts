@@ -108,8 +108,9 @@ export function decodeAggregates(rows: readonly Record<string, unknown>[], state
         continue;
       }
       delete row[alias];
-      const group = (row[alias.slice(0, dot)] ??= {}) as Record<string, unknown>;
-      group[alias.slice(dot + 1)] = value;
+      const name = alias.slice(0, dot);
+      if (row[name] === undefined) row[name] = {};
+      (row[name] as Record<string, unknown>)[alias.slice(dot + 1)] = value;
     }
   }
 }

@@ -1,0 +1,94 @@
+import type { Session } from "../connection/session.js";
+import type { Schema } from "../schema/define-schema.js";
+import type {
+  AggregateName,
+  AggregateSpec,
+  PathTarget,
+  SpecRelation,
+  UnionToIntersection,
+} from "../schema/relation-types.js";
+import type { FieldName, ModelName, Row } from "../schema/types.js";
+import type { ModelCodec } from "./model-codec.js";
+import type { QueryBuilder } from "./query-builder.js";
+import type { Operator } from "./where.js";
+
+export type { Operator } from "./where.js";
+
+/** The value a where operator takes for a field of type `T`. */
+export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"
+  ? readonly NonNullable<T>[]
+  : Op extends "like" | "not like"
+    ? string
+    : T | null;
+
+/** `where({ field: value, ... })`: equality on every listed field. */
+export type WhereObject<S extends Schema, M extends ModelName<S>> = { [K in FieldName<S, M>]?: Row<S, M>[K] | null };
+
+/** `where((q) => q.where(...).orWhere(...))`: a parenthesised group; return the builder. */
+export type WhereGroup<S extends Schema, M extends ModelName<S>> = (
+  q: QueryBuilder<S, M, Row<S, M>>,
+) => QueryBuilder<S, M, any>;
+
+/** `{ "posts as publishedCount": (q) => ..., comments: true }`: aggregates with constraints. */
+export type AggregateObject<S extends Schema, M extends ModelName<S>> = {
+  [K in AggregateSpec<S, M>]?:
+    | boolean
+    | ((
+        q: QueryBuilder<S, Target<S, M, SpecRelation<K>>, Row<S, Target<S, M, SpecRelation<K>>>>,
+      ) => QueryBuilder<S, Target<S, M, SpecRelation<K>>, any>);
+};
+
+/** The fields an aggregate spec may read (fields of its relation's target). */
+export type AggregateField<S extends Schema, M extends ModelName<S>, Spec extends string> = FieldName<
+  S,
+  Target<S, M, SpecRelation<Spec>>
+>;
+
+/** What withMin/withMax give: the field's type, or null over no rows. */
+export type AggregateValue<
+  S extends Schema,
+  M extends ModelName<S>,
+  Spec extends string,
+  C extends string,
+> = NonNullable<Row<S, Target<S, M, SpecRelation<Spec>>>[C & keyof Row<S, Target<S, M, SpecRelation<Spec>>>]> | null;
+
+/** The fields the aggregate specs of a withCount/withExists call add. */
+export type SpecResults<X, Suffix extends string, V> = UnionToIntersection<
+  X extends string
+    ? { [K in AggregateName<X, Suffix>]: V }
+    : X extends object
+      ? { [K in keyof X & string as X[K] extends false | undefined ? never : AggregateName<K, Suffix>]: V }
+      : never
+>;
+
+/** The comparison operators of a relation count. */
+export type CountOperator = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=";
+
+export type Target<S extends Schema, M extends ModelName<S>, P extends string> = PathTarget<S, M, P> & ModelName<S>;
+
+/** A constraint on the related rows at the end of path `P`: a builder of that model, returned. */
+export type Constraint<S extends Schema, M extends ModelName<S>, P extends string> = (
+  q: QueryBuilder<S, Target<S, M, P>, Row<S, Target<S, M, P>>>,
+) => QueryBuilder<S, Target<S, M, P>, any>;
+
+/** whereHasMorph's constraint: a builder of one of the target models, and that model's name. */
+export type MorphConstraint<S extends Schema> = (
+  q: QueryBuilder<S, any, any>,
+  model: string,
+) => QueryBuilder<S, any, any>;
+
+/** One page of rows and where it sits in the whole result. */
+export interface Page<T> {
+  data: T[];
+  total: number;
+  page: number;
+  perPage: number;
+  lastPage: number;
+}
+
+export interface BuilderContext {
+  readonly session: Session;
+  readonly codec: ModelCodec;
+  /** Set inside a many-to-many constraint: the pivot, for wherePivot. */
+  readonly pivot?: ModelCodec;
+}
