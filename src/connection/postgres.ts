@@ -39,7 +39,8 @@ export const postgresProfile = defineProfile({
   jsonArrayLimits: true,
   jsonArray: (parts) =>
     sql`(select coalesce(json_agg(json_build_object(${objectArgs(
-      parts.columns.map(([alias]) => [alias, sql.ref(`relata_agg.${alias}`)] as const),
+      // sql.id keeps an alias with a dot (`_count.posts`) whole.
+      parts.columns.map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
     )}) order by relata_agg.relata_ord), '[]'::json) from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: false,
   columnTypes: {

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
 import { aggregateNode } from "../query/aggregates.js";
@@ -163,25 +164,49 @@ function objectFilters(session: Session, codec: ModelCodec): FilterContext {
 /** `_count: true` (every to-many relation) or `_count: { select: { posts: true | { where } } }`. */
 function countInput(session: Session, codec: ModelCodec, value: unknown): AggregateNode[] {
   const model = codec.meta.name;
-  const relations =
-    value === true
-      ? [...codec.meta.relations.values()].filter((r) => TO_MANY.has(r.kind)).map((r) => [r.name, true] as const)
-      : typeof value === "object" && value !== null && typeof (value as { select?: unknown }).select === "object"
-        ? Object.entries((value as { select: Record<string, unknown> }).select)
-        : undefined;
-  if (!relations) {
-    throw new ValidationError(`_count on "${model}" takes true or { select: { relation: true | { where } } }.`, model);
+  const shape = `_count on "${model}" takes true or { select: { relation: true | { where } } }`;
+  let relations: [string, unknown][];
+  if (value === true) {
+    relations = [...codec.meta.relations.values()].filter((r) => TO_MANY.has(r.kind)).map((r) => [r.name, true]);
+  } else {
+    const select = (value as { select?: unknown } | null)?.select;
+    const plainObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (!plainObject(value) || Object.keys(value as object).some((k) => k !== "select") || !plainObject(select)) {
+      throw new ValidationError(`${shape}.`, model);
+    }
+    relations = Object.entries(select as Record<string, unknown>);
   }
   const filters = objectFilters(session, codec);
-  return relations
+  const nodes = relations
     .filter(([, v]) => v !== false && v !== undefined)
     .map(([name, v]) => {
+      toManyRelation(codec, name, "_count");
       if (v !== true && (typeof v !== "object" || v === null || Object.keys(v).some((k) => k !== "where"))) {
         throw new ValidationError(`_count.select.${name} on "${model}" takes true or { where }.`, model, name);
       }
       const where = v === true ? undefined : (v as { where?: unknown }).where;
       return aggregateNode(filters, "count", `${name} as _count.${name}`, undefined, where);
     });
+  // Counting nothing still gives `_count: {}`, as the payload type says.
+  return nodes.length > 0 ? nodes : [EMPTY_COUNT];
+}
+
+const EMPTY_COUNT: AggregateNode = {
+  alias: "_count",
+  build: () => sql`null`,
+  encode: (v) => v,
+  decode: () => ({}),
+  decodeJson: () => ({}),
+};
+
+/** The to-many relation `name` (the ones `_count` applies to), or a RelationNotFoundError / ValidationError. */
+function toManyRelation(codec: ModelCodec, name: string, what: string): void {
+  const model = codec.meta.name;
+  const meta = codec.meta.relations.get(name);
+  if (!meta) throw new RelationNotFoundError(model, name, [...codec.meta.relations.keys()]);
+  if (!TO_MANY.has(meta.kind)) {
+    throw new ValidationError(`${what} counts to-many relations; "${model}.${name}" is a ${meta.kind}.`, model, name);
+  }
 }
 
 /** `orderBy: { posts: { _count: "desc" } }`: rows ordered by how many related rows they have. */
@@ -199,6 +224,7 @@ function countOrder(
       relation,
     );
   }
+  toManyRelation(codec, relation, "orderBy _count");
   const aggregate = aggregateNode(objectFilters(session, codec), "count", relation);
   return { field: `_count.${relation}`, direction, build: aggregate.build };
 }

@@ -39,7 +39,7 @@ type TargetWhere<S extends Schema, M extends ModelName<S>, R extends string, D e
 type RelationFilter<S extends Schema, M extends ModelName<S>, R extends string, D extends number> =
   R extends ToManyRelation<S, M>
     ? { some?: TargetWhere<S, M, R, D>; every?: TargetWhere<S, M, R, D>; none?: TargetWhere<S, M, R, D> }
-    : { is?: TargetWhere<S, M, R, D> | null; isNot?: TargetWhere<S, M, R, D> | null } | TargetWhere<S, M, R, D>;
+    : { is?: TargetWhere<S, M, R, D> | null; isNot?: TargetWhere<S, M, R, D> | null } | TargetWhere<S, M, R, D> | null;
 
 /** `where` of the object API: field filters and relation filters, combined with AND / OR / NOT. */
 export type WhereInput<S extends Schema, M extends ModelName<S>, D extends number = 3> = {

@@ -124,10 +124,12 @@ const ONE_FILTERS = ["is", "isNot"];
  */
 function relationFilter(session: Session, codec: ModelCodec, meta: RelationMeta, value: unknown): WhereNode {
   const model = codec.meta.name;
+  const many = TO_MANY.has(meta.kind);
+  // `author: null` on a to-one relation is Prisma's shorthand for `is: null`.
+  if (value === null && !many) return exists(session, meta.name, EMPTY_STATE, true);
   if (!isFilterObject(value)) {
     throw new ValidationError(`The filter on relation "${model}.${meta.name}" must be an object.`, model, meta.name);
   }
-  const many = TO_MANY.has(meta.kind);
   const allowed = many ? LIST_FILTERS : ONE_FILTERS;
   const keys = Object.keys(value);
   const misplaced = keys.find((k) => (many ? ONE_FILTERS : LIST_FILTERS).includes(k));
@@ -138,8 +140,11 @@ function relationFilter(session: Session, codec: ModelCodec, meta: RelationMeta,
       meta.name,
     );
   }
+  // An operator given as undefined sets no condition, as a field filter given as undefined does.
   const entries: [string, unknown][] =
-    !many && !keys.some((k) => ONE_FILTERS.includes(k)) ? [["is", value]] : Object.entries(value);
+    !many && !keys.some((k) => ONE_FILTERS.includes(k))
+      ? [["is", value]]
+      : Object.entries(value).filter(([, operand]) => operand !== undefined);
   const nodes = entries.map(([op, filter]): WhereNode => {
     if (!allowed.includes(op)) {
       throw new ValidationError(

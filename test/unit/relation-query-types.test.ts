@@ -75,6 +75,7 @@ describe("relationship filter and aggregate types", () => {
       expectTypeOf(users).toEqualTypeOf<{ name: string; _count: { posts: number; roles: number } }[]>();
       const all = await db.user.findMany({ include: { _count: true } });
       expectTypeOf(all[0]!._count.posts).toEqualTypeOf<number>();
+      await db.user.findMany({ where: { profile: null, country: { is: null } } });
       // @ts-expect-error some/every/none apply to to-many relations
       await db.user.findMany({ where: { profile: { some: {} } } });
       // @ts-expect-error fields of the related model, with their types
