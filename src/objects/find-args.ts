@@ -5,6 +5,7 @@ import { aggregateNode } from "../query/aggregates.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import type { FilterContext } from "../query/relation-filters.js";
 import { type AggregateNode, type EagerNode, EMPTY_STATE, type QueryState } from "../query/state.js";
+import { TO_MANY_KINDS } from "../schema/meta.js";
 import { whereInput } from "./where-input.js";
 
 const ARG_KEYS = new Set(["where", "select", "include", "orderBy", "take", "skip", "relationLoadStrategy"]);
@@ -147,8 +148,6 @@ export function checkUniqueWhere(codec: ModelCodec, where: unknown): void {
   );
 }
 
-const TO_MANY = new Set(["hasMany", "belongsToMany", "morphMany", "morphToMany", "morphedByMany", "hasManyThrough"]);
-
 /** The object API's filter context: a relation constraint is a `where` object. */
 function objectFilters(session: Session, codec: ModelCodec): FilterContext {
   return {
@@ -167,7 +166,7 @@ function countInput(session: Session, codec: ModelCodec, value: unknown): Aggreg
   const shape = `_count on "${model}" takes true or { select: { relation: true | { where } } }`;
   let relations: [string, unknown][];
   if (value === true) {
-    relations = [...codec.meta.relations.values()].filter((r) => TO_MANY.has(r.kind)).map((r) => [r.name, true]);
+    relations = [...codec.meta.relations.values()].filter((r) => TO_MANY_KINDS.has(r.kind)).map((r) => [r.name, true]);
   } else {
     const select = (value as { select?: unknown } | null)?.select;
     const plainObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -204,7 +203,7 @@ function toManyRelation(codec: ModelCodec, name: string, what: string): void {
   const model = codec.meta.name;
   const meta = codec.meta.relations.get(name);
   if (!meta) throw new RelationNotFoundError(model, name, [...codec.meta.relations.keys()]);
-  if (!TO_MANY.has(meta.kind)) {
+  if (!TO_MANY_KINDS.has(meta.kind)) {
     throw new ValidationError(`${what} counts to-many relations; "${model}.${name}" is a ${meta.kind}.`, model, name);
   }
 }

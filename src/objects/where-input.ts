@@ -5,7 +5,7 @@ import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../query/state.js";
 import { compareNode, type WhereNode } from "../query/where.js";
 import { existsAny, relatedQueries } from "../relations/subquery.js";
-import type { RelationMeta } from "../schema/meta.js";
+import { type RelationMeta, TO_MANY_KINDS } from "../schema/meta.js";
 
 const FILTERS = ["equals", "not", "in", "notIn", "lt", "lte", "gt", "gte", "contains", "startsWith", "endsWith"];
 const COMBINATORS = ["AND", "OR", "NOT"];
@@ -113,7 +113,6 @@ function fieldFilter(codec: ModelCodec, field: string, value: unknown): WhereNod
   return nodes;
 }
 
-const TO_MANY = new Set(["hasMany", "belongsToMany", "morphMany", "morphToMany", "morphedByMany", "hasManyThrough"]);
 const LIST_FILTERS = ["some", "every", "none"];
 const ONE_FILTERS = ["is", "isNot"];
 
@@ -124,7 +123,7 @@ const ONE_FILTERS = ["is", "isNot"];
  */
 function relationFilter(session: Session, codec: ModelCodec, meta: RelationMeta, value: unknown): WhereNode {
   const model = codec.meta.name;
-  const many = TO_MANY.has(meta.kind);
+  const many = TO_MANY_KINDS.has(meta.kind);
   // `author: null` on a to-one relation is Prisma's shorthand for `is: null`.
   if (value === null && !many) return exists(session, meta.name, EMPTY_STATE, true);
   if (!isFilterObject(value)) {

@@ -175,3 +175,13 @@ export interface SchemaMeta {
   /** morph alias -> model name */
   readonly morphAliases: ReadonlyMap<string, string>;
 }
+
+/** The relation kinds whose value is a list of rows (the others give one row or null). */
+export const TO_MANY_KINDS: ReadonlySet<RelationMeta["kind"]> = new Set([
+  "hasMany",
+  "belongsToMany",
+  "morphMany",
+  "morphToMany",
+  "morphedByMany",
+  "hasManyThrough",
+]);
