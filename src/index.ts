@@ -13,6 +13,7 @@ export {
 export type { PushResult } from "./migrate/push.js";
 export type { KeyValue, ModelHandle } from "./query/model-handle.js";
 export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./query/query-builder.js";
+export type { RelatedBuilder, RelatedCreateInput } from "./query/related-builder.js";
 export type { Casing } from "./schema/casing.js";
 export { defineSchema, Schema, type SchemaOptions } from "./schema/define-schema.js";
 export {

@@ -1,11 +1,18 @@
-import { NotFoundError, ValidationError } from "../errors.js";
+import { NotFoundError, RelationNotFoundError, ValidationError } from "../errors.js";
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { argsToState, checkUniqueWhere } from "../objects/find-args.js";
 import type { Exact, FindManyArgs, Payload, WhereInput } from "../objects/types.js";
 import { distinctKeys, keyOf } from "../relations/fetch.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { AggregateName, AggregateSpec, Loaded, RelationPath } from "../schema/relation-types.js";
+import type {
+  AggregateName,
+  AggregateSpec,
+  Loaded,
+  RelationName,
+  RelationPath,
+  RelationTarget,
+} from "../schema/relation-types.js";
 import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
 import {
   type AggregateField,
@@ -16,6 +23,7 @@ import {
   type SpecResults,
 } from "./query-builder.js";
 import { readRows } from "./read.js";
+import { RelatedBuilder } from "./related-builder.js";
 import { checkValue } from "./validate.js";
 import { compareNode } from "./where.js";
 import { insertRows } from "./writes.js";
@@ -173,6 +181,27 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
       for (const { alias, decode } of aggregates) row[alias] = values ? values[alias] : decode(null);
     }
     return rows;
+  }
+
+  /**
+   * A builder scoped to one row's related rows, for reads (every builder method, `for await`)
+   * and writes through the relation (`create`, `save`, scoped `update`/`delete`).
+   *
+   * ```ts
+   * const posts = db.user.related(ada, "posts");
+   * await posts.where("published", true).count();
+   * await posts.create({ title: "Hello" });          // authorId set from ada
+   * for await (const post of posts) { ... }
+   * ```
+   */
+  related<const R extends RelationName<S, M>>(
+    row: Partial<Row<S, M>>,
+    relation: R,
+  ): RelatedBuilder<S, RelationTarget<S, M, R> & ModelName<S>> {
+    const { session, codec } = this.#ctx;
+    const meta = codec.meta.relations.get(relation);
+    if (!meta) throw new RelationNotFoundError(codec.meta.name, relation, [...codec.meta.relations.keys()]);
+    return RelatedBuilder.of(session, meta, row as Record<string, unknown>);
   }
 
   /**

@@ -106,6 +106,11 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
    * for await (const user of db.user.where("active", true).cursor({ batchSize: 500 })) { ... }
    * ```
    */
+  /** `for await (const row of builder)`: streams the rows in batches of 1,000 (see `cursor`). */
+  [Symbol.asyncIterator](): AsyncGenerator<O, void, undefined> {
+    return this.cursor();
+  }
+
   cursor({ batchSize = 1000 }: { batchSize?: number } = {}): AsyncGenerator<O, void, undefined> {
     this.nonNegative("batchSize", batchSize);
     if (batchSize < 1) throw new ValidationError("batchSize must be at least 1.", this.context.codec.meta.name);

@@ -1,10 +1,11 @@
-import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { ModelCodec } from "../query/model-codec.js";
 import { codecFor } from "../query/model-codec.js";
-import type { QueryState } from "../query/state.js";
+import { EMPTY_STATE, type QueryState } from "../query/state.js";
+import type { WhereNode } from "../query/where.js";
 import { compareNode, compileWhere } from "../query/where.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 import { exposedPivotFields, pivotCodec } from "./pivot.js";
@@ -18,6 +19,31 @@ const PIVOT_PREFIX = "relata_pivot_";
  */
 export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
   parentFields: (meta) => [meta.parentKey],
+  scope(session, meta, parent) {
+    const target = codecFor(session, meta.target);
+    const pivot = pivotCodec(session, meta);
+    const value = pivot.encodeKey(meta.pivot.foreignKey.name, parentKey(meta, parent, meta.parentKey));
+    // The related rows are those whose key one of this parent's pivot rows holds.
+    const link: WhereNode = {
+      type: "expr",
+      or: false,
+      build: (eb, codec) =>
+        eb(
+          sql.ref(codec.ref(meta.relatedKey)),
+          "in",
+          session.kysely
+            .selectFrom(meta.pivot.table)
+            .select(sql.ref(pivot.ref(meta.pivot.relatedKey.name)).as("k"))
+            .where((pb) =>
+              allOf(pb, [
+                pb(sql.ref(pivot.ref(meta.pivot.foreignKey.name)), "=", value),
+                pivotConditions(meta, pivot, pb, EMPTY_STATE),
+              ]),
+            ),
+        ),
+    };
+    return { model: meta.target, wheres: [link, ...fixedNodes(target, meta.where)] };
+  },
   async load({ session, meta, parents, state, required }) {
     const target = codecFor(session, meta.target);
     const pivot = pivotCodec(session, meta);

@@ -1,12 +1,17 @@
 import { codecFor } from "../query/model-codec.js";
 import type { BelongsToMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 
 /** The row this one's foreign key points to: `post.authorId -> user.id`. */
 export const belongsTo: RelationLoader<BelongsToMeta> = {
   parentFields: (meta) => [meta.foreignKey],
+  scope(session, meta, parent) {
+    const target = codecFor(session, meta.target);
+    const owner = parentKey(meta, parent, meta.foreignKey);
+    return { model: meta.target, wheres: [keyIs(target, meta.ownerKey, owner), ...fixedNodes(target, meta.where)] };
+  },
   async load({ session, meta, parents, state, required }) {
     const target = codecFor(session, meta.target);
     const rows = await fetchRelated({

@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { Session } from "../connection/session.js";
+import { ValidationError } from "../errors.js";
 import type { ModelCodec } from "../query/model-codec.js";
 import type { QueryState } from "../query/state.js";
 import { compareNode, compileWhere, type WhereNode } from "../query/where.js";
@@ -66,4 +67,33 @@ export function keyEquals(
   const parentColumn = sql.ref(parent.ref(parentField));
   const right = to && from && to !== from ? session.profile.castKey(parentColumn, to) : parentColumn;
   return eb(sql.ref(target.ref(targetField)), "=", right);
+}
+
+/** The value of `field` on a parent row, or a ValidationError asking for it. */
+export function parentKey(
+  meta: { model: string; name: string },
+  parent: Readonly<Record<string, unknown>>,
+  field: string,
+) {
+  const value = parent?.[field];
+  if (value === undefined) {
+    throw new ValidationError(
+      `related(row, "${meta.name}") on "${meta.model}" needs the row's "${field}"; select it too.`,
+      meta.model,
+      field,
+    );
+  }
+  return value;
+}
+
+/** `field = value` on `target`, the value made the key column's type; `in ()` (nothing) for a null key. */
+export function keyIs(target: ModelCodec, field: string, value: unknown): WhereNode {
+  return value === null
+    ? compareNode(target, false, field, "in", [])
+    : compareNode(target, false, field, "=", target.keyValue(field, value));
+}
+
+/** The relation's fixed `where` option as nodes on `target`. */
+export function fixedNodes(target: ModelCodec, where: Readonly<Record<string, unknown>> | undefined): WhereNode[] {
+  return Object.entries(where ?? {}).map(([field, value]) => compareNode(target, false, field, "=", value));
 }

@@ -1,9 +1,10 @@
 import type { Session } from "../connection/session.js";
 import { codecFor } from "../query/model-codec.js";
+import { compareNode } from "../query/where.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
-import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
+import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader, RelationScope } from "./kind.js";
 
 type HasMeta = HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta;
 
@@ -73,23 +74,36 @@ function joinLinks(session: Session, meta: HasMeta, many: boolean): JoinLink[] {
 
 const parentFields = (meta: HasMeta) => [meta.localKey];
 
+/** One parent's children: their key column holds the parent's key (and, for morph kinds, its type). */
+function scope(session: Session, meta: HasMeta, parent: Row): RelationScope {
+  const target = codecFor(session, meta.target);
+  const key = childKey(meta);
+  const wheres = [keyIs(target, key, parentKey(meta, parent, meta.localKey)), ...fixedNodes(target, meta.where)];
+  if ("morphType" in meta) wheres.push(compareNode(target, false, meta.morphType, "=", meta.morphValue));
+  return { model: meta.target, wheres };
+}
+
 export const hasOne: RelationLoader<HasOneMeta> = {
   parentFields,
+  scope,
   load: (r) => load(r, false),
   joinLinks: (session, meta) => joinLinks(session, meta, false),
 };
 export const hasMany: RelationLoader<HasManyMeta> = {
   parentFields,
+  scope,
   load: (r) => load(r, true),
   joinLinks: (session, meta) => joinLinks(session, meta, true),
 };
 export const morphOne: RelationLoader<MorphOneMeta> = {
   parentFields,
+  scope,
   load: (r) => load(r, false),
   joinLinks: (session, meta) => joinLinks(session, meta, false),
 };
 export const morphMany: RelationLoader<MorphManyMeta> = {
   parentFields,
+  scope,
   load: (r) => load(r, true),
   joinLinks: (session, meta) => joinLinks(session, meta, true),
 };

@@ -2,6 +2,7 @@ import type { Expression, SelectQueryBuilder } from "kysely";
 import type { Session } from "../connection/session.js";
 import type { ModelCodec } from "../query/model-codec.js";
 import type { QueryState } from "../query/state.js";
+import type { WhereNode } from "../query/where.js";
 import type { RelationMeta } from "../schema/meta.js";
 import type { Row } from "./fetch.js";
 
@@ -20,6 +21,12 @@ export interface LoadRequest<M extends RelationMeta> {
 export interface LoadedGroup {
   readonly model: string;
   readonly rows: Row[];
+}
+
+/** One parent's related rows: the model they belong to and the conditions that select them. */
+export interface RelationScope {
+  readonly model: string;
+  readonly wheres: readonly WhereNode[];
 }
 
 /** The related rows of one parent row, correlated in SQL (the "join" loading strategy). */
@@ -57,4 +64,6 @@ export interface RelationLoader<M extends RelationMeta> {
   load(request: LoadRequest<M>): Promise<LoadedGroup[]>;
   /** The same rows as correlated subqueries (one per target model), for the "join" strategy. */
   joinLinks(session: Session, meta: M, state: QueryState): JoinLink[];
+  /** The related rows of one parent row, as conditions on the target model (`related(row, relation)`). */
+  scope(session: Session, meta: M, parent: Row): RelationScope;
 }

@@ -1,13 +1,25 @@
 import { RelataError } from "../errors.js";
 import { codecFor } from "../query/model-codec.js";
 import type { MorphToMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { LoadedGroup, RelationLoader } from "./kind.js";
 
 /** The parent of a polymorphic row, whichever model it is: one query per type present. */
 export const morphTo: RelationLoader<MorphToMeta> = {
   parentFields: (meta) => [meta.morphType, meta.morphId],
+  scope(session, meta, parent) {
+    const type = parentKey(meta, parent, meta.morphType);
+    const target = meta.targets.get(String(type));
+    if (!target) {
+      throw new RelataError(
+        `${meta.model}.${meta.name}: the row's morph type is ${JSON.stringify(type)}, not one of its targets (${[...meta.targets.keys()].join(", ")}).`,
+      );
+    }
+    const codec = codecFor(session, target.model);
+    const id = parentKey(meta, parent, meta.morphId);
+    return { model: target.model, wheres: [keyIs(codec, target.ownerKey, id), ...fixedNodes(codec, meta.where)] };
+  },
   async load({ session, meta, parents, state, required }) {
     const byType = groupBy(parents, (parent) => parent[meta.morphType]);
     const groups: LoadedGroup[] = [];

@@ -1,10 +1,11 @@
 import { sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import { codecFor } from "../query/model-codec.js";
+import type { WhereNode } from "../query/where.js";
 import type { ThroughMeta } from "../schema/meta.js";
-import { allOf, fixedCondition, keyEquals, withFixedWhere } from "./constraint.js";
+import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
-import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader } from "./kind.js";
+import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader, RelationScope } from "./kind.js";
 
 const THROUGH_KEY = "relata_through_key";
 
@@ -61,13 +62,36 @@ function joinLinks(session: Session, meta: ThroughMeta, many: boolean): JoinLink
 
 const parentFields = (meta: ThroughMeta) => [meta.localKey];
 
+/** One parent's distant rows: their key is one of the intermediate rows' keys that point at the parent. */
+function scope(session: Session, meta: ThroughMeta, parent: Row): RelationScope {
+  const target = codecFor(session, meta.target);
+  const through = codecFor(session, meta.through);
+  const value = through.encodeKey(meta.firstKey, parentKey(meta, parent, meta.localKey));
+  const link: WhereNode = {
+    type: "expr",
+    or: false,
+    build: (eb, codec) =>
+      eb(
+        sql.ref(codec.ref(meta.secondKey)),
+        "in",
+        session.kysely
+          .selectFrom(through.meta.table)
+          .select(sql.ref(through.ref(meta.secondLocalKey)).as("k"))
+          .where(sql.ref(through.ref(meta.firstKey)), "=", value),
+      ),
+  };
+  return { model: meta.target, wheres: [link, ...fixedNodes(target, meta.where)] };
+}
+
 export const hasOneThrough: RelationLoader<ThroughMeta> = {
   parentFields,
+  scope,
   load: (r) => load(r, false),
   joinLinks: (session, meta) => joinLinks(session, meta, false),
 };
 export const hasManyThrough: RelationLoader<ThroughMeta> = {
   parentFields,
+  scope,
   load: (r) => load(r, true),
   joinLinks: (session, meta) => joinLinks(session, meta, true),
 };
