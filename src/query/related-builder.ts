@@ -1,6 +1,8 @@
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
+import { keyOf } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
+import { type AttachInput, PivotWriter, type SyncResult } from "../relations/pivot-writes.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta, RelationMeta } from "../schema/meta.js";
 import type { ModelName, Row } from "../schema/types.js";
@@ -135,7 +137,106 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
       return out;
     });
   }
+
+  /** The pivot writer of this parent on `session` (the transaction's, for multi-statement writes). */
+  #pivots(action: string, session: Session = this.context.session): PivotWriter {
+    const { meta, parent } = this.#related;
+    if (meta.kind !== "belongsToMany" && meta.kind !== "morphToMany" && meta.kind !== "morphedByMany") {
+      throw new ValidationError(
+        `${action} needs a many-to-many relation; "${meta.model}.${meta.name}" is a ${meta.kind}.`,
+        meta.model,
+        meta.name,
+      );
+    }
+    return new PivotWriter(session, meta, parent);
+  }
+
+  /** Runs `fn` with this parent's pivot writer inside one transaction. */
+  #inTransaction<T>(action: string, fn: (pivots: PivotWriter) => Promise<T>): Promise<T> {
+    return this.context.session.transaction((tx) => fn(this.#pivots(action, tx)));
+  }
+
+  /**
+   * Many-to-many: attaches related rows by key or row, `{ key: pivotValues }`, or with pivot
+   * values for all. Keys already attached are left alone (no duplicate pivot rows); keys that
+   * are not related rows are a ValidationError. Returns the keys attached.
+   */
+  async attach(input: AttachInput, values: Values = {}): Promise<unknown[]> {
+    const entries = this.#pivots("attach").entries(input, values);
+    return this.#inTransaction("attach", async (pivots) => {
+      await pivots.ensureExist(entries.map(([key]) => key));
+      const attached = new Set((await pivots.current()).map(keyOf));
+      const fresh = uniqueEntries(entries).filter(([key]) => !attached.has(keyOf(key)));
+      return pivots.insert(fresh);
+    });
+  }
+
+  /** Many-to-many: detaches the given keys (or rows), or every related row when none are given. Returns how many. */
+  detach(input?: AttachInput): Promise<number> {
+    const pivots = this.#pivots("detach");
+    return pivots.delete(input === undefined ? undefined : pivots.entries(input).map(([key]) => key));
+  }
+
+  /**
+   * Many-to-many: makes the related rows exactly `input` (keys or `{ key: pivotValues }`):
+   * attaches the missing, detaches the others, updates the pivot values given for kept ones.
+   */
+  sync(input: AttachInput): Promise<SyncResult> {
+    return this.#sync("sync", input, true);
+  }
+
+  /** Like `sync`, without detaching the related rows not given. */
+  syncWithoutDetaching(input: AttachInput): Promise<SyncResult> {
+    return this.#sync("syncWithoutDetaching", input, false);
+  }
+
+  #sync(action: string, input: AttachInput, detaching: boolean): Promise<SyncResult> {
+    const entries = uniqueEntries(this.#pivots(action).entries(input));
+    return this.#inTransaction(action, async (pivots) => {
+      await pivots.ensureExist(entries.map(([key]) => key));
+      const current = await pivots.current();
+      const wanted = new Set(entries.map(([key]) => keyOf(key)));
+      const had = new Set(current.map(keyOf));
+      const detached = detaching ? current.filter((key) => !wanted.has(keyOf(key))) : [];
+      await pivots.delete(detached);
+      const attached = await pivots.insert(entries.filter(([key]) => !had.has(keyOf(key))));
+      const updated: unknown[] = [];
+      for (const [key, values] of entries) {
+        if (had.has(keyOf(key)) && Object.keys(values).length > 0 && (await pivots.update(key, values)) > 0) {
+          updated.push(key);
+        }
+      }
+      return { attached, detached, updated };
+    });
+  }
+
+  /** Many-to-many: attaches the given keys that are not attached and detaches those that are. */
+  toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }> {
+    const entries = uniqueEntries(this.#pivots("toggle").entries(input));
+    return this.#inTransaction("toggle", async (pivots) => {
+      const had = new Set((await pivots.current()).map(keyOf));
+      const detached = entries.filter(([key]) => had.has(keyOf(key))).map(([key]) => key);
+      const fresh = entries.filter(([key]) => !had.has(keyOf(key)));
+      await pivots.ensureExist(fresh.map(([key]) => key));
+      await pivots.delete(detached);
+      return { attached: await pivots.insert(fresh), detached };
+    });
+  }
+
+  /** Many-to-many: updates the pivot values of one attached row; returns how many pivot rows changed. */
+  updateExistingPivot(key: unknown, values: Values): Promise<number> {
+    const pivots = this.#pivots("updateExistingPivot");
+    const [[k, v]] = pivots.entries(key, values) as [[unknown, Values]];
+    return pivots.update(k, v);
+  }
 }
 
 /** What `related(...).create` accepts: the target's create input, with the keys the relation sets optional. */
 export type RelatedCreateInput<S extends Schema, T extends ModelName<S>> = Partial<Row<S, T>>;
+
+/** The entries with each key once (the last values win), in first-seen order. */
+function uniqueEntries(entries: readonly [unknown, Values][]): [unknown, Values][] {
+  const byKey = new Map<string, [unknown, Values]>();
+  for (const [key, values] of entries) byKey.set(keyOf(key)!, [key, { ...byKey.get(keyOf(key)!)?.[1], ...values }]);
+  return [...byKey.values()];
+}
