@@ -4,12 +4,21 @@ import { keyOf } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import { type AttachInput, PivotWriter, type SyncResult } from "../relations/pivot-writes.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta, RelationMeta } from "../schema/meta.js";
+import type {
+  BelongsToMeta,
+  HasManyMeta,
+  HasOneMeta,
+  MorphManyMeta,
+  MorphOneMeta,
+  MorphToMeta,
+  RelationMeta,
+} from "../schema/meta.js";
 import type { ModelName, Row } from "../schema/types.js";
 import type { BuilderContext } from "./builder-types.js";
-import { codecFor } from "./model-codec.js";
+import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { QueryBuilder } from "./query-builder.js";
 import { EMPTY_STATE, type QueryState } from "./state.js";
+import { checkValue } from "./validate.js";
 import { compareNode } from "./where.js";
 import { insertRows, updateRows } from "./writes.js";
 
@@ -138,6 +147,105 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
     });
   }
 
+  /**
+   * hasMany / morphMany: points existing children at this parent (their foreign key, and morph
+   * type, set and saved). belongsTo / morphTo: points this row at `owner` and saves it.
+   * `{ sync: false }` changes only the objects in memory, for the caller to save.
+   */
+  async associate(target: object | readonly object[], options: AssociateOptions = {}): Promise<object> {
+    const { meta } = this.#related;
+    if (meta.kind === "belongsTo" || meta.kind === "morphTo") {
+      if (Array.isArray(target)) {
+        throw new ValidationError(
+          `associate through "${meta.model}.${meta.name}" takes one row.`,
+          meta.model,
+          meta.name,
+        );
+      }
+      return this.#setOwner(ownerFields(meta, target as Values, options.model), options, "associate");
+    }
+    const ownership = this.#ownership("associate");
+    const children = (Array.isArray(target) ? target : [target]) as Values[];
+    await this.#saveFields(this.context.codec, children, ownership, options, "associate");
+    return target;
+  }
+
+  /**
+   * hasMany / morphMany: detaches children from this parent (their foreign key set to null; it
+   * must be nullable). belongsTo / morphTo: clears this row's foreign key (and morph type).
+   */
+  async dissociate(
+    target?: object | readonly object[] | AssociateOptions,
+    options: AssociateOptions = {},
+  ): Promise<object> {
+    const { meta } = this.#related;
+    if (meta.kind === "belongsTo" || meta.kind === "morphTo") {
+      const keys = meta.kind === "belongsTo" ? [meta.foreignKey] : [meta.morphType, meta.morphId];
+      return this.#setOwner(
+        Object.fromEntries(keys.map((k) => [k, null])),
+        (target as AssociateOptions) ?? options,
+        "dissociate",
+      );
+    }
+    const ownership = this.#ownership("dissociate");
+    if (target === undefined) {
+      throw new ValidationError(
+        `dissociate through "${meta.model}.${meta.name}" needs the children to detach.`,
+        meta.model,
+      );
+    }
+    const cleared = Object.fromEntries(Object.keys(ownership).map((k) => [k, null]));
+    const children = (Array.isArray(target) ? target : [target]) as Values[];
+    await this.#saveFields(this.context.codec, children, cleared, options, "dissociate");
+    return target as object;
+  }
+
+  /** belongsTo / morphTo: writes `fields` onto the parent row (in memory, and saved unless sync: false). */
+  async #setOwner(fields: Values, options: AssociateOptions, action: string): Promise<Values> {
+    const { meta, parent } = this.#related;
+    const codec = codecFor(this.context.session, meta.model);
+    await this.#saveFields(codec, [parent], fields, options, action);
+    return parent;
+  }
+
+  /** Sets `fields` on `rows` of `codec` in memory and, unless sync is false, in the database (one transaction). */
+  async #saveFields(codec: ModelCodec, rows: Values[], fields: Values, options: AssociateOptions, action: string) {
+    const [pk, ...rest] = codec.meta.primaryKey;
+    for (const [field, value] of Object.entries(fields)) {
+      if (value !== null) checkValue(codec, field, value);
+      else if (!codec.field(field).config.nullable) {
+        throw new ValidationError(
+          `${action}: "${codec.meta.name}.${field}" is not nullable, so the row cannot be detached; delete it instead.`,
+          codec.meta.name,
+          field,
+        );
+      }
+    }
+    if (options.sync !== false) {
+      if (pk === undefined || rest.length > 0) {
+        throw new ValidationError(
+          `${action} needs "${codec.meta.name}" to have a single primary key.`,
+          codec.meta.name,
+        );
+      }
+      const keys = rows.map((row) => {
+        if (row?.[pk] === undefined) {
+          throw new ValidationError(
+            `${action}: a "${codec.meta.name}" row without its "${pk}"; save it first.`,
+            codec.meta.name,
+            pk,
+          );
+        }
+        return row[pk];
+      });
+      if (keys.length > 0) {
+        const state = { ...EMPTY_STATE, wheres: [compareNode(codec, false, pk, "in", keys)] };
+        await updateRows(this.context.session, codec, state, fields);
+      }
+    }
+    for (const row of rows) Object.assign(row, fields);
+  }
+
   /** The pivot writer of this parent on `session` (the transaction's, for multi-statement writes). */
   #pivots(action: string, session: Session = this.context.session): PivotWriter {
     const { meta, parent } = this.#related;
@@ -239,4 +347,42 @@ function uniqueEntries(entries: readonly [unknown, Values][]): [unknown, Values]
   const byKey = new Map<string, [unknown, Values]>();
   for (const [key, values] of entries) byKey.set(keyOf(key)!, [key, { ...byKey.get(keyOf(key)!)?.[1], ...values }]);
   return [...byKey.values()];
+}
+
+/** Options of associate/dissociate. */
+export interface AssociateOptions {
+  /** false: change only the objects in memory, for the caller to save. */
+  sync?: boolean;
+  /** morphTo: the model of the row associated, when relata did not read it. */
+  model?: string;
+}
+
+/** The fields a belongsTo / morphTo sets on its row to point at `owner`. */
+function ownerFields(meta: BelongsToMeta | MorphToMeta, owner: Values, model?: string): Values {
+  if (typeof owner !== "object" || owner === null) {
+    throw new ValidationError(`associate through "${meta.model}.${meta.name}" needs a row.`, meta.model, meta.name);
+  }
+  if (meta.kind === "belongsTo") {
+    const key = owner[meta.ownerKey];
+    if (key === undefined) {
+      throw new ValidationError(
+        `associate: the row has no "${meta.ownerKey}" for "${meta.model}.${meta.name}".`,
+        meta.model,
+      );
+    }
+    return { [meta.foreignKey]: key };
+  }
+  const modelName = model ?? modelOfRow(owner);
+  const target = [...meta.targets].find(([, t]) => t.model === modelName);
+  if (!target) {
+    throw new ValidationError(
+      modelName === undefined
+        ? `associate through "${meta.model}.${meta.name}" cannot tell the row's model; pass { model }.`
+        : `"${modelName}" is not a target of "${meta.model}.${meta.name}".`,
+      meta.model,
+      meta.name,
+    );
+  }
+  const [alias, { ownerKey }] = target;
+  return { [meta.morphType]: alias, [meta.morphId]: owner[ownerKey] };
 }
