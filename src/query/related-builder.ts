@@ -105,6 +105,46 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   }
 
   /**
+   * The first related row matching `attributes`, or a new one created with `attributes` and
+   * `values` (the relation's keys set). One transaction.
+   */
+  async firstOrCreate(attributes: Partial<Row<S, T>>, values: Partial<Row<S, T>> = {}): Promise<Row<S, T>> {
+    this.#ownership("firstOrCreate");
+    return this.#withinTransaction(async (scoped) => {
+      const found = await scoped.#matching(attributes).first();
+      return (found as Row<S, T> | null) ?? scoped.create({ ...attributes, ...values } as RelatedCreateInput<S, T>);
+    });
+  }
+
+  /**
+   * Updates the first related row matching `attributes` with `values`, or creates one with both
+   * (the relation's keys set). Returns the row as stored. One transaction.
+   */
+  async updateOrCreate(attributes: Partial<Row<S, T>>, values: Partial<Row<S, T>> = {}): Promise<Row<S, T>> {
+    this.#ownership("updateOrCreate");
+    return this.#withinTransaction(async (scoped) => {
+      const found = (await scoped.#matching(attributes).first()) as Values | null;
+      if (!found) return scoped.create({ ...attributes, ...values } as RelatedCreateInput<S, T>);
+      const { codec } = scoped.context;
+      const pk = codec.meta.primaryKey;
+      const byKey = scoped.#matching(Object.fromEntries(pk.map((f) => [f, found[f]])) as Partial<Row<S, T>>);
+      if (Object.keys(values).length > 0) await byKey.update(values as never);
+      return (await byKey.first()) as Row<S, T>;
+    });
+  }
+
+  /** This builder (with the same scope) on the session of a transaction, for `fn`. */
+  #withinTransaction<X>(fn: (scoped: RelatedBuilder<S, T, O>) => Promise<X>): Promise<X> {
+    return this.context.session.transaction((tx) =>
+      fn(new RelatedBuilder<S, T, O>({ ...this.context, session: tx }, this.current, this.#related)),
+    );
+  }
+
+  #matching(attributes: Partial<Row<S, T>>): QueryBuilder<S, T, O> {
+    return this.where(attributes as never);
+  }
+
+  /**
    * Attaches a row to this parent: a row with its primary key is updated to point here (in the
    * database, and in memory), a row without one is created. Returns the row as it now is.
    */
@@ -280,7 +320,7 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   }
 
   /** Many-to-many: detaches the given keys (or rows), or every related row when none are given. Returns how many. */
-  detach(input?: AttachInput): Promise<number> {
+  async detach(input?: AttachInput): Promise<number> {
     const pivots = this.#pivots("detach");
     return pivots.delete(input === undefined ? undefined : pivots.entries(input).map(([key]) => key));
   }
@@ -289,12 +329,12 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
    * Many-to-many: makes the related rows exactly `input` (keys or `{ key: pivotValues }`):
    * attaches the missing, detaches the others, updates the pivot values given for kept ones.
    */
-  sync(input: AttachInput): Promise<SyncResult> {
+  async sync(input: AttachInput): Promise<SyncResult> {
     return this.#sync("sync", input, true);
   }
 
   /** Like `sync`, without detaching the related rows not given. */
-  syncWithoutDetaching(input: AttachInput): Promise<SyncResult> {
+  async syncWithoutDetaching(input: AttachInput): Promise<SyncResult> {
     return this.#sync("syncWithoutDetaching", input, false);
   }
 
@@ -319,7 +359,7 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   }
 
   /** Many-to-many: attaches the given keys that are not attached and detaches those that are. */
-  toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }> {
+  async toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }> {
     const entries = uniqueEntries(this.#pivots("toggle").entries(input));
     return this.#inTransaction("toggle", async (pivots) => {
       const had = new Set((await pivots.current()).map(keyOf));
@@ -332,7 +372,7 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   }
 
   /** Many-to-many: updates the pivot values of one attached row; returns how many pivot rows changed. */
-  updateExistingPivot(key: unknown, values: Values): Promise<number> {
+  async updateExistingPivot(key: unknown, values: Values): Promise<number> {
     const pivots = this.#pivots("updateExistingPivot");
     const [[k, v]] = pivots.entries(key, values) as [[unknown, Values]];
     return pivots.update(k, v);
