@@ -85,4 +85,20 @@ describe("relationship filter and aggregate types", () => {
     }
     expectTypeOf(check).toBeFunction();
   });
+
+  it("types related(): a builder of the related model", () => {
+    async function check(ada: User) {
+      const posts = db.user.related(ada, "posts");
+      expectTypeOf(await posts.get()).toEqualTypeOf<Row<S, "post">[]>();
+      expectTypeOf(await posts.where("published", true).first()).toEqualTypeOf<Row<S, "post"> | null>();
+      expectTypeOf(await posts.create({ title: "x" })).toEqualTypeOf<Row<S, "post">>();
+      expectTypeOf(await db.post.related({ authorId: 1 }, "author").first()).toEqualTypeOf<User | null>();
+      for await (const post of posts) expectTypeOf(post).toEqualTypeOf<Row<S, "post">>();
+      // @ts-expect-error unknown relation
+      db.user.related(ada, "nope");
+      // @ts-expect-error the builder is the related model's: posts have no email
+      posts.where("email", "x");
+    }
+    expectTypeOf(check).toBeFunction();
+  });
 });
