@@ -121,8 +121,8 @@ export class ModelCodec {
     ) {
       return String(value);
     }
-    if ((kind === "id" || kind === "integer") && typeof value === "string" && /^-?\d+$/.test(value))
-      return Number(value);
+    const digits = typeof value === "string" && /^-?\d+$/.test(value);
+    if ((kind === "id" || kind === "integer") && (typeof value === "bigint" || digits)) return Number(value);
     return value;
   }
 

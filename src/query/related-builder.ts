@@ -18,7 +18,7 @@ import type { BuilderContext } from "./builder-types.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { QueryBuilder } from "./query-builder.js";
 import { EMPTY_STATE, type QueryState } from "./state.js";
-import { checkValue } from "./validate.js";
+import { checkValue, prepareInsert } from "./validate.js";
 import { compareNode } from "./where.js";
 import { insertRows, updateRows } from "./writes.js";
 
@@ -52,7 +52,7 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
     const { model, wheres } = loaderFor(meta).scope(session, meta, parent);
     return new RelatedBuilder(
       { session, codec: codecFor(session, model) },
-      { ...EMPTY_STATE, wheres },
+      { ...EMPTY_STATE, scope: wheres },
       { meta, parent },
     );
   }
@@ -100,7 +100,7 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   /** Creates several related rows (one statement where the dialect allows, in one transaction otherwise). */
   async createMany(values: readonly RelatedCreateInput<S, T>[]): Promise<Row<S, T>[]> {
     const ownership = this.#ownership("create");
-    const rows = (values as Values[]).map((v) => ({ ...v, ...ownership }));
+    const rows = objectRows(this.context.codec.meta.name, "createMany", values).map((v) => ({ ...v, ...ownership }));
     return (await insertRows(this.context.session, this.context.codec, rows)) as Row<S, T>[];
   }
 
@@ -164,27 +164,33 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
         codec.meta.name,
       );
     }
-    return session.transaction(async (tx) => {
-      const out: (R & Row<S, T>)[] = [];
-      for (const row of rows as unknown as Values[]) {
+    const list = objectRows(codec.meta.name, "saveMany", rows);
+    // Everything is validated before the transaction starts...
+    for (const row of list) {
+      if (row[pk] === undefined || row[pk] === null) prepareInsert(codec, { ...row, ...ownership });
+    }
+    const changes = await session.transaction(async (tx) => {
+      const out: Values[] = [];
+      for (const row of list) {
         if (row[pk] === undefined || row[pk] === null) {
           const [created] = await insertRows(tx, codec, [{ ...row, ...ownership }]);
-          out.push(Object.assign(row, created) as R & Row<S, T>);
+          out.push(created!);
           continue;
         }
         const state = { ...EMPTY_STATE, wheres: [compareNode(codec, false, pk, "=", row[pk])] };
-        const matched = await updateRows(tx, codec, state, ownership);
-        if (matched === 0) {
+        if ((await updateRows(tx, codec, state, ownership)) === 0) {
           throw new ValidationError(
             `save: no "${codec.meta.name}" with ${pk} ${String(row[pk])} to attach.`,
             codec.meta.name,
             pk,
           );
         }
-        out.push(Object.assign(row, ownership) as R & Row<S, T>);
+        out.push(ownership);
       }
       return out;
     });
+    // ...and the caller's objects change only once it has committed.
+    return list.map((row, i) => Object.assign(row, changes[i]) as R & Row<S, T>);
   }
 
   /**
@@ -236,7 +242,26 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
     }
     const cleared = Object.fromEntries(Object.keys(ownership).map((k) => [k, null]));
     const children = (Array.isArray(target) ? target : [target]) as Values[];
-    await this.#saveFields(this.context.codec, children, cleared, options, "dissociate");
+    const [pk] = this.context.codec.meta.primaryKey;
+    if (options.sync !== false && pk !== undefined && children.some((child) => child?.[pk] === undefined)) {
+      throw new ValidationError(
+        `dissociate: a "${this.context.codec.meta.name}" row without its "${pk}"; save it first.`,
+        this.context.codec.meta.name,
+        pk,
+      );
+    }
+    // Only this parent's children can be detached from it.
+    const strangers = children.filter((child) =>
+      Object.entries(ownership).some(([field, value]) => keyOf(child?.[field]) !== keyOf(value)),
+    );
+    if (strangers.length > 0) {
+      throw new ValidationError(
+        `dissociate through "${meta.model}.${meta.name}": ${strangers.length} of the rows do not belong to this "${meta.model}".`,
+        meta.model,
+        meta.name,
+      );
+    }
+    await this.#saveFields(this.context.codec, children, cleared, options, "dissociate", ownership);
     return target as object;
   }
 
@@ -249,7 +274,15 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   }
 
   /** Sets `fields` on `rows` of `codec` in memory and, unless sync is false, in the database (one transaction). */
-  async #saveFields(codec: ModelCodec, rows: Values[], fields: Values, options: AssociateOptions, action: string) {
+  async #saveFields(
+    codec: ModelCodec,
+    rows: Values[],
+    fields: Values,
+    options: AssociateOptions,
+    action: string,
+    /** Conditions the rows must still meet in the database (dissociate: they point at this parent). */
+    still: Values = {},
+  ) {
     const [pk, ...rest] = codec.meta.primaryKey;
     for (const [field, value] of Object.entries(fields)) {
       if (value !== null) checkValue(codec, field, value);
@@ -279,8 +312,11 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
         return row[pk];
       });
       if (keys.length > 0) {
-        const state = { ...EMPTY_STATE, wheres: [compareNode(codec, false, pk, "in", keys)] };
-        await updateRows(this.context.session, codec, state, fields);
+        const wheres = [
+          compareNode(codec, false, pk, "in", keys),
+          ...Object.entries(still).map(([field, value]) => compareNode(codec, false, field, "=", value)),
+        ];
+        await updateRows(this.context.session, codec, { ...EMPTY_STATE, wheres }, fields);
       }
     }
     for (const row of rows) Object.assign(row, fields);
@@ -342,17 +378,18 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
     const entries = uniqueEntries(this.#pivots(action).entries(input));
     return this.#inTransaction(action, async (pivots) => {
       await pivots.ensureExist(entries.map(([key]) => key));
-      const current = await pivots.current();
+      const stored = await pivots.currentValues();
+      const current = [...stored.values()].map(([key]) => key);
       const wanted = new Set(entries.map(([key]) => keyOf(key)));
       const had = new Set(current.map(keyOf));
       const detached = detaching ? current.filter((key) => !wanted.has(keyOf(key))) : [];
       await pivots.delete(detached);
       const attached = await pivots.insert(entries.filter(([key]) => !had.has(keyOf(key))));
       const updated: unknown[] = [];
+      // A kept key is updated (and listed) only when a value given differs from the stored one.
       for (const [key, values] of entries) {
-        if (had.has(keyOf(key)) && Object.keys(values).length > 0 && (await pivots.update(key, values)) > 0) {
-          updated.push(key);
-        }
+        const before = stored.get(keyOf(key)!)?.[1];
+        if (before && changes(before, values) && (await pivots.update(key, values)) > 0) updated.push(key);
       }
       return { attached, detached, updated };
     });
@@ -425,4 +462,21 @@ function ownerFields(meta: BelongsToMeta | MorphToMeta, owner: Values, model?: s
   }
   const [alias, { ownerKey }] = target;
   return { [meta.morphType]: alias, [meta.morphId]: owner[ownerKey] };
+}
+
+/** Whether any of `values` differs from `stored` (dates by time, other values by JSON). */
+function changes(stored: Values, values: Values): boolean {
+  const same = (a: unknown, b: unknown) =>
+    a instanceof Date || b instanceof Date
+      ? new Date(a as Date).getTime() === new Date(b as Date).getTime()
+      : JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return Object.entries(values).some(([field, value]) => !same(stored[field], value));
+}
+
+/** The rows of a batch write: an array of objects, or a ValidationError before any SQL. */
+function objectRows(model: string, action: string, rows: unknown): Values[] {
+  if (!Array.isArray(rows) || rows.some((row) => typeof row !== "object" || row === null || Array.isArray(row))) {
+    throw new ValidationError(`${action} on "${model}" needs an array of row objects.`, model);
+  }
+  return rows as Values[];
 }

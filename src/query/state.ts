@@ -6,6 +6,11 @@ import { compileWhere, type WhereNode } from "./where.js";
 /** The immutable description of a query that a builder holds. */
 export interface QueryState {
   readonly wheres: readonly WhereNode[];
+  /**
+   * Conditions the rows must meet whatever `wheres` says (a related() builder's parent scope):
+   * ANDed with the user's conditions taken as one group, so an orWhere cannot escape them.
+   */
+  readonly scope: readonly WhereNode[];
   /** Selected fields; undefined selects every field. */
   readonly selects: readonly string[] | undefined;
   readonly orders: readonly Order[];
@@ -55,6 +60,7 @@ export type EagerTree = ReadonlyMap<string, EagerNode>;
 
 export const EMPTY_STATE: QueryState = {
   wheres: [],
+  scope: [],
   selects: undefined,
   orders: [],
   limit: undefined,
@@ -70,10 +76,18 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 type AnySelect = SelectQueryBuilder<any, any, any>;
 
+/** The scope and the user's conditions, the latter as one group when there is a scope. */
+export function allConditions(state: QueryState): readonly WhereNode[] {
+  if (state.scope.length === 0) return state.wheres;
+  if (state.wheres.length === 0) return state.scope;
+  return [...state.scope, { type: "group", or: false, not: false, nodes: state.wheres }];
+}
+
 /** FROM + WHERE of a state, with no selection yet. */
 export function baseQuery(session: Session, codec: ModelCodec, state: QueryState): AnySelect {
   const query = session.kysely.selectFrom(codec.meta.table);
-  return state.wheres.length === 0 ? query : query.where((eb) => compileWhere(codec, eb, state.wheres));
+  const conditions = allConditions(state);
+  return conditions.length === 0 ? query : query.where((eb) => compileWhere(codec, eb, conditions));
 }
 
 /** ORDER BY / LIMIT / OFFSET of a state applied to `query`. */

@@ -1,7 +1,7 @@
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
 import type { ModelCodec } from "./model-codec.js";
-import { applyPaging, baseQuery, type QueryState } from "./state.js";
+import { allConditions, applyPaging, baseQuery, type QueryState } from "./state.js";
 import { prepareInsert, prepareUpdate, toColumns } from "./validate.js";
 import { compileWhere } from "./where.js";
 
@@ -114,7 +114,8 @@ function targetRows<Q extends { where: (...args: any[]) => Q }>(
   query: Q,
 ): Q {
   if (state.limit === undefined && state.offset === undefined) {
-    return state.wheres.length === 0 ? query : query.where((eb: any) => compileWhere(codec, eb, state.wheres));
+    const conditions = allConditions(state);
+    return conditions.length === 0 ? query : query.where((eb: any) => compileWhere(codec, eb, conditions));
   }
   const [pk, ...rest] = codec.meta.primaryKey;
   if (pk === undefined || rest.length > 0) {

@@ -1,5 +1,6 @@
 import { RelataError } from "../errors.js";
 import { codecFor } from "../query/model-codec.js";
+import { compareNode } from "../query/where.js";
 import type { MorphToMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
@@ -10,6 +11,14 @@ export const morphTo: RelationLoader<MorphToMeta> = {
   parentFields: (meta) => [meta.morphType, meta.morphId],
   scope(session, meta, parent) {
     const type = parentKey(meta, parent, meta.morphType);
+    if (type === null) {
+      // Pointing nowhere: no related row (associate still works on the builder).
+      const [first] = meta.targets.values();
+      return {
+        model: first!.model,
+        wheres: [compareNode(codecFor(session, first!.model), false, first!.ownerKey, "in", [])],
+      };
+    }
     const target = meta.targets.get(String(type));
     if (!target) {
       throw new RelataError(

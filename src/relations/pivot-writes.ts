@@ -91,6 +91,23 @@ export class PivotWriter {
     return rows.rows.map((r) => this.#pivot.keyValue(this.#meta.pivot.relatedKey.name, r.k));
   }
 
+  /** This parent's pivot rows: related key -> [key, decoded pivot field values]. */
+  async currentValues(): Promise<Map<string, [unknown, Row]>> {
+    const { relatedKey, fields } = this.#meta.pivot;
+    const rows = await this.#session.execute<Row>(
+      this.#pivotRows(this.#session.kysely.selectFrom(this.#meta.pivot.table)).select(
+        this.#pivot.select([relatedKey.name, ...fields.map((f) => f.name)]),
+      ),
+    );
+    return new Map(
+      rows.rows.map((row) => {
+        const decoded = this.#pivot.decode<Row>(row);
+        const key = this.#pivot.keyValue(relatedKey.name, decoded[relatedKey.name]);
+        return [keyOf(key)!, [key, decoded]];
+      }),
+    );
+  }
+
   /** Every given key must be a related row: otherwise a ValidationError naming the relation. */
   async ensureExist(keys: readonly unknown[]): Promise<void> {
     if (keys.length === 0) return;
@@ -121,11 +138,25 @@ export class PivotWriter {
     if (entries.length === 0) return [];
     const { foreignKey, relatedKey, morphType, timestamps } = this.#meta.pivot;
     const now = new Date();
+    // The relation's pivot filter (pivotWhere) is written too, so the new rows show through it.
+    const fixed = this.#meta.pivot.where ?? {};
+    for (const [, values] of entries) {
+      for (const [field, value] of Object.entries(fixed)) {
+        if (field in values && keyOf(values[field]) !== keyOf(value)) {
+          throw new ValidationError(
+            `${this.#label} only holds pivot rows with ${field} = ${JSON.stringify(value)}; cannot attach with ${JSON.stringify(values[field])}.`,
+            this.#meta.model,
+            field,
+          );
+        }
+      }
+    }
     const rows = entries.map(([key, values]) => ({
       [foreignKey.name]: this.#parentKey,
       [relatedKey.name]: key,
       ...(morphType ? { [morphType.name]: morphType.value } : {}),
       ...(timestamps ? { createdAt: now, updatedAt: now } : {}),
+      ...fixed,
       ...values,
     }));
     await this.#session.execute(
