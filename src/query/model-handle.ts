@@ -205,6 +205,53 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   }
 
   /**
+   * Deletes a row together with its related rows, in one transaction (Velocity's DeleteWith):
+   * the children of hasOne/hasMany/morphOne/morphMany relations, and the pivot rows of
+   * many-to-many relations (the related rows themselves stay). Returns how many rows of this
+   * model were deleted (0 or 1).
+   *
+   * ```ts
+   * await db.user.deleteWith(ada, "posts", "profile", "roles");
+   * ```
+   */
+  async deleteWith(row: Partial<Row<S, M>>, ...relations: RelationName<S, M>[]): Promise<number> {
+    const { session, codec } = this.#ctx;
+    const [pk, ...rest] = codec.meta.primaryKey;
+    if (pk === undefined || rest.length > 0) {
+      throw new ValidationError(`deleteWith on "${codec.meta.name}" needs a single primary key.`, codec.meta.name);
+    }
+    const key = (row as Record<string, unknown>)?.[pk];
+    if (key === undefined || key === null) {
+      throw new ValidationError(`deleteWith on "${codec.meta.name}" needs the row's "${pk}".`, codec.meta.name, pk);
+    }
+    const metas = relations.map((name) => {
+      const meta = codec.meta.relations.get(name);
+      if (!meta) throw new RelationNotFoundError(codec.meta.name, name, [...codec.meta.relations.keys()]);
+      if (
+        !["hasOne", "hasMany", "morphOne", "morphMany", "belongsToMany", "morphToMany", "morphedByMany"].includes(
+          meta.kind,
+        )
+      ) {
+        throw new ValidationError(
+          `deleteWith deletes children and pivot rows; "${codec.meta.name}.${name}" is a ${meta.kind}, whose rows are not this row's to delete.`,
+          codec.meta.name,
+          name,
+        );
+      }
+      return meta;
+    });
+    return session.transaction(async (tx) => {
+      for (const meta of metas) {
+        const related = RelatedBuilder.of(tx, meta, row as Record<string, unknown>);
+        if (meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany")
+          await related.detach();
+        else await related.delete();
+      }
+      return new QueryBuilder<S, M, Row<S, M>>({ session: tx, codec }).where(pk as never, key as never).delete();
+    });
+  }
+
+  /**
    * Rows matching Prisma-style arguments; `select`/`include` load relations with their own
    * `where`, `orderBy`, `take` (per parent) and `skip`. The same engine as the fluent API.
    *

@@ -139,8 +139,59 @@ export async function updateRows(session: Session, codec: ModelCodec, state: Que
 }
 
 /** Deletes the rows a state matches; returns how many. */
-export async function deleteRows(session: Session, codec: ModelCodec, state: QueryState) {
+export async function deleteRows(session: Session, codec: ModelCodec, state: QueryState): Promise<number> {
+  const pivots = morphPivotsOf(session, codec);
+  if (pivots.length === 0) return deleteMatching(session, codec, state);
+  // Polymorphic pivot rows have no foreign key to cascade from: remove them in the same transaction.
+  return session.transaction(async (tx) => {
+    const [pk] = codec.meta.primaryKey;
+    const rows = applyPaging(codec, state, baseQuery(tx, codec, state).select(`${codec.ref(pk!)} as k`));
+    const keys = (await tx.execute<Values>(rows)).rows.map((row) => row.k);
+    if (keys.length === 0) return 0;
+    for (const { table, typeColumn, idColumn, value } of pivots) {
+      for (let i = 0; i < keys.length; i += tx.profile.maxParameters - 1) {
+        await tx.execute(
+          tx.kysely
+            .deleteFrom(table)
+            .where(typeColumn, "=", value)
+            .where(idColumn, "in", keys.slice(i, i + tx.profile.maxParameters - 1)),
+          table,
+        );
+      }
+    }
+    return deleteMatching(tx, codec, state);
+  });
+}
+
+async function deleteMatching(session: Session, codec: ModelCodec, state: QueryState): Promise<number> {
   const query = targetRows(session, codec, state, session.kysely.deleteFrom(codec.meta.table));
   const result = await session.execute(query, codec.meta.table);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/** The polymorphic pivots whose morph side is this model (a post's row in taggables). */
+function morphPivotsOf(session: Session, codec: ModelCodec) {
+  const pivots = new Map<string, { table: string; typeColumn: string; idColumn: string; value: string }>();
+  if (codec.meta.primaryKey.length !== 1) return [];
+  for (const model of session.schema.meta.models.values()) {
+    for (const relation of model.relations.values()) {
+      const morphSide =
+        relation.kind === "morphToMany"
+          ? relation.model
+          : relation.kind === "morphedByMany"
+            ? relation.target
+            : undefined;
+      if (morphSide !== codec.meta.name || relation.kind === "belongsToMany" || !("pivot" in relation)) continue;
+      const { pivot } = relation;
+      if (!pivot.morphType) continue;
+      const idColumn = relation.kind === "morphToMany" ? pivot.foreignKey.column : pivot.relatedKey.column;
+      pivots.set(`${pivot.table}:${pivot.morphType.value}`, {
+        table: pivot.table,
+        typeColumn: pivot.morphType.column,
+        idColumn,
+        value: pivot.morphType.value,
+      });
+    }
+  }
+  return [...pivots.values()];
 }
