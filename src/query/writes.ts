@@ -145,19 +145,11 @@ export async function deleteRows(session: Session, codec: ModelCodec, state: Que
   // Polymorphic pivot rows have no foreign key to cascade from: remove them in the same transaction.
   return session.transaction(async (tx) => {
     const [pk] = codec.meta.primaryKey;
-    const rows = applyPaging(codec, state, baseQuery(tx, codec, state).select(`${codec.ref(pk!)} as k`));
-    const keys = (await tx.execute<Values>(rows)).rows.map((row) => row.k);
-    if (keys.length === 0) return 0;
+    const keys = applyPaging(codec, state, baseQuery(tx, codec, state).select(`${codec.ref(pk!)} as k`));
+    // Through a derived table, so MySQL accepts a limited subquery.
+    const deleted = tx.kysely.selectFrom(keys.as("relata_deleted")).select("relata_deleted.k");
     for (const { table, typeColumn, idColumn, value } of pivots) {
-      for (let i = 0; i < keys.length; i += tx.profile.maxParameters - 1) {
-        await tx.execute(
-          tx.kysely
-            .deleteFrom(table)
-            .where(typeColumn, "=", value)
-            .where(idColumn, "in", keys.slice(i, i + tx.profile.maxParameters - 1)),
-          table,
-        );
-      }
+      await tx.execute(tx.kysely.deleteFrom(table).where(typeColumn, "=", value).where(idColumn, "in", deleted), table);
     }
     return deleteMatching(tx, codec, state);
   });

@@ -88,6 +88,9 @@ const TX = 2;
 // Reads through every relation kind of the blog fixture
 // ---------------------------------------------------------------------------------------------
 
+/** Deleting posts: begin, their rows in the polymorphic taggables pivot, the posts, commit. */
+const POST_DELETE = 4;
+
 describe(`related(row, relation) reads on the blog on ${dialect}`, () => {
   const t = useTestDb(blog);
   const { exactly, rows, noSql } = helpers(t);
@@ -779,16 +782,20 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
     });
 
     it("delete() removes exactly the parent's matching rows", async () => {
-      expect(await exactly(1, () => t.db.user.related(ada, "posts").where("views", ">", 100).delete())).toBe(1);
+      expect(await exactly(POST_DELETE, () => t.db.user.related(ada, "posts").where("views", ">", 100).delete())).toBe(
+        1,
+      );
       expect(await all("post")).toEqual([p1, p3, p4]);
-      expect(await exactly(1, () => t.db.user.related(cy, "posts").delete())).toBe(1);
+      expect(await exactly(POST_DELETE, () => t.db.user.related(cy, "posts").delete())).toBe(1);
       expect(await all("post")).toEqual([p1, p3]);
-      expect(await exactly(1, () => t.db.user.related(cy, "posts").delete())).toBe(0);
+      expect(await exactly(POST_DELETE, () => t.db.user.related(cy, "posts").delete())).toBe(0);
       const more = await t.db.post.createMany([
         { authorId: bob.id, title: "Bob 2" },
         { authorId: bob.id, title: "Bob 3" },
       ]);
-      expect(await exactly(1, () => t.db.user.related(bob, "posts").orderBy("id", "desc").limit(2).delete())).toBe(2);
+      expect(
+        await exactly(POST_DELETE, () => t.db.user.related(bob, "posts").orderBy("id", "desc").limit(2).delete()),
+      ).toBe(2);
       expect(await all("post")).toEqual([p1, p3]);
       expect(more).toHaveLength(2);
       await untouched("user", "comment", "profile");
@@ -829,13 +836,13 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
       expect(await all("post")).toEqual([{ ...p1, views: 1 }, p2, { ...p3, views: 1 }, p4]);
       expect(await exactly(1, () => uk2.orderBy("views", "desc").limit(1).update({ title: "Top" }))).toBe(1);
       expect(await all("post")).toEqual([{ ...p1, views: 1 }, { ...p2, title: "Top" }, { ...p3, views: 1 }, p4]);
-      expect(await exactly(1, () => t.db.country.related(fr, "posts").delete())).toBe(1);
+      expect(await exactly(POST_DELETE, () => t.db.country.related(fr, "posts").delete())).toBe(1);
       expect(await all("post")).toEqual([
         { ...p1, views: 1 },
         { ...p2, title: "Top" },
         { ...p3, views: 1 },
       ]);
-      expect(await exactly(1, () => uk2.where("views", ">", 100).delete())).toBe(1);
+      expect(await exactly(POST_DELETE, () => uk2.where("views", ">", 100).delete())).toBe(1);
       expect(await all("post")).toEqual([
         { ...p1, views: 1 },
         { ...p3, views: 1 },
@@ -856,13 +863,13 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
       expect(await exactly(1, () => ored.update({ title: "hit" }))).toBe(2);
       expect(await all("post")).toEqual([{ ...p1, title: "hit" }, { ...p2, title: "hit" }, p3, p4]);
       const none = t.db.user.related(bob, "posts").where("title", "nope").orWhere("published", false);
-      expect(await exactly(1, () => none.delete())).toBe(0);
+      expect(await exactly(POST_DELETE, () => none.delete())).toBe(0);
       const comments = t.db.post.related(p1, "comments").where("body", "nope").orWhere("body", "like", "V%");
       expect(await exactly(1, () => comments.delete())).toBe(0);
       const tags = t.db.post.related(p1, "tags").where("name", "nope").orWhere("name", "news");
       expect(await exactly(1, () => tags.update({ name: "NEWS" }))).toBe(0);
       const through = t.db.country.related(fr, "posts").where("title", "nope").orWhere("published", true);
-      expect(await exactly(1, () => through.delete())).toBe(0);
+      expect(await exactly(POST_DELETE, () => through.delete())).toBe(0);
       expect(await all("post")).toEqual([{ ...p1, title: "hit" }, { ...p2, title: "hit" }, p3, p4]);
       await untouched("comment", "tag");
     });
