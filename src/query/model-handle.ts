@@ -9,6 +9,7 @@ import type {
   AggregateName,
   AggregateSpec,
   Loaded,
+  RelationKeyFields,
   RelationName,
   RelationPath,
   RelationTarget,
@@ -197,11 +198,16 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   related<const R extends RelationName<S, M>>(
     row: Partial<Row<S, M>>,
     relation: R,
-  ): RelatedBuilder<S, RelationTarget<S, M, R> & ModelName<S>> {
+  ): RelatedBuilder<
+    S,
+    RelationTarget<S, M, R> & ModelName<S>,
+    Row<S, RelationTarget<S, M, R> & ModelName<S>>,
+    RelationKeyFields<S, M, R>
+  > {
     const { session, codec } = this.#ctx;
     const meta = codec.meta.relations.get(relation);
     if (!meta) throw new RelationNotFoundError(codec.meta.name, relation, [...codec.meta.relations.keys()]);
-    return RelatedBuilder.of(session, meta, row as Record<string, unknown>);
+    return RelatedBuilder.of(session, meta, row as Record<string, unknown>) as never;
   }
 
   /**

@@ -13,7 +13,7 @@ import type {
   MorphToMeta,
   RelationMeta,
 } from "../schema/meta.js";
-import type { ModelName, Row } from "../schema/types.js";
+import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
 import type { BuilderContext } from "./builder-types.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { QueryBuilder } from "./query-builder.js";
@@ -36,7 +36,13 @@ interface RelatedContext {
  * related rows (every builder method and terminal works, `update`/`delete` included), plus the
  * writes that go through the relation. Chaining keeps the scope and the writes.
  */
-export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S, T>> extends QueryBuilder<S, T, O> {
+export class RelatedBuilder<
+  S extends Schema,
+  T extends ModelName<S>,
+  O = Row<S, T>,
+  /** The fields the relation fills in on create (its foreign key, or morph type and id). */
+  K extends string = never,
+> extends QueryBuilder<S, T, O> {
   readonly #related: RelatedContext;
 
   constructor(ctx: BuilderContext, state: QueryState, related: RelatedContext) {
@@ -92,13 +98,13 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
    * Creates a related row with the relation's keys set (`authorId`, or the morph type and id);
    * returns it as stored.
    */
-  async create(values: RelatedCreateInput<S, T>): Promise<Row<S, T>> {
+  async create(values: RelatedCreateInput<S, T, K>): Promise<Row<S, T>> {
     const [row] = await this.createMany([values]);
     return row!;
   }
 
   /** Creates several related rows (one statement where the dialect allows, in one transaction otherwise). */
-  async createMany(values: readonly RelatedCreateInput<S, T>[]): Promise<Row<S, T>[]> {
+  async createMany(values: readonly RelatedCreateInput<S, T, K>[]): Promise<Row<S, T>[]> {
     const ownership = this.#ownership("create");
     const rows = objectRows(this.context.codec.meta.name, "createMany", values).map((v) => ({ ...v, ...ownership }));
     return (await insertRows(this.context.session, this.context.codec, rows)) as Row<S, T>[];
@@ -112,7 +118,7 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
     this.#ownership("firstOrCreate");
     return this.#withinTransaction(async (scoped) => {
       const found = await scoped.#matching(attributes).first();
-      return (found as Row<S, T> | null) ?? scoped.create({ ...attributes, ...values } as RelatedCreateInput<S, T>);
+      return (found as Row<S, T> | null) ?? scoped.create({ ...attributes, ...values } as never);
     });
   }
 
@@ -124,7 +130,7 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
     this.#ownership("updateOrCreate");
     return this.#withinTransaction(async (scoped) => {
       const found = (await scoped.#matching(attributes).first()) as Values | null;
-      if (!found) return scoped.create({ ...attributes, ...values } as RelatedCreateInput<S, T>);
+      if (!found) return scoped.create({ ...attributes, ...values } as never);
       const { codec } = scoped.context;
       const pk = codec.meta.primaryKey;
       const byKey = scoped.#matching(Object.fromEntries(pk.map((f) => [f, found[f]])) as Partial<Row<S, T>>);
@@ -134,9 +140,9 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   }
 
   /** This builder (with the same scope) on the session of a transaction, for `fn`. */
-  #withinTransaction<X>(fn: (scoped: RelatedBuilder<S, T, O>) => Promise<X>): Promise<X> {
+  #withinTransaction<X>(fn: (scoped: RelatedBuilder<S, T, O, K>) => Promise<X>): Promise<X> {
     return this.context.session.transaction((tx) =>
-      fn(new RelatedBuilder<S, T, O>({ ...this.context, session: tx }, this.current, this.#related)),
+      fn(new RelatedBuilder<S, T, O, K>({ ...this.context, session: tx }, this.current, this.#related)),
     );
   }
 
@@ -416,8 +422,10 @@ export class RelatedBuilder<S extends Schema, T extends ModelName<S>, O = Row<S,
   }
 }
 
-/** What `related(...).create` accepts: the target's create input, with the keys the relation sets optional. */
-export type RelatedCreateInput<S extends Schema, T extends ModelName<S>> = Partial<Row<S, T>>;
+/** What `related(...).create` accepts: the related model's create input, the keys the relation fills in optional. */
+export type RelatedCreateInput<S extends Schema, T extends ModelName<S>, K extends string = never> = Simplify<
+  Omit<CreateInput<S, T>, K> & { [F in K & keyof CreateInput<S, T>]?: CreateInput<S, T>[F] }
+>;
 
 /** The entries with each key once (the last values win), in first-seen order. */
 function uniqueEntries(entries: readonly [unknown, Values][]): [unknown, Values][] {

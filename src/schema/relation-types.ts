@@ -183,3 +183,20 @@ export type SpecRelation<Spec extends string> = Spec extends `${infer R} as ${st
 export type AggregateName<Spec extends string, Suffix extends string> = Spec extends `${string} as ${infer A}`
   ? A
   : `${Spec}${Suffix}`;
+
+/**
+ * The fields of the related model a relation fills in when writing through it: the foreign
+ * key of hasOne/hasMany (`${model}Id` unless named), the morph type and id of morphOne/morphMany.
+ */
+export type RelationKeyFields<S extends Schema, M extends string, R extends string> =
+  DefOf<S, M, R> extends RelationDef<infer K, any, infer O>
+    ? K extends "hasOne" | "hasMany"
+      ? O extends { foreignKey: infer F extends string }
+        ? F
+        : `${M}Id`
+      : K extends "morphOne" | "morphMany"
+        ? O extends { morphName: infer N extends string }
+          ? `${N}Type` | `${N}Id`
+          : never
+        : never
+    : never;

@@ -92,6 +92,10 @@ describe("relationship filter and aggregate types", () => {
       expectTypeOf(await posts.get()).toEqualTypeOf<Row<S, "post">[]>();
       expectTypeOf(await posts.where("published", true).first()).toEqualTypeOf<Row<S, "post"> | null>();
       expectTypeOf(await posts.create({ title: "x" })).toEqualTypeOf<Row<S, "post">>();
+      // The relation fills in authorId (and a morph relation its type and id): optional here...
+      await db.post.related({ id: 1 }, "comments").create({ body: "hi" });
+      // @ts-expect-error ...while the related model's other required fields stay required
+      await posts.create({ body: "no title" });
       expectTypeOf(await db.post.related({ authorId: 1 }, "author").first()).toEqualTypeOf<User | null>();
       for await (const post of posts) expectTypeOf(post).toEqualTypeOf<Row<S, "post">>();
       // @ts-expect-error unknown relation
