@@ -1,12 +1,12 @@
 import type { RawBuilder } from "kysely";
 import type { Session } from "../connection/session.js";
-import { RelataError } from "../errors.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import { decodeAggregates, type EagerTree, orderExpression } from "../query/state.js";
 import { compileWhere } from "../query/where.js";
 import { emptyToOne, ordersOrKey, type Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { JoinLink } from "../relations/kind.js";
+import { unknownMorphType } from "../relations/morph-to.js";
 import { parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 /** The result column of one link: the relation's name, suffixed by the type for morphTo. */
@@ -68,6 +68,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
     const relation = relations.get(node.relation);
     if (!relation) continue;
     const links = loaderFor(relation).joinLinks(session, relation, node.state);
+    const codecs = new Map(links.map((link) => [link, codecFor(session, link.model)]));
     const { state } = node;
     for (const row of rows) {
       let link: JoinLink | undefined = links[0];
@@ -75,9 +76,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
         const type = row[relation.morphType];
         link = type === null || type === undefined ? undefined : links.find((l) => l.morphValue === String(type));
         if (type !== null && type !== undefined && !link) {
-          throw new RelataError(
-            `${relation.model}.${relation.name}: a row has morph type "${type}", which is not one of its targets (${[...relation.targets.keys()].join(", ")}). Add the model to types, or map it with morphMap.`,
-          );
+          throw unknownMorphType(relation, type);
         }
       }
       const raw = link ? row[columnName(node.relation, link)] : undefined;
@@ -87,7 +86,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
         continue;
       }
       let items = (typeof raw === "string" ? JSON.parse(raw) : (raw ?? [])) as Row[];
-      const codec = codecFor(session, link.model);
+      const codec = codecs.get(link)!;
       for (const item of items) {
         delete item.relata_ord;
         codec.decodeJson(item);

@@ -5,6 +5,7 @@ import { argsToState, checkUniqueWhere } from "../objects/find-args.js";
 import type { Exact, FindManyArgs, Payload, WhereInput } from "../objects/types.js";
 import { distinctKeys, keyOf } from "../relations/fetch.js";
 import type { Schema } from "../schema/define-schema.js";
+import { isPivotRelation } from "../schema/meta.js";
 import type {
   AggregateName,
   AggregateSpec,
@@ -249,8 +250,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     return session.transaction(async (tx) => {
       for (const meta of metas) {
         const related = RelatedBuilder.of(tx, meta, row as Record<string, unknown>);
-        if (meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany")
-          await related.detach();
+        if (isPivotRelation(meta)) await related.detach();
         else await related.delete();
       }
       return new QueryBuilder<S, M, Row<S, M>>({ session: tx, codec }).where(pk as never, key as never).delete();

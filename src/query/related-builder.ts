@@ -4,14 +4,15 @@ import { keyOf } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import { type AttachInput, PivotWriter, type SyncResult } from "../relations/pivot-writes.js";
 import type { Schema } from "../schema/define-schema.js";
-import type {
-  BelongsToMeta,
-  HasManyMeta,
-  HasOneMeta,
-  MorphManyMeta,
-  MorphOneMeta,
-  MorphToMeta,
-  RelationMeta,
+import {
+  type BelongsToMeta,
+  type HasManyMeta,
+  type HasOneMeta,
+  isPivotRelation,
+  type MorphManyMeta,
+  type MorphOneMeta,
+  type MorphToMeta,
+  type RelationMeta,
 } from "../schema/meta.js";
 import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
 import type { BuilderContext } from "./builder-types.js";
@@ -331,7 +332,7 @@ export class RelatedBuilder<
   /** The pivot writer of this parent on `session` (the transaction's, for multi-statement writes). */
   #pivots(action: string, session: Session = this.context.session): PivotWriter {
     const { meta, parent } = this.#related;
-    if (meta.kind !== "belongsToMany" && meta.kind !== "morphToMany" && meta.kind !== "morphedByMany") {
+    if (!isPivotRelation(meta)) {
       throw new ValidationError(
         `${action} needs a many-to-many relation; "${meta.model}.${meta.name}" is a ${meta.kind}.`,
         meta.model,

@@ -1,7 +1,7 @@
 import { ValidationError } from "../errors.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { RelationMeta } from "../schema/meta.js";
+import { isPivotRelation, type RelationMeta } from "../schema/meta.js";
 import type {
   AggregateName,
   AggregateSpec,
@@ -359,7 +359,7 @@ function constraintFor(
   if (typeof constrain !== "function") {
     throw new ValidationError(`The constraint of "${path}" must be a callback.`, meta.model);
   }
-  const many = meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany";
+  const many = isPivotRelation(meta);
   const builder = spawn({
     session: ctx.session,
     codec: codecFor(ctx.session, target),

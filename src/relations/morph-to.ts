@@ -21,9 +21,7 @@ export const morphTo: RelationLoader<MorphToMeta> = {
     }
     const target = meta.targets.get(String(type));
     if (!target) {
-      throw new RelataError(
-        `${meta.model}.${meta.name}: the row's morph type is ${JSON.stringify(type)}, not one of its targets (${[...meta.targets.keys()].join(", ")}).`,
-      );
+      throw unknownMorphType(meta, type);
     }
     const codec = codecFor(session, target.model);
     const id = parentKey(meta, parent, meta.morphId);
@@ -35,9 +33,7 @@ export const morphTo: RelationLoader<MorphToMeta> = {
     for (const [type, typed] of byType) {
       const target = meta.targets.get(type);
       if (!target) {
-        throw new RelataError(
-          `${meta.model}.${meta.name}: a row has morph type "${type}", which is not one of its targets (${[...meta.targets.keys()].join(", ")}). Add the model to types, or map it with morphMap.`,
-        );
+        throw unknownMorphType(meta, type);
       }
       const codec = codecFor(session, target.model);
       const rows = await fetchRelated({
@@ -79,3 +75,10 @@ export const morphTo: RelationLoader<MorphToMeta> = {
       },
     })),
 };
+
+/** A row's morph type names no target of the relation (both loading strategies and related() say so alike). */
+export function unknownMorphType(meta: MorphToMeta, type: unknown): RelataError {
+  return new RelataError(
+    `${meta.model}.${meta.name}: a row has morph type ${JSON.stringify(type)}, which is not one of its targets (${[...meta.targets.keys()].join(", ")}). Add the model to types, or map it with morphMap.`,
+  );
+}

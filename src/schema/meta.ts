@@ -185,3 +185,8 @@ export const TO_MANY_KINDS: ReadonlySet<RelationMeta["kind"]> = new Set([
   "morphedByMany",
   "hasManyThrough",
 ]);
+
+/** Whether a relation goes through a pivot (belongsToMany, morphToMany, morphedByMany). */
+export function isPivotRelation(meta: RelationMeta): meta is BelongsToManyMeta {
+  return meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany";
+}
