@@ -1,0 +1,100 @@
+/**
+ * One contender on one database, in a process of its own: set up, then for each scenario
+ * a warm-up call checked against the raw baseline (computed here, untimed), then the
+ * timed calls. Prints one JSON line: { scenario: { samples, statements, error?, note? } }.
+ *
+ *   tsx src/child.ts <contender> <dialect> <url> <iterations> <scenarios,...>
+ */
+import { performance } from "node:perf_hooks";
+import { difference } from "./compare.js";
+import { type Contender, type Dialect, SCENARIOS, type Scenario, type SetupContext } from "./contract.js";
+import { checkAndCleanS6, connectAdmin, scenarioInputs } from "./dataset.js";
+
+export interface ScenarioResult {
+  samples: number[];
+  statements: number | null;
+  error?: string;
+  note?: string;
+}
+
+const [name, dialect, url, iterationsArg, scenarioList] = process.argv.slice(2) as [
+  string,
+  Dialect,
+  string,
+  string,
+  string,
+];
+const iterations = Number(iterationsArg);
+const wanted = scenarioList.split(",") as Scenario[];
+const inputs = scenarioInputs();
+const load = async (module: string): Promise<Contender> => (await import(`./contenders/${module}.js`)).default;
+
+let statements = 0;
+const context = (): SetupContext => ({
+  dialect,
+  url,
+  ...(dialect === "sqlite" ? { file: url.replace(/^sqlite:/, "") } : {}),
+  countStatement: () => {
+    statements++;
+  },
+});
+
+const admin = await connectAdmin(dialect, url);
+const contender = await (await load(name)).setup(context());
+const baseline = name === "raw" ? contender : await (await load("raw")).setup(context());
+const results: Partial<Record<Scenario, ScenarioResult>> = {};
+
+async function check(scenario: Scenario, result: unknown): Promise<string | null> {
+  if (scenario === "S6") {
+    const written = await checkAndCleanS6(admin);
+    const want = { posts: inputs.newPosts.posts.length, pivots: inputs.newPosts.posts.length * 3 };
+    return written.posts === want.posts && written.pivots === want.pivots
+      ? null
+      : `S6 wrote ${written.posts} posts / ${written.pivots} pivot rows, expected ${want.posts} / ${want.pivots}`;
+  }
+  const expected = await baseline.scenarios[scenario]!(inputs);
+  const canonical = contender.canonical?.[scenario]?.(result) ?? result;
+  return difference(expected, canonical);
+}
+
+for (const scenario of SCENARIOS.filter((s) => wanted.includes(s))) {
+  const run = contender.scenarios[scenario];
+  if (!run) {
+    results[scenario] = { samples: [], statements: null, note: contender.notes?.[scenario] ?? "not expressible" };
+    continue;
+  }
+  try {
+    const error = await check(scenario, await run(inputs));
+    if (error) {
+      results[scenario] = { samples: [], statements: null, error };
+      continue;
+    }
+    const samples: number[] = [];
+    let counted: number | null = null;
+    for (let i = 0; i < iterations; i++) {
+      statements = 0;
+      const start = performance.now();
+      await run(inputs);
+      samples.push(performance.now() - start);
+      counted ??= statements;
+      if (scenario === "S6") await checkAndCleanS6(admin);
+    }
+    results[scenario] = {
+      samples,
+      statements: counted || null,
+      ...(contender.notes?.[scenario] ? { note: contender.notes[scenario] } : {}),
+    };
+  } catch (error) {
+    if (scenario === "S6") await checkAndCleanS6(admin).catch(() => {});
+    results[scenario] = {
+      samples: [],
+      statements: null,
+      error: String((error as Error)?.message ?? error).slice(0, 300),
+    };
+  }
+}
+
+await contender.close();
+if (baseline !== contender) await baseline.close();
+await admin.close();
+process.stdout.write(`${JSON.stringify(results)}\n`);

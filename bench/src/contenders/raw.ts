@@ -1,0 +1,266 @@
+/**
+ * The baseline: hand-written SQL on the raw driver (better-sqlite3 / pg / mysql2),
+ * stitched by hand into the canonical objects. One query per relation level, keys bound
+ * as one list (`= any($1)` on PostgreSQL), prepared statements where the driver has them.
+ */
+import Database from "better-sqlite3";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import type { Contender, Dialect, ScenarioFns, ScenarioInputs } from "../contract.js";
+
+type Row = Record<string, any>;
+
+interface Driver {
+  /** `?` placeholders; `in (??)` binds a list (one parameter on PostgreSQL). */
+  all(sql: string, params?: unknown[]): Promise<Row[]>;
+  run(sql: string, params?: unknown[]): Promise<{ insertId?: number; rows: Row[] }>;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function sqliteDriver(file: string, count: () => void): Driver {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string, params: unknown[]) => {
+    const listed = sql.includes("(??)");
+    const list = listed ? (params.at(-1) as unknown[]) : [];
+    const text = listed ? sql.replace("(??)", `(${list.map(() => "?").join(",")})`) : sql;
+    let stmt = cache.get(text);
+    if (!stmt) {
+      stmt = db.prepare(text);
+      if (!listed) cache.set(text, stmt);
+    }
+    count();
+    return { stmt, args: listed ? [...params.slice(0, -1), ...list] : params };
+  };
+  return {
+    async all(sql, params = []) {
+      const { stmt, args } = prepare(sql, params);
+      return stmt.all(...args) as Row[];
+    },
+    async run(sql, params = []) {
+      const { stmt, args } = prepare(sql, params);
+      if (stmt.reader) return { rows: stmt.all(...args) as Row[] };
+      const info = stmt.run(...args);
+      return { insertId: Number(info.lastInsertRowid), rows: [] };
+    },
+    async transaction(fn) {
+      db.exec("begin");
+      count();
+      try {
+        const result = await fn();
+        db.exec("commit");
+        count();
+        return result;
+      } catch (error) {
+        db.exec("rollback");
+        throw error;
+      }
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+async function pgDriver(url: string, count: () => void): Promise<Driver> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const numbered = (sql: string) => {
+    let i = 0;
+    return sql.replace("in (??)", "= any(?)").replace(/\?/g, () => `$${++i}`);
+  };
+  const query = async (sql: string, params: unknown[] = []) => {
+    count();
+    return (await client.query(numbered(sql), params)).rows;
+  };
+  return {
+    all: query,
+    async run(sql, params) {
+      return { rows: await query(sql, params) };
+    },
+    async transaction(fn) {
+      await query("begin");
+      try {
+        const result = await fn();
+        await query("commit");
+        return result;
+      } catch (error) {
+        await query("rollback");
+        throw error;
+      }
+    },
+    close: () => client.end(),
+  };
+}
+
+async function mysqlDriver(url: string, count: () => void): Promise<Driver> {
+  const conn = await mysql.createConnection({ uri: url, timezone: "Z" });
+  const query = async (sql: string, params: unknown[] = []) => {
+    count();
+    const text = sql.replace("(??)", "(?)");
+    return (await conn.query(text, params))[0] as any;
+  };
+  return {
+    all: query,
+    async run(sql, params) {
+      const result = await query(sql, params);
+      return Array.isArray(result) ? { rows: result } : { insertId: result.insertId, rows: [] };
+    },
+    async transaction(fn) {
+      await query("begin");
+      try {
+        const result = await fn();
+        await query("commit");
+        return result;
+      } catch (error) {
+        await query("rollback");
+        throw error;
+      }
+    },
+    close: () => conn.end(),
+  };
+}
+
+function groupBy(rows: Row[], key: string): Map<unknown, Row[]> {
+  const groups = new Map<unknown, Row[]>();
+  for (const row of rows) {
+    const group = groups.get(row[key]);
+    if (group) group.push(row);
+    else groups.set(row[key], [row]);
+  }
+  return groups;
+}
+
+function scenarios(db: Driver, dialect: Dialect): ScenarioFns {
+  const isSqlite = dialect === "sqlite";
+  const trueValue = isSqlite ? 1 : true;
+  // Values as an ORM returns them: booleans as booleans, timestamps as Dates.
+  const post = (r: Row) =>
+    isSqlite || dialect === "mysql"
+      ? { ...r, published: r.published === 1 || r.published === true, createdAt: new Date(r.createdAt) }
+      : r;
+  const postColumns = 'id, user_id as "userId", title, body, published, created_at as "createdAt"';
+  const pc = dialect === "mysql" ? postColumns.replace(/"/g, "`") : postColumns;
+  const q = (sql: string) => (dialect === "mysql" ? sql.replace(/"/g, "`") : sql);
+  const ids = (rows: Row[]) => rows.map((r) => r.id);
+  const keyTime = (r: Row) => (r.createdAt instanceof Date ? r.createdAt : new Date(r.createdAt));
+
+  return {
+    async S1() {
+      const users = await db.all("select id, name, email from users order by id");
+      const posts = await db.all(`select ${pc} from posts where user_id in (??) order by id`, [ids(users)]);
+      const comments = await db.all(
+        q('select id, post_id as "postId", user_id as "userId", body from comments where post_id in (??) order by id'),
+        [ids(posts)],
+      );
+      const commentsByPost = groupBy(comments, "postId");
+      const postsByUser = groupBy(
+        posts.map((p) => ({ ...post(p), comments: commentsByPost.get(p.id) ?? [] })),
+        "userId",
+      );
+      return users.map((u) => ({ ...u, posts: postsByUser.get(u.id) ?? [] }));
+    },
+    async S2() {
+      const posts = await db.all(`select ${pc} from posts order by id`);
+      const links = await db.all(
+        q(
+          'select t.id, t.name, pt.post_id as "postId", pt.created_at as "createdAt" from post_tag pt join tags t on t.id = pt.tag_id where pt.post_id in (??) order by t.id',
+        ),
+        [ids(posts)],
+      );
+      const tagsByPost = new Map<unknown, Row[]>();
+      for (const l of links) {
+        const tag = { id: l.id, name: l.name, pivot: { postId: l.postId, tagId: l.id, createdAt: keyTime(l) } };
+        const list = tagsByPost.get(l.postId);
+        if (list) list.push(tag);
+        else tagsByPost.set(l.postId, [tag]);
+      }
+      return posts.map((p) => ({ ...post(p), tags: tagsByPost.get(p.id) ?? [] }));
+    },
+    async S3() {
+      const users = await db.all(
+        q(
+          'select u.id, u.name, u.email, (select count(*) from posts c where c.user_id = u.id) as "postsCount" from users u where exists (select 1 from posts p where p.user_id = u.id and p.published = ? and p.title like ?) order by u.id',
+        ),
+        [trueValue, "%7%"],
+      );
+      return users.map((u) => ({ ...u, postsCount: Number(u.postsCount) }));
+    },
+    async S4() {
+      const users = await db.all("select id, name, email from users order by id");
+      const posts = await db.all(
+        q(
+          `select ${pc} from (select p.*, row_number() over (partition by p.user_id order by p.created_at desc) as rn from posts p where p.user_id in (??)) p where rn <= 3 order by "userId", rn`,
+        ),
+        [ids(users)],
+      );
+      const postsByUser = groupBy(posts.map(post), "userId");
+      return users.map((u) => ({ ...u, posts: postsByUser.get(u.id) ?? [] }));
+    },
+    async S5({ lookupIds }: ScenarioInputs) {
+      const found: Row[] = [];
+      const sql = q(
+        'select u.id, u.name, u.email, p.id as "profileId", p.bio from users u left join profiles p on p.user_id = u.id where u.id = ?',
+      );
+      for (const id of lookupIds) {
+        const [r] = await db.all(sql, [id]);
+        if (!r) continue;
+        found.push({
+          id: r.id,
+          name: r.name,
+          email: r.email,
+          profile: r.profileId == null ? null : { id: r.profileId, userId: r.id, bio: r.bio },
+        });
+      }
+      return found;
+    },
+    async S6({ newPosts: { userId, posts } }: ScenarioInputs) {
+      return db.transaction(async () => {
+        const values = posts.flatMap((p) => [
+          userId,
+          p.title,
+          p.body,
+          isSqlite ? (p.published ? 1 : 0) : p.published,
+          isSqlite ? p.createdAt.toISOString() : p.createdAt,
+        ]);
+        const tuples = posts.map(() => "(?, ?, ?, ?, ?)").join(", ");
+        const insert = `insert into posts (user_id, title, body, published, created_at) values ${tuples}`;
+        let postIds: number[];
+        if (dialect === "mysql") {
+          // One multi-row INSERT gets consecutive auto-increment ids (InnoDB's "simple insert").
+          const { insertId } = await db.run(insert, values);
+          postIds = posts.map((_, i) => insertId! + i);
+        } else {
+          const { rows } = await db.run(`${insert} returning id`, values);
+          postIds = rows.map((r) => Number(r.id));
+        }
+        const pivots = posts.flatMap((p, i) =>
+          p.tagIds.map((tagId) => [postIds[i], tagId, isSqlite ? p.createdAt.toISOString() : p.createdAt]),
+        );
+        await db.run(
+          `insert into post_tag (post_id, tag_id, created_at) values ${pivots.map(() => "(?, ?, ?)").join(", ")}`,
+          pivots.flat(),
+        );
+        return postIds;
+      });
+    },
+  };
+}
+
+const raw: Contender = {
+  name: "raw driver",
+  dialects: ["sqlite", "postgres", "mysql"],
+  async setup({ dialect, url, file, countStatement }) {
+    const db =
+      dialect === "sqlite"
+        ? sqliteDriver(file!, countStatement)
+        : dialect === "postgres"
+          ? await pgDriver(url, countStatement)
+          : await mysqlDriver(url, countStatement);
+    return { scenarios: scenarios(db, dialect), close: () => db.close() };
+  },
+};
+
+export default raw;

@@ -1,0 +1,3 @@
+import { relataContender } from "./relata.js";
+
+export default relataContender("join");
