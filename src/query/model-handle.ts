@@ -15,7 +15,10 @@ import type {
   RelationPath,
   RelationTarget,
 } from "../schema/relation-types.js";
-import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
+import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
+import type { GraphInput, GraphResult } from "../schema/write-types.js";
+import { createGraph, hasNestedWrites } from "./graph-writes.js";
+import type { ModelCodec } from "./model-codec.js";
 import {
   type AggregateField,
   type AggregateObject,
@@ -308,20 +311,73 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     return this.get();
   }
 
-  /** Inserts one row and returns it as stored: generated id and defaults included. */
-  async create(values: CreateInput<S, M>): Promise<Row<S, M>> {
-    const [row] = await insertRows(this.#ctx.session, this.#ctx.codec, [values as Record<string, unknown>]);
-    return row as Row<S, M>;
+  /**
+   * Inserts one row and returns it as stored (generated id and defaults included). Relation
+   * keys write a graph in the same transaction and come back loaded, as a read would give them:
+   *
+   * ```ts
+   * await db.user.create({ email, posts: { create: [{ title: "Hi" }] }, roles: { connect: [1, 2] } });
+   * await db.user.create({ data: { email, profile: { create: { bio } } }, include: { profile: true } });
+   * ```
+   * The second form is Prisma's (`data` with `include`/`select`); it returns what findUnique would.
+   */
+  create<const A extends CreateArgs<S, M>>(args: Exact<A, CreateArgs<S, M>>): Promise<Payload<S, M, A>>;
+  create<const I extends GraphInput<S, M>>(values: Exact<I, GraphInput<S, M>>): Promise<GraphResult<S, M, I>>;
+  async create(input: unknown): Promise<unknown> {
+    const { session, codec } = this.#ctx;
+    if (isCreateArgs(codec, input)) {
+      const { data, include, select } = input;
+      return session.transaction(async (tx) => {
+        const [row] = await createGraph(tx, codec, [data], false);
+        if (include === undefined && select === undefined) return row;
+        const where = Object.fromEntries(codec.meta.primaryKey.map((f) => [f, row![f]]));
+        const args = {
+          where,
+          ...(include === undefined ? {} : { include }),
+          ...(select === undefined ? {} : { select }),
+        };
+        return new QueryBuilder({ session: tx, codec }, argsToState(tx, codec.meta.name, args)).firstOrFail();
+      });
+    }
+    if (hasNestedWrites(codec, [input])) return (await createGraph(session, codec, [input as Values]))[0];
+    const [row] = await insertRows(session, codec, [input as Values]);
+    return row;
   }
 
-  /** Inserts many rows (in one transaction when it takes several statements); returns them in order. */
-  async createMany(values: readonly CreateInput<S, M>[]): Promise<Row<S, M>[]> {
+  /**
+   * Inserts many rows (in one transaction when it takes several statements); returns them in
+   * order. Nested relation writes are batched across the rows: one insert per model and level.
+   */
+  async createMany<const I extends GraphInput<S, M>>(
+    values: readonly Exact<I, GraphInput<S, M>>[],
+  ): Promise<GraphResult<S, M, I>[]> {
+    const { session, codec } = this.#ctx;
     if (!Array.isArray(values)) {
-      throw new ValidationError(
-        `createMany on "${this.#ctx.codec.meta.name}" needs an array of rows.`,
-        this.#ctx.codec.meta.name,
-      );
+      throw new ValidationError(`createMany on "${codec.meta.name}" needs an array of rows.`, codec.meta.name);
     }
-    return (await insertRows(this.#ctx.session, this.#ctx.codec, values as Record<string, unknown>[])) as Row<S, M>[];
+    const rows = hasNestedWrites(codec, values)
+      ? await createGraph(session, codec, values as Values[])
+      : await insertRows(session, codec, values as Values[]);
+    return rows as GraphResult<S, M, I>[];
   }
+}
+
+type Values = Record<string, unknown>;
+
+/** Prisma's create arguments; not available on a model with a field or relation named `data`. */
+export type CreateArgs<S extends Schema, M extends ModelName<S>> = "data" extends FieldName<S, M> | RelationName<S, M>
+  ? never
+  : {
+      data: GraphInput<S, M>;
+      include?: FindManyArgs<S, M>["include"];
+      select?: FindManyArgs<S, M>["select"];
+    };
+
+function isCreateArgs(
+  codec: ModelCodec,
+  input: unknown,
+): input is { data: Values; include?: unknown; select?: unknown } {
+  if (typeof input !== "object" || input === null || !("data" in input)) return false;
+  if (codec.meta.fields.has("data") || codec.meta.relations.has("data")) return false;
+  return Object.keys(input).every((key) => key === "data" || key === "include" || key === "select");
 }

@@ -100,7 +100,12 @@ function defaultValue(config: FieldConfig): unknown {
  * Validates one row for insert: unknown fields, missing required fields, value types.
  * Fills defaults so every row of a batch has the same columns (generated keys excepted).
  */
-export function prepareInsert(codec: ModelCodec, input: Record<string, unknown>): Record<string, unknown> {
+export function prepareInsert(
+  codec: ModelCodec,
+  input: Record<string, unknown>,
+  /** Fields a relation fills in later (a nested write's foreign keys): not reported missing. */
+  later?: ReadonlySet<string>,
+): Record<string, unknown> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new ValidationError(`create on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
   }
@@ -113,7 +118,7 @@ export function prepareInsert(codec: ModelCodec, input: Record<string, unknown>)
   for (const field of codec.meta.fields.values()) {
     const value = input[field.name] !== undefined ? input[field.name] : defaultValue(field.config);
     if (value !== undefined) row[field.name] = value;
-    else if (!field.config.autoIncrement) missing.push(field.name);
+    else if (!field.config.autoIncrement && !later?.has(field.name)) missing.push(field.name);
   }
   if (missing.length > 0) {
     throw new ValidationError(

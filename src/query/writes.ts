@@ -1,5 +1,7 @@
+import { sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
+import { keyOf } from "../relations/fetch.js";
 import type { ModelCodec } from "./model-codec.js";
 import { allConditions, applyPaging, baseQuery, type QueryState } from "./state.js";
 import { prepareInsert, prepareUpdate, toColumns } from "./validate.js";
@@ -186,4 +188,30 @@ function morphPivotsOf(session: Session, codec: ModelCodec) {
     }
   }
   return [...pivots.values()];
+}
+
+/** The distinct `keys` no row of the codec's model has in `field`; chunked under the parameter limit. */
+export async function missingKeys(
+  session: Session,
+  codec: ModelCodec,
+  field: string,
+  keys: readonly unknown[],
+): Promise<unknown[]> {
+  const unique = [...new Map(keys.map((k) => [keyOf(k), k])).values()];
+  const present = new Set<string | undefined>();
+  const perStatement = Math.max(1, session.profile.maxParameters - 100);
+  for (let i = 0; i < unique.length; i += perStatement) {
+    const found = await session.execute<Values>(
+      session.kysely
+        .selectFrom(codec.meta.table)
+        .select(sql.ref(codec.ref(field)).as("k"))
+        .where(
+          sql.ref(codec.ref(field)),
+          "in",
+          unique.slice(i, i + perStatement).map((k) => codec.encodeKey(field, k)),
+        ),
+    );
+    for (const r of found.rows) present.add(keyOf(r.k));
+  }
+  return unique.filter((k) => !present.has(keyOf(k)));
 }

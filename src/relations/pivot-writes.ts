@@ -3,6 +3,7 @@ import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import { checkValue, toColumns } from "../query/validate.js";
+import { missingKeys } from "../query/writes.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
 import { keyOf, type Row } from "./fetch.js";
 import { pivotCodec } from "./pivot.js";
@@ -41,44 +42,9 @@ export class PivotWriter {
     this.#parentKey = this.#pivot.keyValue(meta.pivot.foreignKey.name, key);
   }
 
-  get #label(): string {
-    return `"${this.#meta.model}.${this.#meta.name}"`;
-  }
-
   /** ids | rows | { id: values } (+ values for all) -> [related key, pivot values] in order, validated. */
   entries(input: AttachInput, values: Row = {}): [unknown, Row][] {
-    const { relatedKey, fields } = this.#meta.pivot;
-    const allowed = new Set(fields.map((f) => f.name));
-    const check = (pivotValues: Row): Row => {
-      for (const [field, value] of Object.entries(pivotValues)) {
-        if (!allowed.has(field)) {
-          throw new ValidationError(
-            `${this.#label} has no pivot field "${field}". Pivot fields: ${[...allowed].join(", ") || "none"}.`,
-            this.#meta.model,
-            field,
-          );
-        }
-        if (value !== undefined) checkValue(this.#pivot, field, value);
-      }
-      return pivotValues;
-    };
-    const key = (value: unknown): unknown => {
-      const raw = typeof value === "object" && value !== null ? (value as Row)[this.#meta.relatedKey] : value;
-      if (raw === undefined || raw === null) {
-        throw new ValidationError(
-          `${this.#label}: a related row without its "${this.#meta.relatedKey}".`,
-          this.#meta.model,
-        );
-      }
-      return this.#pivot.keyValue(relatedKey.name, raw);
-    };
-    // A key, a row (it has the related key field), a list of those, or a map { key: pivot values }.
-    const isRow = (v: unknown) => typeof v === "object" && v !== null && this.#meta.relatedKey in v;
-    const isMap = typeof input === "object" && input !== null && !Array.isArray(input) && !isRow(input);
-    const list: [unknown, Row][] = isMap
-      ? Object.entries(input as Row).map(([id, extra]) => [key(id), { ...values, ...(extra as Row) }])
-      : (Array.isArray(input) ? input : [input]).map((item) => [key(item), { ...values }]);
-    return list.map(([k, v]) => [k, check(v)]);
+    return pivotEntries(this.#session, this.#meta, input, values);
   }
 
   /** The related keys of this parent's pivot rows (under the relation's pivot filter and morph type). */
@@ -109,59 +75,16 @@ export class PivotWriter {
   }
 
   /** Every given key must be a related row: otherwise a ValidationError naming the relation. */
-  async ensureExist(keys: readonly unknown[]): Promise<void> {
-    if (keys.length === 0) return;
-    const field = this.#meta.relatedKey;
-    const found = await this.#session.execute<Row>(
-      this.#session.kysely
-        .selectFrom(this.#target.meta.table)
-        .select(sql.ref(this.#target.ref(field)).as("k"))
-        .where(
-          sql.ref(this.#target.ref(field)),
-          "in",
-          keys.map((k) => this.#target.encodeKey(field, k)),
-        ),
-    );
-    const present = new Set(found.rows.map((r) => keyOf(r.k)));
-    const missing = keys.filter((k) => !present.has(keyOf(k)));
-    if (missing.length > 0) {
-      throw new ValidationError(
-        `Cannot attach to ${this.#label}: no "${this.#meta.target}" with ${field} ${missing.map(String).join(", ")}.`,
-        this.#meta.model,
-        this.#meta.name,
-      );
-    }
+  ensureExist(keys: readonly unknown[]): Promise<void> {
+    return ensureRelatedExist(this.#session, this.#meta, keys);
   }
 
   /** Inserts pivot rows for `entries` (keys not already attached), with timestamps and the morph type. */
   async insert(entries: readonly [unknown, Row][]): Promise<unknown[]> {
-    if (entries.length === 0) return [];
-    const { foreignKey, relatedKey, morphType, timestamps } = this.#meta.pivot;
-    const now = new Date();
-    // The relation's pivot filter (pivotWhere) is written too, so the new rows show through it.
-    const fixed = this.#meta.pivot.where ?? {};
-    for (const [, values] of entries) {
-      for (const [field, value] of Object.entries(fixed)) {
-        if (field in values && keyOf(values[field]) !== keyOf(value)) {
-          throw new ValidationError(
-            `${this.#label} only holds pivot rows with ${field} = ${JSON.stringify(value)}; cannot attach with ${JSON.stringify(values[field])}.`,
-            this.#meta.model,
-            field,
-          );
-        }
-      }
-    }
-    const rows = entries.map(([key, values]) => ({
-      [foreignKey.name]: this.#parentKey,
-      [relatedKey.name]: key,
-      ...(morphType ? { [morphType.name]: morphType.value } : {}),
-      ...(timestamps ? { createdAt: now, updatedAt: now } : {}),
-      ...fixed,
-      ...values,
-    }));
-    await this.#session.execute(
-      this.#session.kysely.insertInto(this.#meta.pivot.table).values(rows.map((row) => toColumns(this.#pivot, row))),
-      this.#meta.pivot.table,
+    await insertPivotRows(
+      this.#session,
+      this.#meta,
+      entries.map(([key, values]) => [this.#parentKey, key, values]),
     );
     return entries.map(([key]) => key);
   }
@@ -207,5 +130,119 @@ export class PivotWriter {
       q = q.where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, value));
     }
     return q;
+  }
+}
+
+const label = (meta: BelongsToManyMeta) => `"${meta.model}.${meta.name}"`;
+
+/**
+ * What attach/sync/connect take (ids, rows, a list of those, or `{ id: pivotValues }`, plus
+ * values for all) as [related key, pivot values] pairs in order, validated: unknown pivot
+ * fields and badly typed values are ValidationErrors naming the relation.
+ */
+export function pivotEntries(
+  session: Session,
+  meta: BelongsToManyMeta,
+  input: AttachInput,
+  values: Row = {},
+): [unknown, Row][] {
+  const pivot = pivotCodec(session, meta);
+  const { relatedKey, fields } = meta.pivot;
+  const allowed = new Set(fields.map((f) => f.name));
+  const check = (pivotValues: Row): Row => {
+    for (const [field, value] of Object.entries(pivotValues)) {
+      if (!allowed.has(field)) {
+        throw new ValidationError(
+          `${label(meta)} has no pivot field "${field}". Pivot fields: ${[...allowed].join(", ") || "none"}.`,
+          meta.model,
+          field,
+        );
+      }
+      if (value !== undefined) checkValue(pivot, field, value);
+    }
+    return pivotValues;
+  };
+  const key = (value: unknown): unknown => {
+    const raw = typeof value === "object" && value !== null ? (value as Row)[meta.relatedKey] : value;
+    if (raw === undefined || raw === null) {
+      throw new ValidationError(`${label(meta)}: a related row without its "${meta.relatedKey}".`, meta.model);
+    }
+    return pivot.keyValue(relatedKey.name, raw);
+  };
+  // A key, a row (it has the related key field), a list of those, or a map { key: pivot values }.
+  const isRow = (v: unknown) => typeof v === "object" && v !== null && meta.relatedKey in v;
+  const isMap = typeof input === "object" && input !== null && !Array.isArray(input) && !isRow(input);
+  const list: [unknown, Row][] = isMap
+    ? Object.entries(input as Row).map(([id, extra]) => [key(id), { ...values, ...(extra as Row) }])
+    : (Array.isArray(input) ? input : [input]).map((item) => [key(item), { ...values }]);
+  return list.map(([k, v]) => [k, check(v)]);
+}
+
+/** Every given key must be a related row: otherwise a ValidationError naming the relation. */
+export async function ensureRelatedExist(session: Session, meta: BelongsToManyMeta, keys: readonly unknown[]) {
+  const missing = await missingKeys(session, codecFor(session, meta.target), meta.relatedKey, keys);
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `Cannot attach to ${label(meta)}: no "${meta.target}" with ${meta.relatedKey} ${missing.map(String).join(", ")}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+}
+
+/**
+ * Inserts pivot rows [parent key, related key, pivot values] for any number of parents, with
+ * the relation's morph type, pivot filter values and timestamps; one statement per chunk
+ * under the driver's parameter limit.
+ */
+export async function insertPivotRows(
+  session: Session,
+  meta: BelongsToManyMeta,
+  entries: readonly [parent: unknown, related: unknown, values: Row][],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const pivot = pivotCodec(session, meta);
+  const { foreignKey, relatedKey, morphType, timestamps } = meta.pivot;
+  const now = new Date();
+  // The relation's pivot filter (pivotWhere) is written too, so the new rows show through it.
+  const fixed = meta.pivot.where ?? {};
+  for (const [, , values] of entries) {
+    for (const [field, value] of Object.entries(fixed)) {
+      if (field in values && keyOf(values[field]) !== keyOf(value)) {
+        throw new ValidationError(
+          `${label(meta)} only holds pivot rows with ${field} = ${JSON.stringify(value)}; cannot attach with ${JSON.stringify(values[field])}.`,
+          meta.model,
+          field,
+        );
+      }
+    }
+  }
+  const rows = entries.map(([parent, key, values]) =>
+    toColumns(pivot, {
+      [foreignKey.name]: parent,
+      [relatedKey.name]: key,
+      ...(morphType ? { [morphType.name]: morphType.value } : {}),
+      ...(timestamps ? { createdAt: now, updatedAt: now } : {}),
+      ...fixed,
+      ...values,
+    }),
+  );
+  // Rows with the same columns share a statement; a chunk stays under the parameter limit.
+  const columns = Math.max(1, ...rows.map((r) => Object.keys(r).length));
+  const perStatement = Math.max(1, Math.floor(session.profile.maxParameters / columns));
+  const bySignature = new Map<string, Row[]>();
+  for (const row of rows) {
+    const signature = Object.keys(row).join("\0");
+    const group = bySignature.get(signature);
+    if (group) group.push(row);
+    else bySignature.set(signature, [row]);
+  }
+  for (const group of bySignature.values()) {
+    for (let i = 0; i < group.length; i += perStatement) {
+      await session.execute(
+        session.kysely.insertInto(meta.pivot.table).values(group.slice(i, i + perStatement)),
+        meta.pivot.table,
+      );
+    }
   }
 }

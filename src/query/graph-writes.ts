@@ -1,0 +1,348 @@
+import type { Session } from "../connection/session.js";
+import { ValidationError } from "../errors.js";
+import { loadRelations } from "../loader/load-relations.js";
+import { ensureRelatedExist, insertPivotRows, pivotEntries } from "../relations/pivot-writes.js";
+import type { BelongsToManyMeta, BelongsToMeta, MorphToMeta, RelationMeta } from "../schema/meta.js";
+import { isPivotRelation } from "../schema/meta.js";
+import { addEagerPath } from "./eager.js";
+import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
+import { type EagerTree, EMPTY_STATE } from "./state.js";
+import { prepareInsert } from "./validate.js";
+import { compareNode } from "./where.js";
+import { insertRows, missingKeys, updateRows } from "./writes.js";
+
+type Values = Record<string, unknown>;
+
+/** One relation's nested write on one input: `{ create }` and/or `{ connect }`. */
+interface RelationWrite {
+  readonly create: Values[];
+  readonly connect: unknown[] | undefined;
+  /** The raw `connect` value (a many-to-many connect may be a `{ key: pivotValues }` map). */
+  readonly connectInput: unknown;
+}
+
+const OPERATIONS = ["create", "connect"];
+
+/** Splits an input into its field values and its nested relation writes. */
+function split(codec: ModelCodec, input: Values): [Values, Map<string, RelationWrite>] {
+  const values: Values = {};
+  const writes = new Map<string, RelationWrite>();
+  for (const [key, value] of Object.entries(input)) {
+    const meta = codec.meta.relations.get(key);
+    if (meta === undefined) values[key] = value;
+    else if (value !== undefined) writes.set(key, relationWrite(meta, value));
+  }
+  return [values, writes];
+}
+
+const isObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
+const toOne = (kind: string) => ["hasOne", "morphOne", "belongsTo", "morphTo"].includes(kind);
+
+function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
+  const where = `"${meta.model}.${meta.name}"`;
+  const shape = toOne(meta.kind)
+    ? "{ create: {...} } or { connect: key | row }"
+    : isPivotRelation(meta)
+      ? "{ create: [...] } and/or { connect: keys | rows | { key: pivotValues } }"
+      : "{ create: [...] } and/or { connect: keys | rows }";
+  const unknown = isObject(value) ? Object.keys(value).filter((k) => !OPERATIONS.includes(k)) : [];
+  if (!isObject(value) || unknown.length > 0 || Object.keys(value).length === 0) {
+    throw new ValidationError(
+      `A nested write to ${where} takes ${shape}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  if (meta.kind === "hasOneThrough" || meta.kind === "hasManyThrough") {
+    throw new ValidationError(
+      `${where} is a ${meta.kind}: its rows are reached through "${meta.through}", so write them through that model's relations.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  const { create, connect } = value;
+  if (create !== undefined && meta.kind === "morphTo") {
+    throw new ValidationError(
+      `${where} is a morphTo: create the row on its own model and connect it.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  if (toOne(meta.kind) && create !== undefined && connect !== undefined) {
+    throw new ValidationError(
+      `${where} is a to-one relation: give create or connect, not both.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  const creates = create === undefined ? [] : Array.isArray(create) && !toOne(meta.kind) ? create : [create];
+  for (const item of creates) {
+    if (!isObject(item)) {
+      throw new ValidationError(
+        `${where}: create takes ${toOne(meta.kind) ? "an object" : "an object or an array of objects"} of field values.`,
+        meta.model,
+        meta.name,
+      );
+    }
+  }
+  const isMap = isPivotRelation(meta) && isObject(connect) && !(meta.relatedKey in connect);
+  const connects =
+    connect === undefined
+      ? undefined
+      : isMap
+        ? Object.keys(connect as Values)
+        : Array.isArray(connect) && !toOne(meta.kind)
+          ? connect
+          : [connect];
+  return { create: creates as Values[], connect: connects, connectInput: connect };
+}
+
+/** The fields of the related rows a has-kind relation fills in (foreign key, morph type). */
+function childKeys(meta: RelationMeta): string[] {
+  if (meta.kind === "hasOne" || meta.kind === "hasMany") return [meta.foreignKey];
+  if (meta.kind === "morphOne" || meta.kind === "morphMany") return [meta.morphId, meta.morphType];
+  return [];
+}
+
+/** The fields of the row itself its to-one owner relations fill in. */
+function ownerKeys(meta: RelationMeta): string[] {
+  if (meta.kind === "belongsTo") return [meta.foreignKey];
+  if (meta.kind === "morphTo") return [meta.morphId, meta.morphType];
+  return [];
+}
+
+/**
+ * Validates a whole graph before any SQL: relation names and operations, every row's fields
+ * and values at every level (keys a relation fills in may be absent), pivot values.
+ */
+export function checkGraph(
+  session: Session,
+  codec: ModelCodec,
+  inputs: readonly unknown[],
+  filled = new Set<string>(),
+) {
+  for (const input of inputs) {
+    if (!isObject(input)) {
+      throw new ValidationError(`create on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
+    }
+    const [values, writes] = split(codec, input);
+    const own = new Set(filled);
+    for (const [name, write] of writes) {
+      const meta = codec.meta.relations.get(name)!;
+      for (const key of ownerKeys(meta)) own.add(key);
+      if (isPivotRelation(meta)) {
+        const target = codecFor(session, meta.target);
+        for (const { pivot, ...item } of write.create) {
+          if (pivot !== undefined) pivotEntries(session, meta, [0], pivot as Values);
+          checkGraph(session, target, [item]);
+        }
+        if (write.connectInput !== undefined) pivotEntries(session, meta, write.connectInput);
+      } else if (write.create.length > 0) {
+        checkGraph(
+          session,
+          codecFor(session, (meta as { target: string }).target),
+          write.create,
+          new Set(childKeys(meta)),
+        );
+      }
+    }
+    prepareInsert(codec, values, own);
+  }
+}
+
+/** Whether any input carries a nested relation write. */
+export function hasNestedWrites(codec: ModelCodec, inputs: readonly unknown[]): boolean {
+  if (codec.meta.relations.size === 0) return false;
+  return inputs.some((input) => isObject(input) && Object.keys(input).some((key) => codec.meta.relations.has(key)));
+}
+
+/** The dotted relation paths a graph writes, for reading it back. */
+function writtenPaths(codec: ModelCodec, session: Session, inputs: readonly Values[], prefix = ""): Set<string> {
+  const paths = new Set<string>();
+  for (const input of inputs) {
+    for (const [name, write] of split(codec, input)[1]) {
+      const meta = codec.meta.relations.get(name)!;
+      paths.add(prefix + name);
+      if (write.create.length > 0 && meta.kind !== "morphTo") {
+        const target = codecFor(session, (meta as { target: string }).target);
+        const items = write.create.map(({ pivot: _, ...item }) => item);
+        for (const path of writtenPaths(target, session, items, `${prefix}${name}.`)) paths.add(path);
+      }
+    }
+  }
+  return paths;
+}
+
+/**
+ * Creates rows with their nested relation writes, level by level and batched across the rows
+ * (one multi-row insert per model and level, one pivot insert per relation), then reads the
+ * written relations back onto the rows as eager loading would. Validated before any SQL; one
+ * transaction.
+ */
+export async function createGraph(
+  session: Session,
+  codec: ModelCodec,
+  inputs: readonly Values[],
+  readBack = true,
+): Promise<Values[]> {
+  checkGraph(session, codec, inputs);
+  const paths = readBack ? writtenPaths(codec, session, inputs) : new Set<string>();
+  return session.transaction(async (tx) => {
+    const rows = await writeLevel(tx, codec, inputs);
+    let tree: EagerTree = new Map();
+    for (const path of paths) tree = addEagerPath(tx.schema, codec.meta.name, tree, path);
+    await loadRelations(tx, codec.meta.name, rows, tree);
+    return rows;
+  });
+}
+
+async function writeLevel(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
+  const parts = inputs.map((input) => split(codec, input));
+  // Owners first: a belongsTo/morphTo write fills this row's own keys before it is inserted.
+  for (const [name, meta] of codec.meta.relations) {
+    if (meta.kind !== "belongsTo" && meta.kind !== "morphTo") continue;
+    const using = parts.filter(([, writes]) => writes.has(name));
+    if (using.length > 0) await writeOwners(session, meta, using);
+  }
+  const rows = await insertRows(
+    session,
+    codec,
+    parts.map(([values]) => values),
+  );
+  for (const [name, meta] of codec.meta.relations) {
+    const using = parts.flatMap(([, writes], i) => (writes.has(name) ? [[rows[i]!, writes.get(name)!] as const] : []));
+    if (using.length === 0 || meta.kind === "belongsTo" || meta.kind === "morphTo") continue;
+    if (isPivotRelation(meta)) await writePivots(session, meta, using);
+    else await writeChildren(session, meta, using);
+  }
+  return rows;
+}
+
+/** belongsTo / morphTo: connect an existing owner or create one, and set the row's keys. */
+async function writeOwners(
+  session: Session,
+  meta: BelongsToMeta | MorphToMeta,
+  using: readonly (readonly [Values, Map<string, RelationWrite>])[],
+) {
+  if (meta.kind === "morphTo") {
+    for (const [values, writes] of using) {
+      const [owner] = writes.get(meta.name)!.connect!;
+      const model = isObject(owner) ? modelOfRow(owner) : undefined;
+      const target = [...meta.targets.entries()].find(([, t]) => t.model === model);
+      if (!target || !isObject(owner)) {
+        throw new ValidationError(
+          `Connecting "${meta.model}.${meta.name}" needs a row read through relata of one of its models (${[...new Set([...meta.targets.values()].map((t) => t.model))].join(", ")}).`,
+          meta.model,
+          meta.name,
+        );
+      }
+      values[meta.morphType] = target[0];
+      values[meta.morphId] = owner[target[1].ownerKey];
+    }
+    return;
+  }
+  const target = codecFor(session, meta.target);
+  const creating = using.filter(([, writes]) => writes.get(meta.name)!.create.length > 0);
+  const created = await writeLevel(
+    session,
+    target,
+    creating.map(([, writes]) => writes.get(meta.name)!.create[0]!),
+  );
+  creating.forEach(([values], i) => {
+    values[meta.foreignKey] = created[i]![meta.ownerKey];
+  });
+  const connecting = using.filter(([, writes]) => writes.get(meta.name)!.connect);
+  const keys = connecting.map(([, writes]) => {
+    const [owner] = writes.get(meta.name)!.connect!;
+    return target.keyValue(meta.ownerKey, isObject(owner) ? owner[meta.ownerKey] : owner);
+  });
+  await ensureExist(session, target, meta.ownerKey, keys, meta);
+  connecting.forEach(([values], i) => {
+    values[meta.foreignKey] = keys[i];
+  });
+}
+
+/** hasOne/hasMany/morphOne/morphMany: create children pointing here, re-point connected ones. */
+async function writeChildren(
+  session: Session,
+  meta: RelationMeta,
+  using: readonly (readonly [Values, RelationWrite])[],
+) {
+  const has = meta as Extract<RelationMeta, { kind: "hasOne" | "hasMany" | "morphOne" | "morphMany" }>;
+  const target = codecFor(session, has.target);
+  const key = "foreignKey" in has ? has.foreignKey : has.morphId;
+  const ownership = (parent: Values): Values => ({
+    [key]: target.keyValue(key, parent[has.localKey]),
+    ...("morphType" in has ? { [has.morphType]: has.morphValue } : {}),
+  });
+  const children = using.flatMap(([parent, write]) => write.create.map((item) => ({ ...item, ...ownership(parent) })));
+  if (children.length > 0) await writeLevel(session, target, children);
+  const [pk, ...rest] = target.meta.primaryKey;
+  for (const [parent, write] of using) {
+    if (!write.connect) continue;
+    if (pk === undefined || rest.length > 0) {
+      throw new ValidationError(
+        `Connecting through "${meta.model}.${meta.name}" needs a single primary key on "${target.meta.name}".`,
+        meta.model,
+        meta.name,
+      );
+    }
+    const keys = write.connect.map((item) => target.keyValue(pk, isObject(item) ? item[pk] : item));
+    await ensureExist(session, target, pk, keys, meta);
+    await updateRows(
+      session,
+      target,
+      { ...EMPTY_STATE, wheres: [compareNode(target, false, pk, "in", keys)] },
+      ownership(parent),
+    );
+  }
+}
+
+/** Many-to-many: create related rows and attach them, attach connected ones; one pivot insert. */
+async function writePivots(
+  session: Session,
+  meta: BelongsToManyMeta,
+  using: readonly (readonly [Values, RelationWrite])[],
+) {
+  const target = codecFor(session, meta.target);
+  const items = using.flatMap(([, write]) => write.create.map(({ pivot: _, ...item }) => item));
+  const created = items.length > 0 ? await writeLevel(session, target, items) : [];
+  const entries: [unknown, unknown, Values][] = [];
+  const connected: unknown[] = [];
+  let next = 0;
+  for (const [parent, write] of using) {
+    const parentKey = parent[meta.parentKey];
+    for (const { pivot } of write.create) {
+      const [[key, values]] = pivotEntries(session, meta, [created[next++]!], (pivot ?? {}) as Values) as [
+        [unknown, Values],
+      ];
+      entries.push([parentKey, key, values]);
+    }
+    if (write.connectInput !== undefined) {
+      for (const [key, values] of pivotEntries(session, meta, write.connectInput)) {
+        entries.push([parentKey, key, values]);
+        connected.push(key);
+      }
+    }
+  }
+  await ensureRelatedExist(session, meta, [...new Set(connected)]);
+  await insertPivotRows(session, meta, entries);
+}
+
+/** Every key must name a row of `target`: otherwise a ValidationError naming the relation. */
+async function ensureExist(
+  session: Session,
+  target: ModelCodec,
+  field: string,
+  keys: readonly unknown[],
+  meta: RelationMeta,
+) {
+  const missing = await missingKeys(session, target, field, keys);
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `Cannot connect "${meta.model}.${meta.name}": no "${target.meta.name}" with ${field} ${missing.map(String).join(", ")}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+}
