@@ -96,7 +96,36 @@ export function sqliteDialect(url: string): Dialect {
       const database = new Database(path);
       database.pragma("foreign_keys = ON");
       if (path !== ":memory:") database.pragma("journal_mode = WAL");
-      return database;
+      return withStatementCache(database);
     },
   });
+}
+
+interface Preparer<S> {
+  prepare(sql: string): S;
+  close(): unknown;
+}
+
+/**
+ * The database as Kysely's driver uses it, with prepared statements reused per SQL text
+ * (an LRU of `size`): preparing costs several times what running a point lookup does.
+ * SQLite re-prepares a cached statement by itself after a schema change; a statement still
+ * being iterated is not handed out twice.
+ */
+export function withStatementCache<S extends { readonly busy?: boolean }>(
+  database: Preparer<S>,
+  size = 500,
+): Preparer<S> {
+  const cache = new Map<string, S>();
+  return {
+    prepare(sql) {
+      const cached = cache.get(sql);
+      if (cached !== undefined && !cached.busy) return cached;
+      const statement = database.prepare(sql);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      cache.set(sql, statement);
+      return statement;
+    },
+    close: () => database.close(),
+  };
 }

@@ -14,8 +14,10 @@ import {
   type MorphToMeta,
   type RelationMeta,
 } from "../schema/meta.js";
-import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
+import type { ModelName, Row, Simplify } from "../schema/types.js";
+import type { GraphInput } from "../schema/write-types.js";
 import type { BuilderContext } from "./builder-types.js";
+import { createGraph, hasNestedWrites } from "./graph-writes.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { QueryBuilder } from "./query-builder.js";
 import { EMPTY_STATE, type QueryState } from "./state.js";
@@ -107,8 +109,12 @@ export class RelatedBuilder<
   /** Creates several related rows (one statement where the dialect allows, in one transaction otherwise). */
   async createMany(values: readonly RelatedCreateInput<S, T, K>[]): Promise<Row<S, T>[]> {
     const ownership = this.#ownership("create");
-    const rows = objectRows(this.context.codec.meta.name, "createMany", values).map((v) => ({ ...v, ...ownership }));
-    return (await insertRows(this.context.session, this.context.codec, rows)) as Row<S, T>[];
+    const { session, codec } = this.context;
+    const rows = objectRows(codec.meta.name, "createMany", values).map((v) => ({ ...v, ...ownership }));
+    const created = hasNestedWrites(codec, rows)
+      ? await createGraph(session, codec, rows)
+      : await insertRows(session, codec, rows);
+    return created as Row<S, T>[];
   }
 
   /**
@@ -425,7 +431,7 @@ export class RelatedBuilder<
 
 /** What `related(...).create` accepts: the related model's create input, the keys the relation fills in optional. */
 export type RelatedCreateInput<S extends Schema, T extends ModelName<S>, K extends string = never> = Simplify<
-  Omit<CreateInput<S, T>, K> & { [F in K & keyof CreateInput<S, T>]?: CreateInput<S, T>[F] }
+  Omit<GraphInput<S, T>, K> & { [F in K & keyof GraphInput<S, T>]?: GraphInput<S, T>[F] }
 >;
 
 /** The entries with each key once (the last values win), in first-seen order. */

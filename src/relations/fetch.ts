@@ -52,18 +52,25 @@ export async function fetchRelated(spec: FetchSpec): Promise<Row[]> {
   const { session, target, state } = spec;
   if (spec.keys.length === 0) return [];
   const fields = selectedFields(target, state, spec.requiredFields);
-  // Room for keys: the driver's limit minus what the rest of the statement binds.
-  const others = levelQuery(spec, fields, []).compile().parameters.length;
-  const chunkSize = session.profile.maxParameters - others;
-  if (chunkSize < 1) {
-    throw new RelataError(
-      `Loading ${target.meta.name} binds ${others} values besides the keys, more than the driver's limit of ${session.profile.maxParameters}.`,
-    );
+  const limit = session.profile.maxParameters;
+  const all = levelQuery(spec, fields, spec.keys.map(spec.encodeKey)).compile();
+  // One statement unless the keys overflow the driver's limit; then chunks of the room left.
+  let statements = [all];
+  if (all.parameters.length > limit) {
+    const chunkSize = limit - (all.parameters.length - spec.keys.length);
+    if (chunkSize < 1) {
+      throw new RelataError(
+        `Loading ${target.meta.name} binds ${all.parameters.length - spec.keys.length} values besides the keys, more than the driver's limit of ${limit}.`,
+      );
+    }
+    statements = [];
+    for (let i = 0; i < spec.keys.length; i += chunkSize) {
+      statements.push(levelQuery(spec, fields, spec.keys.slice(i, i + chunkSize).map(spec.encodeKey)).compile());
+    }
   }
   const rows: Row[] = [];
-  for (let i = 0; i < spec.keys.length; i += chunkSize) {
-    const keys = spec.keys.slice(i, i + chunkSize).map(spec.encodeKey);
-    const result = await session.execute<Row>(levelQuery(spec, fields, keys));
+  for (const statement of statements) {
+    const result = await session.execute<Row>(statement);
     for (const row of result.rows) {
       delete row.relata_rn;
       rows.push(target.decode<Row>(row));
@@ -88,6 +95,9 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
     });
   const orders = ordersOrKey(target, state);
   if (state.limit === undefined && state.offset === undefined) {
+    // Key column first: the database walks its index on it instead of sorting every row (or
+    // scanning the related table in key order); rows are grouped per parent anyway.
+    query = query.orderBy(sql.ref(spec.keyRef));
     for (const order of orders) query = query.orderBy(orderExpression(target, order), order.direction);
     return query;
   }

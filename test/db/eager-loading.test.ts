@@ -179,7 +179,11 @@ describe(`eager loading on ${dialect}`, () => {
         async () => {
           await t.db.user.orderBy("id").with("posts.comments", "profile").get();
           const [comments] = reading(t.queries, "comments");
-          expect(comments!.params).toEqual([...postPlan.map(([, title]) => P[title]!.id), "post"]);
+          const byNumber = (a: unknown, b: unknown) => Number(a) - Number(b);
+          expect(comments!.params.slice(0, -1).sort(byNumber)).toEqual(
+            postPlan.map(([, title]) => P[title]!.id).sort(byNumber),
+          );
+          expect(comments!.params.at(-1)).toBe("post");
         },
       );
 
