@@ -18,7 +18,7 @@
  *   Comment { id, postId, userId, body }
  *   Tag     { id, name }          Profile { id, userId, bio }
  *   S1 (User & { posts: (Post & { comments: Comment[] })[] })[]              all users
- *   S2 (Post & { tags: (Tag & { pivot: { createdAt } })[] })[]               all posts
+ *   S2 (Post & { tags: (Tag & { pivot: { postId, tagId, createdAt } })[] })[]  all posts
  *   S3 (User & { postsCount })[]   users having >= 1 post with published = true and a
  *                                  title containing "7"; postsCount counts all their posts
  *   S4 (User & { posts: Post[] })[]  each user's 3 newest posts (createdAt descending)

@@ -166,7 +166,7 @@ function scenarios(db: Driver, dialect: Dialect): ScenarioFns {
       const posts = await db.all(`select ${pc} from posts order by id`);
       const links = await db.all(
         q(
-          'select t.id, t.name, pt.post_id as "postId", pt.created_at as "createdAt" from post_tag pt join tags t on t.id = pt.tag_id where pt.post_id in (??) order by t.id',
+          'select t.id, t.name, pt.post_id as "postId", pt.created_at as "createdAt" from post_tag pt join tags t on t.id = pt.tag_id where pt.post_id in (??) order by pt.post_id, pt.tag_id',
         ),
         [ids(posts)],
       );

@@ -13,7 +13,7 @@ import {
   string,
   text,
   timestamp,
-} from "../../../src/index.js";
+} from "../../../dist/index.js";
 import type { Contender } from "../contract.js";
 
 export const schema = defineSchema(
@@ -84,14 +84,13 @@ export function relataContender(strategy: "query" | "join"): Contender {
             return found;
           },
           S6: ({ newPosts: { userId, posts } }) =>
-            db.transaction(async (tx) => {
-              const created = await tx.post.createMany(posts.map(({ tagIds: _, ...post }) => ({ ...post, userId })));
-              for (const [i, post] of created.entries())
-                await tx.post
-                  .related(post, "tags")
-                  .attach(Object.fromEntries(posts[i]!.tagIds.map((tag) => [tag, { createdAt: posts[i]!.createdAt }])));
-              return created;
-            }),
+            db.post.createMany(
+              posts.map(({ tagIds, ...post }) => ({
+                ...post,
+                userId,
+                tags: { connect: Object.fromEntries(tagIds.map((tag) => [tag, { createdAt: post.createdAt }])) },
+              })),
+            ),
         },
         close: () => db.destroy(),
       };
