@@ -14,6 +14,7 @@ import type {
   RelationName,
   RelationPath,
   RelationTarget,
+  RelationValue,
 } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
@@ -202,12 +203,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   related<const R extends RelationName<S, M>>(
     row: Partial<Row<S, M>>,
     relation: R,
-  ): RelatedBuilder<
-    S,
-    RelationTarget<S, M, R> & ModelName<S>,
-    Row<S, RelationTarget<S, M, R> & ModelName<S>>,
-    RelationKeyFields<S, M, R>
-  > {
+  ): RelatedBuilder<S, RelationTarget<S, M, R> & ModelName<S>, RelatedRowOf<S, M, R>, RelationKeyFields<S, M, R>> {
     const { session, codec } = this.#ctx;
     const meta = codec.meta.relations.get(relation);
     if (!meta) throw new RelationNotFoundError(codec.meta.name, relation, [...codec.meta.relations.keys()]);
@@ -363,6 +359,10 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
 }
 
 type Values = Record<string, unknown>;
+
+/** A row `related(row, relation)` reads: the related model's row, with `pivot` for many-to-many. */
+type RelatedRowOf<S extends Schema, M extends ModelName<S>, R extends string> =
+  RelationValue<S, M, R, never> extends readonly (infer E)[] ? E : Row<S, RelationTarget<S, M, R> & ModelName<S>>;
 
 /** Prisma's create arguments; not available on a model with a field or relation named `data`. */
 export type CreateArgs<S extends Schema, M extends ModelName<S>> = "data" extends FieldName<S, M> | RelationName<S, M>

@@ -24,18 +24,19 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
     return new QueryBuilder(ctx, state);
   }
 
-  #rows(state: QueryState): Promise<O[]> {
+  /** Reads the rows of a state: every reading terminal (get, first, paginate, cursor) ends here. */
+  protected readState(state: QueryState): Promise<O[]> {
     return readRows(this.context.session, this.context.codec, state) as Promise<O[]>;
   }
 
   /** All matching rows. */
   get(): Promise<O[]> {
-    return this.#rows(this.current);
+    return this.readState(this.current);
   }
 
   /** The first matching row, or null. */
   async first(): Promise<O | null> {
-    const [row] = await this.#rows({ ...this.current, limit: 1 });
+    const [row] = await this.readState({ ...this.current, limit: 1 });
     return row ?? null;
   }
 
@@ -66,7 +67,7 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
   /** The values of one field, in query order. */
   async pluck<K extends FieldName<S, M>>(field: K): Promise<Row<S, M>[K][]> {
     this.context.codec.field(field, "pluck");
-    const rows = await this.#rows({ ...this.current, selects: [field], eager: new Map() });
+    const rows = await this.readState({ ...this.current, selects: [field], eager: new Map() });
     return rows.map((row) => (row as Record<string, unknown>)[field] as Row<S, M>[K]);
   }
 
@@ -84,7 +85,7 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
       }
     }
     const total = await this.count();
-    const data = await this.#rows({ ...this.current, limit: perPage, offset: (page - 1) * perPage });
+    const data = await this.readState({ ...this.current, limit: perPage, offset: (page - 1) * perPage });
     return { data, total, page, perPage, lastPage: Math.max(1, Math.ceil(total / perPage)) };
   }
 
@@ -114,6 +115,6 @@ export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M
   cursor({ batchSize = 1000 }: { batchSize?: number } = {}): AsyncGenerator<O, void, undefined> {
     this.nonNegative("batchSize", batchSize);
     if (batchSize < 1) throw new ValidationError("batchSize must be at least 1.", this.context.codec.meta.name);
-    return cursorRows(this.context.codec, this.current, batchSize, (state) => this.#rows(state));
+    return cursorRows(this.context.codec, this.current, batchSize, (state) => this.readState(state));
   }
 }

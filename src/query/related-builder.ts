@@ -1,5 +1,6 @@
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
+import { loadRelations } from "../loader/load-relations.js";
 import { keyOf } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import { type AttachInput, PivotWriter, type SyncResult } from "../relations/pivot-writes.js";
@@ -70,6 +71,24 @@ export class RelatedBuilder<
     return ctx.codec === this.context.codec
       ? new RelatedBuilder(ctx, state, this.#related)
       : new QueryBuilder(ctx, state);
+  }
+
+  /**
+   * Many-to-many rows are read as eager loading reads them for this one parent (one query
+   * joining the pivot), so they carry `row.pivot`; a limit is the parent's, as it should be.
+   */
+  protected override async readState(state: QueryState): Promise<O[]> {
+    const { meta, parent } = this.#related;
+    if (!isPivotRelation(meta)) return super.readState(state);
+    const holder: Values = { ...parent };
+    const constraint: QueryState = { ...state, scope: EMPTY_STATE.scope };
+    await loadRelations(
+      this.context.session,
+      meta.model,
+      [holder],
+      new Map([[meta.name, { relation: meta.name, state: constraint }]]),
+    );
+    return holder[meta.name] as O[];
   }
 
   /** The fields a has-kind relation sets on its children: the foreign key (and the morph type). */
