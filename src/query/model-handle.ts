@@ -16,7 +16,7 @@ import type {
   RelationTarget,
   RelationValue,
 } from "../schema/relation-types.js";
-import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
+import type { CreateInput, FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
 import { createGraph, hasNestedWrites } from "./graph-writes.js";
 import type { ModelCodec } from "./model-codec.js";
@@ -341,6 +341,43 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   }
 
   /**
+   * The first row matching `attributes`, or a new one created from `attributes` and `values`
+   * (Eloquent's firstOrCreate). One transaction.
+   *
+   * ```ts
+   * const tag = await db.tag.firstOrCreate({ name: "sql" });
+   * ```
+   */
+  async firstOrCreate(attributes: Partial<Row<S, M>>, values: Partial<CreateInput<S, M>> = {}): Promise<Row<S, M>> {
+    const { session, codec } = this.#ctx;
+    checkAttributes(codec, "firstOrCreate", attributes, values);
+    return session.transaction(async (tx) => {
+      const scoped = new QueryBuilder<S, M, Row<S, M>>({ session: tx, codec });
+      const found = await scoped.where(attributes as never).first();
+      if (found) return found;
+      const [row] = await insertRows(tx, codec, [{ ...attributes, ...values }]);
+      return row as Row<S, M>;
+    });
+  }
+
+  /**
+   * Updates the first row matching `attributes` with `values`, or creates one from both
+   * (Eloquent's updateOrCreate). Returns the row as stored. One transaction.
+   */
+  async updateOrCreate(attributes: Partial<Row<S, M>>, values: Partial<CreateInput<S, M>> = {}): Promise<Row<S, M>> {
+    const { session, codec } = this.#ctx;
+    checkAttributes(codec, "updateOrCreate", attributes, values);
+    return session.transaction(async (tx) => {
+      const scoped = new QueryBuilder<S, M, Row<S, M>>({ session: tx, codec });
+      const found = (await scoped.where(attributes as never).first()) as Values | null;
+      if (!found) return (await insertRows(tx, codec, [{ ...attributes, ...values }]))[0] as Row<S, M>;
+      const byKey = scoped.where(Object.fromEntries(codec.meta.primaryKey.map((f) => [f, found[f]])) as never);
+      if (Object.values(values).some((v) => v !== undefined)) await byKey.update(values as never);
+      return (await byKey.first()) as Row<S, M>;
+    });
+  }
+
+  /**
    * Inserts many rows (in one transaction when it takes several statements); returns them in
    * order. Nested relation writes are batched across the rows: one insert per model and level.
    */
@@ -372,6 +409,19 @@ export type CreateArgs<S extends Schema, M extends ModelName<S>> = "data" extend
       include?: FindManyArgs<S, M>["include"];
       select?: FindManyArgs<S, M>["select"];
     };
+
+/** firstOrCreate / updateOrCreate: attributes to look the row up by, and every value valid, before any SQL. */
+function checkAttributes(codec: ModelCodec, action: string, attributes: unknown, values: unknown): void {
+  if (typeof attributes !== "object" || attributes === null || Object.keys(attributes).length === 0) {
+    throw new ValidationError(
+      `${action} on "${codec.meta.name}" needs the attributes to find the row by, e.g. { ${codec.meta.fieldNames[1] ?? codec.meta.fieldNames[0]}: ... }.`,
+      codec.meta.name,
+    );
+  }
+  for (const [field, value] of Object.entries({ ...attributes, ...(values as object) })) {
+    if (value !== undefined) checkValue(codec, field, value);
+  }
+}
 
 function isCreateArgs(
   codec: ModelCodec,
