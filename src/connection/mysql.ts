@@ -20,6 +20,10 @@ import { defineProfile, fixed } from "./profile.js";
 export const mysqlProfile = defineProfile({
   name: "mysql",
   supportsReturning: false,
+  async detectReturning(kysely) {
+    const { rows } = await sql<{ version: string }>`select version() as version`.execute(kysely);
+    return returningSince(rows[0]?.version ?? "");
+  },
   maxParameters: 65_535,
   indexesForeignKeys: true,
   flagsAutoIncrement: true,
@@ -116,4 +120,12 @@ export function mysqlDialect(url: string): Dialect {
       await connection.executeQuery(CompiledQuery.raw("SET SESSION group_concat_max_len = 4294967295"));
     },
   });
+}
+
+/** MariaDB has `INSERT ... RETURNING` since 10.5; MySQL has none. */
+export function returningSince(version: string): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  if (!match || !/mariadb/i.test(version)) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major > 10 || (major === 10 && minor >= 5);
 }

@@ -13,8 +13,10 @@ export type Decode = (value: unknown) => unknown;
  */
 export interface DialectProfile {
   readonly name: DialectName;
-  /** `INSERT ... RETURNING` (false: re-select by the inserted key). */
+  /** `INSERT ... RETURNING` (false: re-select by the inserted key, unless `detectReturning` finds it). */
   readonly supportsReturning: boolean;
+  /** Asks the server whether it has `INSERT ... RETURNING` after all (MariaDB 10.5+ does, MySQL does not). */
+  detectReturning?(kysely: Kysely<any>): Promise<boolean>;
   /** Most bound parameters one statement may carry. */
   readonly maxParameters: number;
   /** The database indexes foreign key columns by itself (MySQL/InnoDB). */

@@ -16,7 +16,17 @@ export class Session {
     readonly strategy: RelationLoadStrategy,
     /** 0 outside a transaction; 1 in one; deeper levels are savepoints. */
     readonly depth: number = 0,
+    /** What this connection's server turned out to support, learnt once and shared with its transactions. */
+    readonly facts: ServerFacts = {},
   ) {}
+
+  /** Whether inserts can return the stored rows (asks the server once where the family varies). */
+  returning(): boolean | Promise<boolean> {
+    const { profile } = this;
+    if (profile.supportsReturning || !profile.detectReturning) return profile.supportsReturning;
+    this.facts.returning ??= profile.detectReturning(this.kysely);
+    return this.facts.returning;
+  }
 
   /** Runs a query; `table` names the written table for constraint errors. */
   async execute<R = Record<string, unknown>>(
@@ -39,12 +49,14 @@ export class Session {
     if (this.depth === 0) {
       return this.kysely
         .transaction()
-        .execute((trx) => fn(new Session(trx, this.profile, this.schema, this.strategy, 1)));
+        .execute((trx) => fn(new Session(trx, this.profile, this.schema, this.strategy, 1, this.facts)));
     }
     const savepoint = sql.raw(`relata_sp_${this.depth}`);
     await sql`savepoint ${savepoint}`.execute(this.kysely);
     try {
-      const result = await fn(new Session(this.kysely, this.profile, this.schema, this.strategy, this.depth + 1));
+      const result = await fn(
+        new Session(this.kysely, this.profile, this.schema, this.strategy, this.depth + 1, this.facts),
+      );
       await sql`release savepoint ${savepoint}`.execute(this.kysely);
       return result;
     } catch (error) {
@@ -52,4 +64,9 @@ export class Session {
       throw error;
     }
   }
+}
+
+/** Server capabilities learnt at run time. */
+export interface ServerFacts {
+  returning?: Promise<boolean>;
 }

@@ -33,6 +33,7 @@ export interface PushResult {
 export async function push(session: Session): Promise<PushResult> {
   const { kysely, profile, schema } = session;
   const existing = await profile.existingTables(kysely);
+  await session.returning(); // learnt now, so later statement counts do not depend on which write came first
   const plans = [
     ...[...schema.meta.models.values()].map((model) => modelPlan(model, schema.meta.models)),
     ...[...schema.meta.pivotTables.values()].map(

@@ -18,8 +18,9 @@ export async function insertRows(session: Session, codec: ModelCodec, inputs: re
   const rows = inputs.map((input) => prepareInsert(codec, input));
   if (rows.length === 0) return [];
   const batches = planBatches(session, rows);
-  const run = session.profile.supportsReturning ? insertReturning : insertThenSelect;
-  if (batches.length === 1 && (session.profile.supportsReturning || rows.length === 1)) {
+  const returning = await session.returning();
+  const run = returning ? insertReturning : insertThenSelect;
+  if (batches.length === 1 && (returning || rows.length === 1)) {
     return run(session, codec, rows, batches);
   }
   return session.transaction((tx) => run(tx, codec, rows, batches));

@@ -24,7 +24,7 @@ import {
   timestamp,
   UniqueConstraintError,
 } from "../../src/index.js";
-import { dialect, isolatedUrl, type PerDialect, useTestDb } from "../support/test-db.js";
+import { dialect, isolatedUrl, type PerDialect, returning, useTestDb } from "../support/test-db.js";
 
 const schema = defineSchema(
   {
@@ -81,10 +81,12 @@ describe(`onQuery (${dialect})`, () => {
     const expected: PerDialect<[RegExp, unknown[]][]> = {
       sqlite: [[/^insert into "people" \("name", "nick"\) values \(\?, \?\)/, ["Ada", null]]],
       postgres: [[/^insert into "people" \("name", "nick"\) values \(\$1, \$2\)/, ["Ada", null]]],
-      mysql: [
-        [/^insert into `people` \(`name`, `nick`\) values \(\?, \?\)$/, ["Ada", null]],
-        [/^select .* from `people` where `people`.`id` = \?$/, [ada.id]],
-      ],
+      mysql: returning
+        ? [[/^insert into `people` \(`name`, `nick`\) values \(\?, \?\) returning /, ["Ada", null]]]
+        : [
+            [/^insert into `people` \(`name`, `nick`\) values \(\?, \?\)$/, ["Ada", null]],
+            [/^select .* from `people` where `people`.`id` = \?$/, [ada.id]],
+          ],
     };
     expect(t.queries).toHaveLength(expected[dialect].length);
     t.queries.forEach((event, i) => {
@@ -134,7 +136,7 @@ describe(`onQuery (${dialect})`, () => {
     const verbs: PerDialect<string[]> = {
       sqlite: ["insert", "update", "select", "delete"],
       postgres: ["insert", "update", "select", "delete"],
-      mysql: ["insert", "select", "update", "select", "delete"],
+      mysql: returning ? ["insert", "update", "select", "delete"] : ["insert", "select", "update", "select", "delete"],
     };
     expect(t.queries.map((q) => q.sql.split(" ")[0])).toEqual(verbs[dialect]);
   });

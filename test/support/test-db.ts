@@ -23,6 +23,12 @@ export const strategy = (process.env.RELATA_TEST_STRATEGY ?? "query") as Relatio
  */
 export const eagerQueries = (perLevel: number): number => (strategy === "join" ? Math.min(perLevel, 1) : perLevel);
 
+/**
+ * Whether inserts return the stored rows on this run's database: SQLite and PostgreSQL, and
+ * MariaDB 10.5+ (MySQL re-selects them: one more statement per create).
+ */
+export const returning = dialect !== "mysql" || process.env.RELATA_TEST_MYSQL_RETURNING === "1";
+
 /** A value per dialect; a missing dialect does not compile. */
 export type PerDialect<T> = Record<DialectName, T>;
 
