@@ -1,4 +1,4 @@
-import { type Dialect, PostgresDialect, sql } from "kysely";
+import { type Dialect, PostgresDialect, type SqlBool, sql } from "kysely";
 import { RelataError } from "../errors.js";
 import {
   decodeDate,
@@ -18,6 +18,9 @@ const DATE_OID = 1082;
 
 /** PostgreSQL through pg: native booleans, timestamptz, jsonb; int8 arrives as a string. */
 export const postgresProfile = defineProfile({
+  // One array parameter for any number of keys: planned once, never near the 65,535 limit.
+  inList: (column, values, not) =>
+    not ? sql<SqlBool>`not (${column} = any(${[...values]}))` : sql<SqlBool>`${column} = any(${[...values]})`,
   name: "postgres",
   supportsReturning: true,
   maxParameters: 65_535,

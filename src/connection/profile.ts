@@ -1,4 +1,4 @@
-import type { Expression, Kysely, RawBuilder, SelectQueryBuilder } from "kysely";
+import { type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
 import type { RelataError } from "../errors.js";
 import type { FieldConfig, FieldKind } from "../schema/fields.js";
 
@@ -50,6 +50,11 @@ export interface DialectProfile {
   readonly jsonArrayLimits: boolean;
   /** Turns what the driver returns into the field's JS value (undefined: as is). */
   decoder(config: FieldConfig): Decode | undefined;
+  /**
+   * `column IN (list)` / `NOT IN`, for a non-empty list of encoded values. PostgreSQL binds
+   * the list as one array (`= ANY($1)`): one parameter, planned once, however many keys.
+   */
+  inList(column: Expression<unknown>, values: readonly unknown[], not: boolean): Expression<SqlBool>;
   /** Maps a driver error to a relata error, or returns undefined to rethrow it unchanged. */
   mapError(error: unknown, table: string | undefined): RelataError | undefined;
 }
@@ -77,7 +82,12 @@ export interface JsonArrayParts {
 }
 
 export interface ProfileSpec
-  extends Omit<DialectProfile, "columnType" | "encoder" | "decoder" | "readExpression" | "jsonReadExpression"> {
+  extends Omit<
+    DialectProfile,
+    "columnType" | "encoder" | "decoder" | "readExpression" | "jsonReadExpression" | "inList"
+  > {
+  /** `column IN (list)` when the default (`in (?, ?, ...)`) is not the best the database can do. */
+  readonly inList?: DialectProfile["inList"];
   /** Per field kind, how to read the column inside JSON (default: as `readAs` reads it). */
   readonly jsonReadAs?: Readonly<Partial<Record<FieldKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
   /** Per field kind, how to read the column when the driver's default would lose something. */
@@ -103,6 +113,9 @@ export function defineProfile({
       const type = columnTypes[config.kind];
       return typeof type === "string" ? type : type(config);
     },
+    inList:
+      rest.inList ??
+      ((column, values, not) => sql<SqlBool>`${column} ${sql.raw(not ? "not in" : "in")} (${sql.join(values)})`),
     encoder: (config) => encoders[config.kind],
     decoder: (config) => decoders[config.kind]?.(config),
   };

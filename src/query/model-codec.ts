@@ -30,6 +30,11 @@ export class ModelCodec {
   /** What a query names in FROM: the table, or `table as alias` for an aliased codec. */
   readonly from: string;
 
+  /** The dialect profile this codec encodes for. */
+  get profile(): DialectProfile {
+    return this.#profile;
+  }
+
   constructor(meta: ModelMeta, profile: DialectProfile, table?: string) {
     this.meta = meta;
     this.#profile = profile;

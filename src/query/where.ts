@@ -100,7 +100,7 @@ function compileNode(codec: ModelCodec, eb: ExpressionBuilder<any, any>, node: W
         const values = (node.value as unknown[]).map((v) => codec.encode(node.field, v));
         // An empty list matches nothing (in) or everything (not in); SQL cannot say `in ()`.
         if (values.length === 0) return eb.lit(node.op === "not in");
-        return eb(ref, node.op, values);
+        return codec.profile.inList(sql.ref(ref), values, node.op === "not in");
       }
       if (node.escaped) {
         // One escape character that needs no escaping in any dialect's string literals.

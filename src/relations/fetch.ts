@@ -87,7 +87,7 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
   query = query
     .select([...target.select(fields), ...aggregateSelections(target, state), ...(spec.extraSelect ?? [])])
     .where((eb) => {
-      const conditions: Expression<SqlBool>[] = [eb(sql.ref(spec.keyRef), "in", keys)];
+      const conditions: Expression<SqlBool>[] = [session.profile.inList(sql.ref(spec.keyRef), keys, false)];
       const extra = spec.where?.(eb);
       if (extra) conditions.push(extra);
       if (state.wheres.length > 0) conditions.push(compileWhere(target, eb, state.wheres));
