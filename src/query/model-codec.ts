@@ -6,12 +6,16 @@ import { ValidationError } from "../errors.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldMeta, ModelMeta } from "../schema/meta.js";
 
-/** The model each row read through relata came from (whereBelongsTo / whereMorphedTo infer it). */
-const rowModels = new WeakMap<object, string>();
+/**
+ * The model a row read through relata came from (whereBelongsTo / whereMorphedTo infer it), as
+ * a non-enumerable symbol property: invisible to spreads, JSON, console output and toEqual. A
+ * WeakMap did the same at three times the cost of decoding (its entries slow every GC).
+ */
+const ROW_MODEL = Symbol("relata.model");
 
 /** The model a row was read from, when relata read it. */
 export function modelOfRow(row: object): string | undefined {
-  return rowModels.get(row);
+  return (row as { [ROW_MODEL]?: string })[ROW_MODEL];
 }
 
 /**
@@ -102,7 +106,7 @@ export class ModelCodec {
     for (const [field, decode] of this.#jsonDecoders) {
       if (field in row) row[field] = decode(row[field]);
     }
-    rowModels.set(row, this.meta.name);
+    Object.defineProperty(row, ROW_MODEL, { value: this.meta.name, configurable: true });
     return row as T;
   }
 
@@ -146,7 +150,7 @@ export class ModelCodec {
     for (const [field, decode] of this.#decoders) {
       if (field in row) row[field] = decode(row[field]);
     }
-    rowModels.set(row, this.meta.name);
+    Object.defineProperty(row, ROW_MODEL, { value: this.meta.name, configurable: true });
     return row as T;
   }
 }
