@@ -11,7 +11,7 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { PushResult } from "./migrate/push.js";
-export type { KeyValue, ModelHandle } from "./query/model-handle.js";
+export type { CreateArgs, KeyValue, ModelHandle } from "./query/model-handle.js";
 export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./query/query-builder.js";
 export type { RelatedBuilder, RelatedCreateInput } from "./query/related-builder.js";
 export type { Casing } from "./schema/casing.js";
@@ -73,3 +73,4 @@ export type {
   Simplify,
   UpdateInput,
 } from "./schema/types.js";
+export type { GraphInput, GraphResult, OwnerKeyFields } from "./schema/write-types.js";

@@ -1,13 +1,14 @@
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
 import { loadRelations } from "../loader/load-relations.js";
-import { ensureRelatedExist, insertPivotRows, pivotEntries } from "../relations/pivot-writes.js";
+import { keyOf } from "../relations/fetch.js";
+import { checkPivotValues, ensureRelatedExist, insertPivotRows, pivotEntries } from "../relations/pivot-writes.js";
 import type { BelongsToManyMeta, BelongsToMeta, MorphToMeta, RelationMeta } from "../schema/meta.js";
 import { isPivotRelation } from "../schema/meta.js";
 import { addEagerPath } from "./eager.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { type EagerTree, EMPTY_STATE } from "./state.js";
-import { prepareInsert } from "./validate.js";
+import { checkValue, prepareInsert } from "./validate.js";
 import { compareNode } from "./where.js";
 import { insertRows, missingKeys, updateRows } from "./writes.js";
 
@@ -133,21 +134,72 @@ export function checkGraph(
       if (isPivotRelation(meta)) {
         const target = codecFor(session, meta.target);
         for (const { pivot, ...item } of write.create) {
-          if (pivot !== undefined) pivotEntries(session, meta, [0], pivot as Values);
+          if (pivot !== undefined) checkPivotValues(session, meta, pivot as Values);
           checkGraph(session, target, [item]);
         }
         if (write.connectInput !== undefined) pivotEntries(session, meta, write.connectInput);
-      } else if (write.create.length > 0) {
-        checkGraph(
-          session,
-          codecFor(session, (meta as { target: string }).target),
-          write.create,
-          new Set(childKeys(meta)),
-        );
+        continue;
+      }
+      if (meta.kind === "morphTo") {
+        morphOwner(meta, write.connect?.[0]);
+        continue;
+      }
+      const target = codecFor(session, (meta as { target: string }).target);
+      if (write.connect) {
+        connectKeys(target, meta.kind === "belongsTo" ? meta.ownerKey : target.meta.primaryKey[0]!, meta, write);
+      }
+      if (write.create.length > 0) {
+        checkGraph(session, target, write.create, new Set(childKeys(meta)));
       }
     }
     prepareInsert(codec, values, own);
   }
+}
+
+/** The keys a `connect` names (rows give their key field), each valid for `field` of `target`. */
+function connectKeys(target: ModelCodec, field: string, meta: RelationMeta, write: RelationWrite): unknown[] {
+  if (target.meta.primaryKey.length !== 1 && meta.kind !== "belongsTo") {
+    throw new ValidationError(
+      `Connecting through "${meta.model}.${meta.name}" needs a single primary key on "${target.meta.name}".`,
+      meta.model,
+      meta.name,
+    );
+  }
+  return (write.connect ?? []).map((item) => {
+    const raw = isObject(item) ? item[field] : item;
+    if (raw === undefined || raw === null) {
+      throw new ValidationError(
+        `Connecting "${meta.model}.${meta.name}": a "${target.meta.name}" row without its "${field}".`,
+        meta.model,
+        meta.name,
+      );
+    }
+    const key = target.keyValue(field, raw);
+    try {
+      checkValue(target, field, key);
+    } catch (error) {
+      throw new ValidationError(
+        `Connecting "${meta.model}.${meta.name}": ${(error as Error).message}`,
+        meta.model,
+        meta.name,
+      );
+    }
+    return key;
+  });
+}
+
+/** A morphTo's connect: the row (read through relata) -> [its type value, its key]. */
+function morphOwner(meta: MorphToMeta, owner: unknown): [string, unknown] {
+  const model = isObject(owner) ? modelOfRow(owner) : undefined;
+  const target = [...meta.targets.entries()].find(([, t]) => t.model === model);
+  if (!target || !isObject(owner)) {
+    throw new ValidationError(
+      `Connecting "${meta.model}.${meta.name}" needs a row read through relata of one of its models (${[...new Set([...meta.targets.values()].map((t) => t.model))].join(", ")}).`,
+      meta.model,
+      meta.name,
+    );
+  }
+  return [target[0], owner[target[1].ownerKey]];
 }
 
 /** Whether any input carries a nested relation write. */
@@ -226,18 +278,9 @@ async function writeOwners(
 ) {
   if (meta.kind === "morphTo") {
     for (const [values, writes] of using) {
-      const [owner] = writes.get(meta.name)!.connect!;
-      const model = isObject(owner) ? modelOfRow(owner) : undefined;
-      const target = [...meta.targets.entries()].find(([, t]) => t.model === model);
-      if (!target || !isObject(owner)) {
-        throw new ValidationError(
-          `Connecting "${meta.model}.${meta.name}" needs a row read through relata of one of its models (${[...new Set([...meta.targets.values()].map((t) => t.model))].join(", ")}).`,
-          meta.model,
-          meta.name,
-        );
-      }
-      values[meta.morphType] = target[0];
-      values[meta.morphId] = owner[target[1].ownerKey];
+      const [type, id] = morphOwner(meta, writes.get(meta.name)!.connect![0]);
+      values[meta.morphType] = type;
+      values[meta.morphId] = id;
     }
     return;
   }
@@ -252,10 +295,7 @@ async function writeOwners(
     values[meta.foreignKey] = created[i]![meta.ownerKey];
   });
   const connecting = using.filter(([, writes]) => writes.get(meta.name)!.connect);
-  const keys = connecting.map(([, writes]) => {
-    const [owner] = writes.get(meta.name)!.connect!;
-    return target.keyValue(meta.ownerKey, isObject(owner) ? owner[meta.ownerKey] : owner);
-  });
+  const keys = connecting.map(([, writes]) => connectKeys(target, meta.ownerKey, meta, writes.get(meta.name)!)[0]);
   await ensureExist(session, target, meta.ownerKey, keys, meta);
   connecting.forEach(([values], i) => {
     values[meta.foreignKey] = keys[i];
@@ -277,17 +317,10 @@ async function writeChildren(
   });
   const children = using.flatMap(([parent, write]) => write.create.map((item) => ({ ...item, ...ownership(parent) })));
   if (children.length > 0) await writeLevel(session, target, children);
-  const [pk, ...rest] = target.meta.primaryKey;
   for (const [parent, write] of using) {
     if (!write.connect) continue;
-    if (pk === undefined || rest.length > 0) {
-      throw new ValidationError(
-        `Connecting through "${meta.model}.${meta.name}" needs a single primary key on "${target.meta.name}".`,
-        meta.model,
-        meta.name,
-      );
-    }
-    const keys = write.connect.map((item) => target.keyValue(pk, isObject(item) ? item[pk] : item));
+    const pk = target.meta.primaryKey[0]!;
+    const keys = connectKeys(target, pk, meta, write);
     await ensureExist(session, target, pk, keys, meta);
     await updateRows(
       session,
@@ -319,7 +352,12 @@ async function writePivots(
       entries.push([parentKey, key, values]);
     }
     if (write.connectInput !== undefined) {
+      // A key given twice is attached once, the later pivot values winning (as attach does).
+      const byKey = new Map<string | undefined, [unknown, Values]>();
       for (const [key, values] of pivotEntries(session, meta, write.connectInput)) {
+        byKey.set(keyOf(key), [key, { ...byKey.get(keyOf(key))?.[1], ...values }]);
+      }
+      for (const [key, values] of byKey.values()) {
         entries.push([parentKey, key, values]);
         connected.push(key);
       }

@@ -18,7 +18,7 @@ import type {
 } from "../schema/relation-types.js";
 import type { CreateInput, FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
-import { createGraph, hasNestedWrites } from "./graph-writes.js";
+import { checkGraph, createGraph, hasNestedWrites } from "./graph-writes.js";
 import type { ModelCodec } from "./model-codec.js";
 import {
   type AggregateField,
@@ -323,16 +323,20 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     const { session, codec } = this.#ctx;
     if (isCreateArgs(codec, input)) {
       const { data, include, select } = input;
+      // The graph and the include/select are checked before the transaction opens.
+      checkGraph(session, codec, [data]);
+      const shape =
+        include === undefined && select === undefined
+          ? undefined
+          : argsToState(session, codec.meta.name, {
+              ...(include === undefined ? {} : { include }),
+              ...(select === undefined ? {} : { select }),
+            });
       return session.transaction(async (tx) => {
         const [row] = await createGraph(tx, codec, [data], false);
-        if (include === undefined && select === undefined) return row;
-        const where = Object.fromEntries(codec.meta.primaryKey.map((f) => [f, row![f]]));
-        const args = {
-          where,
-          ...(include === undefined ? {} : { include }),
-          ...(select === undefined ? {} : { select }),
-        };
-        return new QueryBuilder({ session: tx, codec }, argsToState(tx, codec.meta.name, args)).firstOrFail();
+        if (!shape) return row;
+        const wheres = codec.meta.primaryKey.map((f) => compareNode(codec, false, f, "=", row![f]));
+        return new QueryBuilder({ session: tx, codec }, { ...shape, wheres }).firstOrFail();
       });
     }
     if (hasNestedWrites(codec, [input])) return (await createGraph(session, codec, [input as Values]))[0];

@@ -87,7 +87,7 @@ export function checkFilterValue(codec: ModelCodec, field: string, value: unknow
 }
 
 /** The value create uses for an omitted field, or undefined when the database generates it. */
-function defaultValue(config: FieldConfig): unknown {
+export function defaultValue(config: FieldConfig): unknown {
   const d = config.default;
   if (d?.kind === "value") return typeof d.value === "object" && d.value !== null ? structuredClone(d.value) : d.value;
   if (d?.kind === "now") return config.kind === "date" ? new Date().toISOString().slice(0, 10) : new Date();

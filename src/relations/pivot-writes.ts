@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
-import { checkValue, toColumns } from "../query/validate.js";
+import { checkValue, defaultValue, toColumns } from "../query/validate.js";
 import { missingKeys } from "../query/writes.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
 import { keyOf, type Row } from "./fetch.js";
@@ -147,27 +147,16 @@ export function pivotEntries(
   values: Row = {},
 ): [unknown, Row][] {
   const pivot = pivotCodec(session, meta);
-  const { relatedKey, fields } = meta.pivot;
-  const allowed = new Set(fields.map((f) => f.name));
-  const check = (pivotValues: Row): Row => {
-    for (const [field, value] of Object.entries(pivotValues)) {
-      if (!allowed.has(field)) {
-        throw new ValidationError(
-          `${label(meta)} has no pivot field "${field}". Pivot fields: ${[...allowed].join(", ") || "none"}.`,
-          meta.model,
-          field,
-        );
-      }
-      if (value !== undefined) checkValue(pivot, field, value);
-    }
-    return pivotValues;
-  };
+  const { relatedKey } = meta.pivot;
+  const check = (pivotValues: Row): Row => checkPivotValues(session, meta, pivotValues);
   const key = (value: unknown): unknown => {
     const raw = typeof value === "object" && value !== null ? (value as Row)[meta.relatedKey] : value;
     if (raw === undefined || raw === null) {
       throw new ValidationError(`${label(meta)}: a related row without its "${meta.relatedKey}".`, meta.model);
     }
-    return pivot.keyValue(relatedKey.name, raw);
+    const key = pivot.keyValue(relatedKey.name, raw);
+    checkValue(pivot, relatedKey.name, key);
+    return key;
   };
   // A key, a row (it has the related key field), a list of those, or a map { key: pivot values }.
   const isRow = (v: unknown) => typeof v === "object" && v !== null && meta.relatedKey in v;
@@ -206,19 +195,17 @@ export async function insertPivotRows(
   const now = new Date();
   // The relation's pivot filter (pivotWhere) is written too, so the new rows show through it.
   const fixed = meta.pivot.where ?? {};
-  for (const [, , values] of entries) {
-    for (const [field, value] of Object.entries(fixed)) {
-      if (field in values && keyOf(values[field]) !== keyOf(value)) {
-        throw new ValidationError(
-          `${label(meta)} only holds pivot rows with ${field} = ${JSON.stringify(value)}; cannot attach with ${JSON.stringify(values[field])}.`,
-          meta.model,
-          field,
-        );
-      }
-    }
+  for (const [, , values] of entries) checkPivotFilter(meta, values);
+  // Pivot fields a row leaves out get their default (or null), so every row has the same
+  // columns and the whole batch is one statement.
+  const defaults: Row = {};
+  for (const field of meta.pivot.fields) {
+    const value = defaultValue(field.config);
+    if (value !== undefined) defaults[field.name] = value;
   }
   const rows = entries.map(([parent, key, values]) =>
     toColumns(pivot, {
+      ...defaults,
       [foreignKey.name]: parent,
       [relatedKey.name]: key,
       ...(morphType ? { [morphType.name]: morphType.value } : {}),
@@ -245,4 +232,35 @@ export async function insertPivotRows(
       );
     }
   }
+}
+
+/** A pivot value the relation's pivotWhere fixes must not be given another value. */
+function checkPivotFilter(meta: BelongsToManyMeta, values: Row): void {
+  for (const [field, value] of Object.entries(meta.pivot.where ?? {})) {
+    if (field in values && keyOf(values[field]) !== keyOf(value)) {
+      throw new ValidationError(
+        `${label(meta)} only holds pivot rows with ${field} = ${JSON.stringify(value)}; cannot attach with ${JSON.stringify(values[field])}.`,
+        meta.model,
+        field,
+      );
+    }
+  }
+}
+
+/** Pivot values for a relation: known pivot fields, values of their types, not against pivotWhere. */
+export function checkPivotValues(session: Session, meta: BelongsToManyMeta, values: Row): Row {
+  const pivot = pivotCodec(session, meta);
+  const allowed = new Set(meta.pivot.fields.map((f) => f.name));
+  for (const [field, value] of Object.entries(values)) {
+    if (!allowed.has(field)) {
+      throw new ValidationError(
+        `${label(meta)} has no pivot field "${field}". Pivot fields: ${[...allowed].join(", ") || "none"}.`,
+        meta.model,
+        field,
+      );
+    }
+    if (value !== undefined) checkValue(pivot, field, value);
+  }
+  checkPivotFilter(meta, values);
+  return values;
 }

@@ -96,13 +96,16 @@ export type GraphInput<S extends Schema, M extends ModelName<S>, D extends numbe
 /** The relation paths a graph input writes (`"posts" | "posts.comments"`), for its result type. */
 export type WrittenPaths<S extends Schema, M extends ModelName<S>, I, D extends number = 3> = [D] extends [never]
   ? never
-  : {
-      [R in keyof I & RelationName<S, M>]: I[R] extends { create: infer C }
-        ? RelationTarget<S, M, R> extends infer T extends ModelName<S>
-          ? R | `${R}.${WrittenPaths<S, T, C extends readonly (infer E)[] ? E : C, Prev[D]>}`
-          : R
-        : R;
-    }[keyof I & RelationName<S, M>];
+  : I extends unknown // each item of a create list on its own: a relation only some items write still counts
+    ? PathsOfItem<S, M, I, D>
+    : never;
+type PathsOfItem<S extends Schema, M extends ModelName<S>, I, D extends number> = {
+  [R in keyof I & RelationName<S, M>]: I[R] extends { create: infer C }
+    ? RelationTarget<S, M, R> extends infer T extends ModelName<S>
+      ? R | `${R}.${WrittenPaths<S, T, C extends readonly (infer E)[] ? E : C, Prev[D]>}`
+      : R
+    : R;
+}[keyof I & RelationName<S, M>];
 
 /** What `create` returns: the stored row with each written relation loaded as a read would give it. */
 export type GraphResult<S extends Schema, M extends ModelName<S>, I> = [I] extends [never]
