@@ -39,7 +39,13 @@ export class ModelCodec {
     return this.#profile;
   }
 
-  constructor(meta: ModelMeta, profile: DialectProfile, table?: string) {
+  constructor(
+    meta: ModelMeta,
+    profile: DialectProfile,
+    table?: string,
+    /** Whether decoded rows remember their model (not pivot values: they are no model's rows). */
+    readonly remembers = true,
+  ) {
     this.meta = meta;
     this.#profile = profile;
     this.from = table === undefined ? meta.table : `${table} as ${meta.table}`;
@@ -89,7 +95,7 @@ export class ModelCodec {
   aliased(alias: string): ModelCodec {
     let codec = this.#aliases.get(alias);
     if (!codec) {
-      codec = new ModelCodec({ ...this.meta, table: alias }, this.#profile, this.meta.table);
+      codec = new ModelCodec({ ...this.meta, table: alias }, this.#profile, this.meta.table, this.remembers);
       this.#aliases.set(alias, codec);
     }
     return codec;
@@ -106,7 +112,7 @@ export class ModelCodec {
     for (const [field, decode] of this.#jsonDecoders) {
       if (field in row) row[field] = decode(row[field]);
     }
-    Object.defineProperty(row, ROW_MODEL, { value: this.meta.name, configurable: true });
+    if (this.remembers) Object.defineProperty(row, ROW_MODEL, { value: this.meta.name, configurable: true });
     return row as T;
   }
 
@@ -150,7 +156,7 @@ export class ModelCodec {
     for (const [field, decode] of this.#decoders) {
       if (field in row) row[field] = decode(row[field]);
     }
-    Object.defineProperty(row, ROW_MODEL, { value: this.meta.name, configurable: true });
+    if (this.remembers) Object.defineProperty(row, ROW_MODEL, { value: this.meta.name, configurable: true });
     return row as T;
   }
 }

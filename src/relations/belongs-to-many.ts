@@ -6,7 +6,7 @@ import type { WhereNode } from "../query/where.js";
 import { compareNode, compileWhere } from "../query/where.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
-import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
+import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 import { exposedPivotFields, pivotCodec } from "./pivot.js";
 
@@ -49,7 +49,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
     const pivot = pivotCodec(session, meta);
     const { foreignKey, relatedKey } = meta.pivot;
     const exposed = exposedPivotFields(meta);
-    const rows = await fetchRelated({
+    const [rows, extras] = await fetchRelatedWithExtras({
       session,
       target,
       keyRef: pivot.ref(foreignKey.name),
@@ -60,8 +60,11 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
       join: (q) => q.innerJoin(meta.pivot.table, pivot.ref(relatedKey.name), target.ref(meta.relatedKey)),
       where: (eb) => pivotConditions(meta, pivot, eb, state),
       extraSelect: exposed.map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
+      extraKeys: exposed,
     });
-    for (const row of rows) row.pivot = pivot.decode(takePivot(row, exposed));
+    rows.forEach((row, i) => {
+      row.pivot = pivot.decode(extras[i]!);
+    });
     const groups = groupBy(rows, (row) => (row.pivot as Row)[foreignKey.name]);
     for (const parent of parents) {
       parent[meta.name] = groups.get(keyOf(parent[meta.parentKey]) ?? "") ?? [];

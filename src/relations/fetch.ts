@@ -35,6 +35,8 @@ export interface FetchSpec {
   readonly where?: (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> | undefined;
   /** Columns besides the target's fields, aliased (pivot fields, the through key). */
   readonly extraSelect?: readonly AliasedExpression<unknown, string>[];
+  /** The name each extra column takes in a row's extras (default: its alias). */
+  readonly extraKeys?: readonly string[];
 }
 
 /** The selected fields: the constraint's selection plus what is required, or every field. */
@@ -49,8 +51,17 @@ export function selectedFields(target: ModelCodec, state: QueryState, required: 
  * applies per parent, through ROW_NUMBER() partitioned by the key column.
  */
 export async function fetchRelated(spec: FetchSpec): Promise<Row[]> {
+  return (await fetchRelatedWithExtras(spec))[0];
+}
+
+/**
+ * `fetchRelated`, with the `extraSelect` columns (pivot fields, the through key) handed back
+ * apart: `extras[i]` holds row i's, by alias. The rows are built without them (deleting
+ * properties would turn every row into a slow dictionary object).
+ */
+export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Row[], extras: Row[]]> {
   const { session, target, state } = spec;
-  if (spec.keys.length === 0) return [];
+  if (spec.keys.length === 0) return [[], []];
   const fields = selectedFields(target, state, spec.requiredFields);
   const limit = session.profile.maxParameters;
   const all = levelQuery(spec, fields, spec.keys.map(spec.encodeKey)).compile();
@@ -69,15 +80,35 @@ export async function fetchRelated(spec: FetchSpec): Promise<Row[]> {
     }
   }
   const rows: Row[] = [];
+  const extras: Row[] = [];
+  const extraNames = (spec.extraSelect ?? []).map((selection) => selection.alias as string);
+  const extraKeys = spec.extraKeys ?? extraNames;
+  const kept = [...fields, ...state.aggregates.map((a) => a.alias)];
+  // Rows with columns beyond the target's (extras, the per-parent row number) are copied
+  // without them; the others are used as the driver made them.
+  const copy = extraNames.length > 0 || state.limit !== undefined || state.offset !== undefined;
   for (const statement of statements) {
     const result = await session.execute<Row>(statement);
-    for (const row of result.rows) {
-      delete row.relata_rn;
-      rows.push(target.decode<Row>(row));
+    const read: Row[] = [];
+    for (const raw of result.rows) {
+      if (!copy) {
+        read.push(target.decode<Row>(raw));
+        continue;
+      }
+      // A fresh object of the target's columns (same shape for every row), the rest apart.
+      const row: Row = {};
+      for (const name of kept) row[name] = raw[name];
+      if (extraNames.length > 0) {
+        const extra: Row = {};
+        for (let j = 0; j < extraNames.length; j++) extra[extraKeys[j]!] = raw[extraNames[j]!];
+        extras.push(extra);
+      }
+      read.push(target.decode<Row>(row));
     }
-    decodeAggregates(result.rows, state);
+    decodeAggregates(read, state);
+    for (const row of read) rows.push(row);
   }
-  return rows;
+  return [rows, extras];
 }
 
 function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): AnySelect {
@@ -143,10 +174,11 @@ export function distinctKeys(rows: readonly Row[], field: string): unknown[] {
 }
 
 /** Groups rows by their key (`keyOf(key(row))`), keeping their order. */
-export function groupBy(rows: readonly Row[], key: (row: Row) => unknown): Map<string, Row[]> {
+export function groupBy(rows: readonly Row[], key: (row: Row, index: number) => unknown): Map<string, Row[]> {
   const groups = new Map<string, Row[]>();
-  for (const row of rows) {
-    const k = keyOf(key(row));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const k = keyOf(key(row, i));
     if (k === undefined) continue;
     const group = groups.get(k);
     if (group) group.push(row);

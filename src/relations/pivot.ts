@@ -37,7 +37,7 @@ export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCode
       morphAlias: "",
       morphPairs: [],
     };
-    codec = new ModelCodec(model, session.profile);
+    codec = new ModelCodec(model, session.profile, undefined, false);
     byDialect.set(session.profile.name, codec);
   }
   return codec;

@@ -4,7 +4,7 @@ import { codecFor } from "../query/model-codec.js";
 import type { WhereNode } from "../query/where.js";
 import type { ThroughMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
-import { distinctKeys, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
+import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row } from "./fetch.js";
 import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader, RelationScope } from "./kind.js";
 
 const THROUGH_KEY = "relata_through_key";
@@ -14,7 +14,7 @@ async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<L
   const { session, meta, parents, state } = request;
   const target = codecFor(session, meta.target);
   const through = codecFor(session, meta.through);
-  const rows = await fetchRelated({
+  const [rows, extras] = await fetchRelatedWithExtras({
     session,
     target,
     keyRef: through.ref(meta.firstKey),
@@ -25,8 +25,7 @@ async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<L
     join: (q) => q.innerJoin(through.meta.table, through.ref(meta.secondLocalKey), target.ref(meta.secondKey)),
     extraSelect: [sql.ref(through.ref(meta.firstKey)).as(THROUGH_KEY)],
   });
-  const groups = groupBy(rows, (row) => row[THROUGH_KEY]);
-  for (const row of rows) delete row[THROUGH_KEY];
+  const groups = groupBy(rows, (_, i) => extras[i]![THROUGH_KEY]);
   const attached: Row[] = [];
   for (const parent of parents) {
     const group = groups.get(keyOf(parent[meta.localKey]) ?? "") ?? [];
