@@ -20,12 +20,19 @@ interface RelationWrite {
   readonly connect: unknown[] | undefined;
   /** The raw `connect` value (a many-to-many connect may be a `{ key: pivotValues }` map). */
   readonly connectInput: unknown;
+  /** A many-to-many connect as validated [key, pivot values] entries (set by checkGraph). */
+  entries?: [unknown, Values][];
 }
+
+/** Each input split once per write: validation, paths and writing all read the same split. */
+type Splits = WeakMap<object, [Values, Map<string, RelationWrite>]>;
 
 const OPERATIONS = ["create", "connect"];
 
 /** Splits an input into its field values and its nested relation writes. */
-function split(codec: ModelCodec, input: Values): [Values, Map<string, RelationWrite>] {
+function split(splits: Splits, codec: ModelCodec, input: Values): [Values, Map<string, RelationWrite>] {
+  const known = splits.get(input);
+  if (known) return known;
   const values: Values = {};
   const writes = new Map<string, RelationWrite>();
   for (const [key, value] of Object.entries(input)) {
@@ -33,7 +40,9 @@ function split(codec: ModelCodec, input: Values): [Values, Map<string, RelationW
     if (meta === undefined) values[key] = value;
     else if (value !== undefined) writes.set(key, relationWrite(meta, value));
   }
-  return [values, writes];
+  const parts: [Values, Map<string, RelationWrite>] = [values, writes];
+  splits.set(input, parts);
+  return parts;
 }
 
 const isObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -120,13 +129,14 @@ export function checkGraph(
   session: Session,
   codec: ModelCodec,
   inputs: readonly unknown[],
+  splits: Splits = new WeakMap(),
   filled = new Set<string>(),
 ) {
   for (const input of inputs) {
     if (!isObject(input)) {
       throw new ValidationError(`create on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
     }
-    const [values, writes] = split(codec, input);
+    const [values, writes] = split(splits, codec, input);
     const own = new Set(filled);
     for (const [name, write] of writes) {
       const meta = codec.meta.relations.get(name)!;
@@ -135,9 +145,9 @@ export function checkGraph(
         const target = codecFor(session, meta.target);
         for (const { pivot, ...item } of write.create) {
           if (pivot !== undefined) checkPivotValues(session, meta, pivot as Values);
-          checkGraph(session, target, [item]);
+          checkGraph(session, target, [item], splits);
         }
-        if (write.connectInput !== undefined) pivotEntries(session, meta, write.connectInput);
+        if (write.connectInput !== undefined) write.entries = pivotEntries(session, meta, write.connectInput);
         continue;
       }
       if (meta.kind === "morphTo") {
@@ -149,7 +159,7 @@ export function checkGraph(
         connectKeys(target, meta.kind === "belongsTo" ? meta.ownerKey : target.meta.primaryKey[0]!, meta, write);
       }
       if (write.create.length > 0) {
-        checkGraph(session, target, write.create, new Set(childKeys(meta)));
+        checkGraph(session, target, write.create, splits, new Set(childKeys(meta)));
       }
     }
     prepareInsert(codec, values, own);
@@ -209,16 +219,22 @@ export function hasNestedWrites(codec: ModelCodec, inputs: readonly unknown[]): 
 }
 
 /** The dotted relation paths a graph writes, for reading it back. */
-function writtenPaths(codec: ModelCodec, session: Session, inputs: readonly Values[], prefix = ""): Set<string> {
+function writtenPaths(
+  splits: Splits,
+  codec: ModelCodec,
+  session: Session,
+  inputs: readonly Values[],
+  prefix = "",
+): Set<string> {
   const paths = new Set<string>();
   for (const input of inputs) {
-    for (const [name, write] of split(codec, input)[1]) {
+    for (const [name, write] of split(splits, codec, input)[1]) {
       const meta = codec.meta.relations.get(name)!;
       paths.add(prefix + name);
       if (write.create.length > 0 && meta.kind !== "morphTo") {
         const target = codecFor(session, (meta as { target: string }).target);
         const items = write.create.map(({ pivot: _, ...item }) => item);
-        for (const path of writtenPaths(target, session, items, `${prefix}${name}.`)) paths.add(path);
+        for (const path of writtenPaths(splits, target, session, items, `${prefix}${name}.`)) paths.add(path);
       }
     }
   }
@@ -237,10 +253,11 @@ export async function createGraph(
   inputs: readonly Values[],
   readBack = true,
 ): Promise<Values[]> {
-  checkGraph(session, codec, inputs);
-  const paths = readBack ? writtenPaths(codec, session, inputs) : new Set<string>();
+  const splits: Splits = new WeakMap();
+  checkGraph(session, codec, inputs, splits);
+  const paths = readBack ? writtenPaths(splits, codec, session, inputs) : new Set<string>();
   return session.transaction(async (tx) => {
-    const rows = await writeLevel(tx, codec, inputs);
+    const rows = await writeLevel(tx, codec, inputs, splits);
     let tree: EagerTree = new Map();
     for (const path of paths) tree = addEagerPath(tx.schema, codec.meta.name, tree, path);
     await loadRelations(tx, codec.meta.name, rows, tree);
@@ -248,13 +265,18 @@ export async function createGraph(
   });
 }
 
-async function writeLevel(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
-  const parts = inputs.map((input) => split(codec, input));
+async function writeLevel(
+  session: Session,
+  codec: ModelCodec,
+  inputs: readonly Values[],
+  splits: Splits,
+): Promise<Values[]> {
+  const parts = inputs.map((input) => split(splits, codec, input));
   // Owners first: a belongsTo/morphTo write fills this row's own keys before it is inserted.
   for (const [name, meta] of codec.meta.relations) {
     if (meta.kind !== "belongsTo" && meta.kind !== "morphTo") continue;
     const using = parts.filter(([, writes]) => writes.has(name));
-    if (using.length > 0) await writeOwners(session, meta, using);
+    if (using.length > 0) await writeOwners(session, meta, using, splits);
   }
   const rows = await insertRows(
     session,
@@ -264,8 +286,8 @@ async function writeLevel(session: Session, codec: ModelCodec, inputs: readonly 
   for (const [name, meta] of codec.meta.relations) {
     const using = parts.flatMap(([, writes], i) => (writes.has(name) ? [[rows[i]!, writes.get(name)!] as const] : []));
     if (using.length === 0 || meta.kind === "belongsTo" || meta.kind === "morphTo") continue;
-    if (isPivotRelation(meta)) await writePivots(session, meta, using);
-    else await writeChildren(session, meta, using);
+    if (isPivotRelation(meta)) await writePivots(session, meta, using, splits);
+    else await writeChildren(session, meta, using, splits);
   }
   return rows;
 }
@@ -275,6 +297,7 @@ async function writeOwners(
   session: Session,
   meta: BelongsToMeta | MorphToMeta,
   using: readonly (readonly [Values, Map<string, RelationWrite>])[],
+  splits: Splits,
 ) {
   if (meta.kind === "morphTo") {
     for (const [values, writes] of using) {
@@ -290,6 +313,7 @@ async function writeOwners(
     session,
     target,
     creating.map(([, writes]) => writes.get(meta.name)!.create[0]!),
+    splits,
   );
   creating.forEach(([values], i) => {
     values[meta.foreignKey] = created[i]![meta.ownerKey];
@@ -307,6 +331,7 @@ async function writeChildren(
   session: Session,
   meta: RelationMeta,
   using: readonly (readonly [Values, RelationWrite])[],
+  splits: Splits,
 ) {
   const has = meta as Extract<RelationMeta, { kind: "hasOne" | "hasMany" | "morphOne" | "morphMany" }>;
   const target = codecFor(session, has.target);
@@ -316,7 +341,7 @@ async function writeChildren(
     ...("morphType" in has ? { [has.morphType]: has.morphValue } : {}),
   });
   const children = using.flatMap(([parent, write]) => write.create.map((item) => ({ ...item, ...ownership(parent) })));
-  if (children.length > 0) await writeLevel(session, target, children);
+  if (children.length > 0) await writeLevel(session, target, children, splits);
   for (const [parent, write] of using) {
     if (!write.connect) continue;
     const pk = target.meta.primaryKey[0]!;
@@ -336,10 +361,11 @@ async function writePivots(
   session: Session,
   meta: BelongsToManyMeta,
   using: readonly (readonly [Values, RelationWrite])[],
+  splits: Splits,
 ) {
   const target = codecFor(session, meta.target);
   const items = using.flatMap(([, write]) => write.create.map(({ pivot: _, ...item }) => item));
-  const created = items.length > 0 ? await writeLevel(session, target, items) : [];
+  const created = items.length > 0 ? await writeLevel(session, target, items, splits) : [];
   const entries: [unknown, unknown, Values][] = [];
   const connected: unknown[] = [];
   let next = 0;
@@ -354,7 +380,7 @@ async function writePivots(
     if (write.connectInput !== undefined) {
       // A key given twice is attached once, the later pivot values winning (as attach does).
       const byKey = new Map<string | undefined, [unknown, Values]>();
-      for (const [key, values] of pivotEntries(session, meta, write.connectInput)) {
+      for (const [key, values] of write.entries ?? pivotEntries(session, meta, write.connectInput)) {
         byKey.set(keyOf(key), [key, { ...byKey.get(keyOf(key))?.[1], ...values }]);
       }
       for (const [key, values] of byKey.values()) {
