@@ -25,6 +25,8 @@ export const mysqlProfile = defineProfile({
     return returningSince(rows[0]?.version ?? "");
   },
   maxParameters: 65_535,
+  identifierQuote: "`",
+  numberedParameters: false,
   indexesForeignKeys: true,
   flagsAutoIncrement: true,
   existingTables: (kysely) =>

@@ -24,6 +24,8 @@ export const postgresProfile = defineProfile({
   name: "postgres",
   supportsReturning: true,
   maxParameters: 65_535,
+  identifierQuote: '"',
+  numberedParameters: true,
   indexesForeignKeys: false,
   flagsAutoIncrement: false,
   existingTables: (kysely) =>

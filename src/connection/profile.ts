@@ -19,6 +19,9 @@ export interface DialectProfile {
   detectReturning?(kysely: Kysely<any>): Promise<boolean>;
   /** Most bound parameters one statement may carry. */
   readonly maxParameters: number;
+  /** How the dialect quotes identifiers (`"` or a backtick) and numbers parameters (`$1`) or not (`?`), for bulk inserts written without Kysely's AST. */
+  readonly identifierQuote: string;
+  readonly numberedParameters: boolean;
   /** The database indexes foreign key columns by itself (MySQL/InnoDB). */
   readonly indexesForeignKeys: boolean;
   /** A CREATE TABLE may reference a table that does not exist yet (SQLite). */

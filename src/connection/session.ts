@@ -69,4 +69,6 @@ export class Session {
 /** Server capabilities learnt at run time. */
 export interface ServerFacts {
   returning?: Promise<boolean>;
+  /** Compiled SQL per query shape (see query/compiled-cache.ts). */
+  statements?: Map<string, { sql: string | undefined; misses: number }>;
 }

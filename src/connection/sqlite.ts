@@ -21,6 +21,8 @@ export const sqliteProfile = defineProfile({
   name: "sqlite",
   supportsReturning: true,
   maxParameters: 32_766,
+  identifierQuote: '"',
+  numberedParameters: false,
   indexesForeignKeys: false,
   flagsAutoIncrement: true,
   existingTables: (kysely) => tableNames(kysely, sql`select name from sqlite_master where type = 'table'`),

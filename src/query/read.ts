@@ -1,6 +1,7 @@
 import type { Session } from "../connection/session.js";
 import { decodeJoined, joinColumns } from "../loader/join-strategy.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "../loader/load-relations.js";
+import { compileCached, selectShape } from "./compiled-cache.js";
 import type { ModelCodec } from "./model-codec.js";
 import { decodeAggregates, type QueryState, selectQuery } from "./state.js";
 
@@ -42,7 +43,9 @@ function withStitchFields(session: Session, codec: ModelCodec, state: QueryState
 async function readThenLoad(session: Session, codec: ModelCodec, state: QueryState): Promise<Row[]> {
   // Relations stitch on parent fields a narrowed select may have left out: read them, then drop them.
   const query = withStitchFields(session, codec, state);
-  const result = await session.execute<Row>(selectQuery(session, codec, query));
+  const result = await session.execute<Row>(
+    compileCached(session, selectShape(codec, query), () => selectQuery(session, codec, query)),
+  );
   const rows = result.rows.map((row) => codec.decode<Row>(row));
   decodeAggregates(rows, state);
   if (state.eager.size > 0) await loadRelations(session, codec.meta.name, rows, state.eager);

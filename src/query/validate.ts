@@ -150,6 +150,6 @@ export function prepareUpdate(codec: ModelCodec, input: Record<string, unknown>)
 /** Field values -> column values, encoded for the driver. */
 export function toColumns(codec: ModelCodec, row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(row)) out[codec.field(field).column] = codec.encode(field, value);
+  for (const field in row) out[codec.field(field).column] = codec.encode(field, row[field]);
   return out;
 }

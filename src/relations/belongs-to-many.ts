@@ -51,6 +51,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
     const exposed = exposedPivotFields(meta);
     const [rows, extras] = await fetchRelatedWithExtras({
       session,
+      cacheKey: `${meta.model}.${meta.name}`,
       target,
       keyRef: pivot.ref(foreignKey.name),
       keys: distinctKeys(parents, meta.parentKey),

@@ -16,6 +16,7 @@ export const belongsTo: RelationLoader<BelongsToMeta> = {
     const target = codecFor(session, meta.target);
     const rows = await fetchRelated({
       session,
+      cacheKey: `${meta.model}.${meta.name}`,
       target,
       keyRef: target.ref(meta.ownerKey),
       keys: distinctKeys(parents, meta.foreignKey),

@@ -8,6 +8,7 @@ import {
 } from "kysely";
 import type { Session } from "../connection/session.js";
 import { RelataError } from "../errors.js";
+import { compileCached, type ShapeValues, signNodes } from "../query/compiled-cache.js";
 import type { ModelCodec } from "../query/model-codec.js";
 import { aggregateSelections, decodeAggregates, type Order, orderExpression, type QueryState } from "../query/state.js";
 import { compileWhere } from "../query/where.js";
@@ -37,6 +38,11 @@ export interface FetchSpec {
   readonly extraSelect?: readonly AliasedExpression<unknown, string>[];
   /** The name each extra column takes in a row's extras (default: its alias). */
   readonly extraKeys?: readonly string[];
+  /**
+   * Names what `join`, `where` and `extraSelect` add (the relation, `model.relation`): set, the
+   * level's compiled SQL is reused across calls of the same shape (query/compiled-cache.ts).
+   */
+  readonly cacheKey?: string;
 }
 
 /** The selected fields: the constraint's selection plus what is required, or every field. */
@@ -64,7 +70,8 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
   if (spec.keys.length === 0) return [[], []];
   const fields = selectedFields(target, state, spec.requiredFields);
   const limit = session.profile.maxParameters;
-  const all = levelQuery(spec, fields, spec.keys.map(spec.encodeKey)).compile();
+  const encoded = spec.keys.map(spec.encodeKey);
+  const all = compileCached(session, levelShape(spec, fields, encoded), () => levelQuery(spec, fields, encoded));
   // One statement unless the keys overflow the driver's limit; then chunks of the room left.
   let statements = [all];
   if (all.parameters.length > limit) {
@@ -76,7 +83,8 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
     }
     statements = [];
     for (let i = 0; i < spec.keys.length; i += chunkSize) {
-      statements.push(levelQuery(spec, fields, spec.keys.slice(i, i + chunkSize).map(spec.encodeKey)).compile());
+      const chunk = encoded.slice(i, i + chunkSize);
+      statements.push(compileCached(session, levelShape(spec, fields, chunk), () => levelQuery(spec, fields, chunk)));
     }
   }
   const rows: Row[] = [];
@@ -109,6 +117,25 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
     for (const row of read) rows.push(row);
   }
   return [rows, extras];
+}
+
+/** The shape and values of a level's query, when its relation names it (`cacheKey`). */
+function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): ShapeValues | undefined {
+  const { target, state } = spec;
+  if (spec.cacheKey === undefined || state.aggregates.length > 0 || state.orders.some((o) => o.build)) return undefined;
+  if (state.pivotWheres.length > 0) return undefined;
+  const pg = target.profile.numberedParameters;
+  const parts = ["level", spec.cacheKey, target.from, fields.join(","), pg ? "keys" : `keys ${keys.length}`];
+  const values: unknown[] = pg ? [[...keys]] : [...keys];
+  if (!signNodes(target, state.wheres, parts, values)) return undefined;
+  for (const order of state.orders) parts.push(`o:${order.field}:${order.direction}`);
+  if (state.limit !== undefined || state.offset !== undefined) {
+    const offset = state.offset ?? 0;
+    parts.push(`ranked ${state.limit !== undefined}`);
+    values.push(offset);
+    if (state.limit !== undefined) values.push(offset + state.limit);
+  }
+  return [parts.join(" "), values];
 }
 
 function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): AnySelect {

@@ -21,6 +21,7 @@ async function load(request: LoadRequest<HasMeta>, many: boolean): Promise<Loade
   const key = childKey(meta);
   const rows = await fetchRelated({
     session,
+    cacheKey: `${meta.model}.${meta.name}`,
     target,
     keyRef: target.ref(key),
     keys: distinctKeys(parents, meta.localKey),

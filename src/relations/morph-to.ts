@@ -37,6 +37,7 @@ export const morphTo: RelationLoader<MorphToMeta> = {
       }
       const codec = codecFor(session, target.model);
       const rows = await fetchRelated({
+        cacheKey: `${meta.model}.${meta.name}:${type}`,
         session,
         target: codec,
         keyRef: codec.ref(target.ownerKey),

@@ -3,7 +3,7 @@ import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import { checkValue, defaultValue, toColumns } from "../query/validate.js";
-import { missingKeys } from "../query/writes.js";
+import { bulkInsert, missingKeys } from "../query/writes.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
 import { keyOf, type Row } from "./fetch.js";
 import { pivotCodec } from "./pivot.js";
@@ -226,10 +226,7 @@ export async function insertPivotRows(
   }
   for (const group of bySignature.values()) {
     for (let i = 0; i < group.length; i += perStatement) {
-      await session.execute(
-        session.kysely.insertInto(meta.pivot.table).values(group.slice(i, i + perStatement)),
-        meta.pivot.table,
-      );
+      await session.execute(bulkInsert(session, meta.pivot.table, group.slice(i, i + perStatement)), meta.pivot.table);
     }
   }
 }

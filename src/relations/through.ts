@@ -16,6 +16,7 @@ async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<L
   const through = codecFor(session, meta.through);
   const [rows, extras] = await fetchRelatedWithExtras({
     session,
+    cacheKey: `${meta.model}.${meta.name}`,
     target,
     keyRef: through.ref(meta.firstKey),
     keys: distinctKeys(parents, meta.localKey),
