@@ -9,18 +9,12 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
  * the requested order), ordered and paged in SQL. For databases whose derived tables may refer
  * to the outer row (PostgreSQL, SQLite).
  */
-export function orderedRows({
-  query,
-  columns,
-  orders,
-  limit,
-  offset,
-}: JsonArrayParts): SelectQueryBuilder<any, any, any> {
-  const order = orderBy(orders);
-  let rows = query.select([
-    ...columns.map(([alias, expression]) => sql`${expression}`.as(alias)),
-    sql<number>`row_number() over (order by ${order})`.as("relata_ord"),
-  ]);
+export function orderedRows(parts: JsonArrayParts): SelectQueryBuilder<any, any, any> {
+  const { query, columns, orders, limit, offset } = parts;
+  const selected = columns.map(([alias, expression]) => sql`${expression}`.as(alias));
+  let rows = byColumns(parts)
+    ? query.select(selected)
+    : query.select([...selected, sql<number>`row_number() over (order by ${orderBy(orders)})`.as("relata_ord")]);
   for (const [expression, direction] of orders) rows = rows.orderBy(expression, direction);
   if (limit !== undefined || offset !== undefined) rows = rows.limit(limit ?? NO_LIMIT);
   if (offset !== undefined) rows = rows.offset(offset);
@@ -35,4 +29,17 @@ export function objectArgs(columns: readonly (readonly [string, Expression<unkno
 /** `a asc, b desc` for an ORDER BY inside a window or an aggregate. */
 export function orderBy(orders: JsonArrayParts["orders"]) {
   return sql.join(orders.map(([expression, direction]) => sql`${expression} ${sql.raw(direction)}`));
+}
+
+/** Whether every order is a column of the rows (no `relata_ord` numbering needed). */
+function byColumns(parts: JsonArrayParts): boolean {
+  return parts.orderColumns !== undefined && parts.orderColumns.every((column) => column !== undefined);
+}
+
+/** The ORDER BY of the aggregate over `relata_agg`: the order columns, or the row numbers. */
+export function aggregateOrder(parts: JsonArrayParts) {
+  if (!byColumns(parts)) return sql`relata_agg.relata_ord`;
+  return sql.join(
+    parts.orders.map(([, direction], i) => sql`${sql.id("relata_agg", parts.orderColumns![i]!)} ${sql.raw(direction)}`),
+  );
 }

@@ -11,7 +11,7 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
-import { objectArgs, orderedRows } from "./json-array.js";
+import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import { defineProfile, fixed } from "./profile.js";
 
 const DATE_OID = 1082;
@@ -46,7 +46,7 @@ export const postgresProfile = defineProfile({
     sql`(select coalesce(json_agg(json_build_object(${objectArgs(
       // sql.id keeps an alias with a dot (`_count.posts`) whole.
       parts.columns.map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
-    )}) order by relata_agg.relata_ord), '[]'::json) from ${orderedRows(parts)} as relata_agg)`,
+    )}) order by ${aggregateOrder(parts)}), '[]'::json) from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: false,
   columnTypes: {
     id: "serial",

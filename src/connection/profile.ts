@@ -45,6 +45,8 @@ export interface DialectProfile {
    * order (the "join" loading strategy).
    */
   jsonArray(parts: JsonArrayParts): RawBuilder<unknown>;
+  /** A nested relation's JSON array as a value of the enclosing JSON object (SQLite: `json(...)`, not a string). */
+  nestJson(column: RawBuilder<unknown>): RawBuilder<unknown>;
   /** The faster loading strategy on this database, as measured by bench/ (the default). */
   readonly defaultLoadStrategy: "query" | "join";
   /** A key column cast to text or to an integer, to compare keys of different types in SQL. */
@@ -80,6 +82,11 @@ export interface JsonArrayParts {
   readonly columns: readonly (readonly [string, Expression<unknown>])[];
   /** The order of the rows: expressions and directions (never empty). */
   readonly orders: readonly (readonly [Expression<unknown>, "asc" | "desc"])[];
+  /**
+   * For each order, the column of `columns` holding its value, when it is one: if every order
+   * has one, the aggregate sorts by those columns instead of numbering the rows first.
+   */
+  readonly orderColumns?: readonly (string | undefined)[];
   readonly limit: number | undefined;
   readonly offset: number | undefined;
 }
@@ -87,8 +94,10 @@ export interface JsonArrayParts {
 export interface ProfileSpec
   extends Omit<
     DialectProfile,
-    "columnType" | "encoder" | "decoder" | "readExpression" | "jsonReadExpression" | "inList"
+    "columnType" | "encoder" | "decoder" | "readExpression" | "jsonReadExpression" | "inList" | "nestJson"
   > {
+  /** Nested JSON arrays need wrapping to stay JSON inside a JSON object (default: as is). */
+  readonly nestJson?: DialectProfile["nestJson"];
   /** `column IN (list)` when the default (`in (?, ?, ...)`) is not the best the database can do. */
   readonly inList?: DialectProfile["inList"];
   /** Per field kind, how to read the column inside JSON (default: as `readAs` reads it). */
@@ -116,6 +125,7 @@ export function defineProfile({
       const type = columnTypes[config.kind];
       return typeof type === "string" ? type : type(config);
     },
+    nestJson: rest.nestJson ?? ((column) => column),
     inList:
       rest.inList ??
       ((column, values, not) => sql<SqlBool>`${column} ${sql.raw(not ? "not in" : "in")} (${sql.join(values)})`),

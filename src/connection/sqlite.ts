@@ -13,7 +13,7 @@ import {
 } from "./codecs.js";
 import { constraintError, errorField } from "./constraint-errors.js";
 import { tableNames } from "./introspect.js";
-import { objectArgs, orderedRows } from "./json-array.js";
+import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import { defineProfile, fixed } from "./profile.js";
 
 /** SQLite through better-sqlite3: booleans as 0/1, timestamps as ISO-8601 UTC text, json as text. */
@@ -29,12 +29,14 @@ export const sqliteProfile = defineProfile({
   defaultLoadStrategy: "query",
   // SQLite compares a text key with an integer key after applying the column affinity.
   castKey: (column) => column,
+  // A nested array read through a derived table is text again: json() keeps it JSON.
+  nestJson: (column) => sql`json(${column})`,
   jsonArrayLimits: true,
   jsonArray: (parts) =>
     sql`(select coalesce(json_group_array(json_object(${objectArgs(
       // sql.id keeps an alias with a dot (`_count.posts`) whole.
       parts.columns.map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
-    )}) order by relata_agg.relata_ord), '[]') from ${orderedRows(parts)} as relata_agg)`,
+    )}) order by ${aggregateOrder(parts)}), '[]') from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: true,
   columnTypes: {
     id: "integer",

@@ -1,7 +1,7 @@
 import type { RawBuilder } from "kysely";
 import type { Session } from "../connection/session.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
-import { decodeAggregates, type EagerTree, orderExpression } from "../query/state.js";
+import { decodeAggregates, type EagerTree, type Order, orderExpression } from "../query/state.js";
 import { compileWhere } from "../query/where.js";
 import { emptyToOne, ordersOrKey, type Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
@@ -48,9 +48,12 @@ export function joinColumns(
             ...fields.map((field) => [field, target.jsonRead(field)] as const),
             ...state.aggregates.map((aggregate) => [aggregate.alias, aggregate.build(target, true)] as const),
             ...extras,
-            ...joinColumns(session, target, state.eager, `${alias}_`),
+            ...joinColumns(session, target, state.eager, `${alias}_`).map(
+              ([name, column]) => [name, session.profile.nestJson(column)] as const,
+            ),
           ],
           orders: orders.map((order) => [orderExpression(target, order), order.direction] as const),
+          orderColumns: orders.map((order) => (sortsAsRead(target, order, fields) ? order.field : undefined)),
           // A to-one relation is the first row of its window (none for limit(0)).
           limit: link.many ? state.limit : Math.min(state.limit ?? 1, 1),
           offset: state.offset,
@@ -59,6 +62,14 @@ export function joinColumns(
     }
   }
   return columns;
+}
+
+/** Kinds whose JSON read is text (bigints, decimals, json): sorting by that text would be wrong. */
+const READ_AS_TEXT = new Set(["bigint", "decimal", "json"]);
+
+/** Whether an order can sort by the selected column itself (a plain field, read as stored). */
+function sortsAsRead(target: ModelCodec, order: Order, fields: readonly string[]): boolean {
+  return !order.build && fields.includes(order.field) && !READ_AS_TEXT.has(target.field(order.field).config.kind);
 }
 
 /** Replaces the JSON columns of `rows` with decoded related rows, as the query strategy would set them. */
@@ -80,7 +91,9 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
         }
       }
       const raw = link ? row[columnName(node.relation, link)] : undefined;
-      for (const each of links) delete row[columnName(node.relation, each)];
+      // The relation's own column is overwritten below; deleting it would slow every row down.
+      for (const each of links)
+        if (columnName(node.relation, each) !== node.relation) delete row[columnName(node.relation, each)];
       if (!link) {
         row[node.relation] = emptyToOne(relation.kind === "morphTo" ? relation.withDefault : false);
         continue;
@@ -88,7 +101,6 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
       let items = (typeof raw === "string" ? JSON.parse(raw) : (raw ?? [])) as Row[];
       const codec = codecs.get(link)!;
       for (const item of items) {
-        delete item.relata_ord;
         codec.decodeJson(item);
         link.finish?.(item);
       }
