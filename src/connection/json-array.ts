@@ -33,7 +33,7 @@ export function orderBy(orders: JsonArrayParts["orders"]) {
 
 /** Whether every order is a column of the rows (no `relata_ord` numbering needed). */
 function byColumns(parts: JsonArrayParts): boolean {
-  return parts.orderColumns !== undefined && parts.orderColumns.every((column) => column !== undefined);
+  return parts.orderColumns?.every((column) => column !== undefined) ?? false;
 }
 
 /** The ORDER BY of the aggregate over `relata_agg`: the order columns, or the row numbers. */
