@@ -62,10 +62,9 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
       where: (eb) => pivotConditions(meta, pivot, eb, state),
       extraSelect: exposed.map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
       extraKeys: exposed,
+      extrasAs: "pivot",
     });
-    rows.forEach((row, i) => {
-      row.pivot = pivot.decode(extras[i]!);
-    });
+    for (const values of extras) pivot.decode(values);
     const groups = groupBy(rows, (row) => (row.pivot as Row)[foreignKey.name]);
     for (const parent of parents) {
       parent[meta.name] = groups.get(keyOf(parent[meta.parentKey]) ?? "") ?? [];

@@ -38,6 +38,8 @@ export interface FetchSpec {
   readonly extraSelect?: readonly AliasedExpression<unknown, string>[];
   /** The name each extra column takes in a row's extras (default: its alias). */
   readonly extraKeys?: readonly string[];
+  /** Also set each row's extras object as this property of the row (`pivot`), before decoding. */
+  readonly extrasAs?: string;
   /**
    * Names what `join`, `where` and `extraSelect` add (the relation, `model.relation`): set, the
    * level's compiled SQL is reused across calls of the same shape (query/compiled-cache.ts).
@@ -110,6 +112,8 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
         const extra: Row = {};
         for (let j = 0; j < extraNames.length; j++) extra[extraKeys[j]!] = raw[extraNames[j]!];
         extras.push(extra);
+        // Set while the row is still a fresh literal: adding it after decoding is slower.
+        if (spec.extrasAs !== undefined) row[spec.extrasAs] = extra;
       }
       read.push(target.decode<Row>(row));
     }
