@@ -2,11 +2,13 @@ import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { keyOf } from "../relations/fetch.js";
+import { exposedPivotFields } from "../relations/pivot.js";
 import { checkPivotValues, ensureRelatedExist, insertPivotRows, pivotEntries } from "../relations/pivot-writes.js";
 import type { BelongsToManyMeta, BelongsToMeta, MorphToMeta, RelationMeta } from "../schema/meta.js";
 import { isPivotRelation } from "../schema/meta.js";
 import { addEagerPath } from "./eager.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
+import { readRows } from "./read.js";
 import { type EagerTree, EMPTY_STATE } from "./state.js";
 import { checkValue, prepareInsert } from "./validate.js";
 import { compareNode } from "./where.js";
@@ -255,9 +257,13 @@ export async function createGraph(
 ): Promise<Values[]> {
   const splits: Splits = new WeakMap();
   checkGraph(session, codec, inputs, splits);
-  const paths = readBack ? writtenPaths(splits, codec, session, inputs) : new Set<string>();
+  // A graph of created rows and many-to-many links is put together from what was written (as
+  // a read would give it); anything else (connected children or owners, relations with a
+  // where, keys that do not sort as numbers) is read back after writing.
+  const assemble = readBack && assemblable(splits, session, codec, inputs);
+  const paths = readBack && !assemble ? writtenPaths(splits, codec, session, inputs) : new Set<string>();
   return session.transaction(async (tx) => {
-    const rows = await writeLevel(tx, codec, inputs, splits);
+    const rows = await writeLevel(tx, codec, inputs, splits, assemble);
     let tree: EagerTree = new Map();
     for (const path of paths) tree = addEagerPath(tx.schema, codec.meta.name, tree, path);
     await loadRelations(tx, codec.meta.name, rows, tree);
@@ -270,6 +276,7 @@ async function writeLevel(
   codec: ModelCodec,
   inputs: readonly Values[],
   splits: Splits,
+  assemble = false,
 ): Promise<Values[]> {
   const parts = inputs.map((input) => split(splits, codec, input));
   // Owners first: a belongsTo/morphTo write fills this row's own keys before it is inserted.
@@ -286,10 +293,60 @@ async function writeLevel(
   for (const [name, meta] of codec.meta.relations) {
     const using = parts.flatMap(([, writes], i) => (writes.has(name) ? [[rows[i]!, writes.get(name)!] as const] : []));
     if (using.length === 0 || meta.kind === "belongsTo" || meta.kind === "morphTo") continue;
-    if (isPivotRelation(meta)) await writePivots(session, meta, using, splits);
-    else await writeChildren(session, meta, using, splits);
+    if (isPivotRelation(meta)) await writePivots(session, meta, using, splits, assemble);
+    else await writeChildren(session, meta, using, splits, assemble);
+    // The rows that wrote nothing through it read it as empty.
+    if (assemble) for (const row of rows) if (!(name in row)) row[name] = toOne(meta.kind) ? null : [];
   }
   return rows;
+}
+
+/** Pivot field kinds whose written values are what a read gives back. */
+const EXACT_KINDS = new Set(["id", "integer", "string", "text", "uuid", "boolean", "timestamp"]);
+
+/**
+ * Whether the written graph can be put together from what was written (see createGraph). Not
+ * when a read would show more than was written through a relation: rows connected next to
+ * created rows that write deeper relations (the connected rows' own would be read too), or two
+ * written relations over the same rows (a pivot table, a foreign key) that each read the other's.
+ */
+function assemblable(splits: Splits, session: Session, codec: ModelCodec, inputs: readonly Values[]): boolean {
+  const stores = new Map<string, string>();
+  const connects = new Set<string>();
+  const nests = new Set<string>();
+  for (const input of inputs) {
+    for (const [name, write] of split(splits, codec, input)[1]) {
+      const meta = codec.meta.relations.get(name)!;
+      if (meta.where !== undefined) return false;
+      const many = isPivotRelation(meta);
+      const has =
+        meta.kind === "hasOne" || meta.kind === "hasMany" || meta.kind === "morphOne" || meta.kind === "morphMany";
+      if (!many && !(has && write.connect === undefined)) return false;
+      const target = codecFor(session, meta.target);
+      const [pk, ...rest] = target.meta.primaryKey;
+      if (pk === undefined || rest.length > 0 || !["id", "integer"].includes(target.field(pk).config.kind)) {
+        return false;
+      }
+      if (many && meta.pivot.fields.some((f) => !EXACT_KINDS.has(f.config.kind))) return false;
+      const store = many
+        ? `pivot ${meta.pivot.table}`
+        : `${meta.target} ${"foreignKey" in meta ? meta.foreignKey : meta.morphId}`;
+      if ((stores.get(store) ?? name) !== name) return false;
+      stores.set(store, name);
+      if (write.connect !== undefined) connects.add(name);
+      if (write.create.some((item) => hasNestedWrites(target, [item]))) nests.add(name);
+      if (connects.has(name) && nests.has(name)) return false;
+      const items = write.create.map(({ pivot: _, ...item }) => item);
+      if (!assemblable(splits, session, target, items)) return false;
+    }
+  }
+  return true;
+}
+
+/** Rows in the order a read gives them: by their (integer) primary key. */
+function byKey(target: ModelCodec, rows: Values[]): Values[] {
+  const pk = target.meta.primaryKey[0]!;
+  return rows.sort((a, b) => Number(a[pk]) - Number(b[pk]));
 }
 
 /** belongsTo / morphTo: connect an existing owner or create one, and set the row's keys. */
@@ -332,6 +389,7 @@ async function writeChildren(
   meta: RelationMeta,
   using: readonly (readonly [Values, RelationWrite])[],
   splits: Splits,
+  assemble: boolean,
 ) {
   const has = meta as Extract<RelationMeta, { kind: "hasOne" | "hasMany" | "morphOne" | "morphMany" }>;
   const target = codecFor(session, has.target);
@@ -341,7 +399,14 @@ async function writeChildren(
     ...("morphType" in has ? { [has.morphType]: has.morphValue } : {}),
   });
   const children = using.flatMap(([parent, write]) => write.create.map((item) => ({ ...item, ...ownership(parent) })));
-  if (children.length > 0) await writeLevel(session, target, children, splits);
+  const created = children.length > 0 ? await writeLevel(session, target, children, splits, assemble) : [];
+  if (assemble) {
+    let next = 0;
+    for (const [parent, write] of using) {
+      const mine = byKey(target, created.slice(next, (next += write.create.length)));
+      parent[meta.name] = toOne(meta.kind) ? (mine[0] ?? null) : mine;
+    }
+  }
   for (const [parent, write] of using) {
     if (!write.connect) continue;
     const pk = target.meta.primaryKey[0]!;
@@ -362,14 +427,18 @@ async function writePivots(
   meta: BelongsToManyMeta,
   using: readonly (readonly [Values, RelationWrite])[],
   splits: Splits,
+  assemble: boolean,
 ) {
   const target = codecFor(session, meta.target);
   const items = using.flatMap(([, write]) => write.create.map(({ pivot: _, ...item }) => item));
-  const created = items.length > 0 ? await writeLevel(session, target, items, splits) : [];
+  const created = items.length > 0 ? await writeLevel(session, target, items, splits, assemble) : [];
   const entries: [unknown, unknown, Values][] = [];
   const connected: unknown[] = [];
+  /** How many entries each parent of `using` has, in order. */
+  const counts: number[] = [];
   let next = 0;
   for (const [parent, write] of using) {
+    const before = entries.length;
     const parentKey = parent[meta.parentKey];
     for (const { pivot } of write.create) {
       const [[key, values]] = pivotEntries(session, meta, [created[next++]!], (pivot ?? {}) as Values) as [
@@ -388,9 +457,68 @@ async function writePivots(
         connected.push(key);
       }
     }
+    counts.push(entries.length - before);
   }
-  await ensureRelatedExist(session, meta, [...new Set(connected)]);
-  await insertPivotRows(session, meta, entries);
+  const keys = [...new Set(connected)];
+  // Assembling needs the connected rows themselves: read them instead of checking their keys.
+  const found = assemble ? await relatedRows(session, meta, target, keys) : undefined;
+  if (!assemble) await ensureRelatedExist(session, meta, keys);
+  const written = await insertPivotRows(session, meta, entries);
+  if (!found) return;
+  // Each parent's related rows, with the pivot values as written (a read decodes the same).
+  const pivotFields = exposedPivotFields(meta);
+  let createdAt = 0;
+  let at = 0;
+  for (const [index, [parent, write]] of using.entries()) {
+    const list: Values[] = [];
+    for (let i = 0; i < counts[index]!; i++, at++) {
+      const [, key] = entries[at]!;
+      const row = i < write.create.length ? created[createdAt++]! : target.copy(found.get(keyOf(key))!);
+      const values = written[at]!;
+      const pivot: Values = {};
+      for (const field of pivotFields) {
+        const value = values[field];
+        pivot[field] = typeof value === "string" && pivotKind(meta, field) === "timestamp" ? new Date(value) : value;
+      }
+      row.pivot = pivot;
+      list.push(row);
+    }
+    parent[meta.name] = byKey(target, list);
+  }
+}
+
+/** The kind of a pivot field (or key column). */
+function pivotKind(meta: BelongsToManyMeta, field: string): string | undefined {
+  return meta.pivot.fields.find((f) => f.name === field)?.config.kind;
+}
+
+/** The rows a many-to-many connect names, by their related key; a missing one is a ValidationError. */
+async function relatedRows(session: Session, meta: BelongsToManyMeta, target: ModelCodec, keys: readonly unknown[]) {
+  const found = new Map<string | undefined, Values>();
+  if (keys.length > 0) {
+    const rows = await readRows(session, target, {
+      ...EMPTY_STATE,
+      wheres: [
+        compareNode(
+          target,
+          false,
+          meta.relatedKey,
+          "in",
+          keys.map((k) => target.keyValue(meta.relatedKey, k)),
+        ),
+      ],
+    });
+    for (const row of rows) found.set(keyOf(row[meta.relatedKey]), row);
+  }
+  const missing = keys.filter((k) => !found.has(keyOf(k)));
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `Cannot attach to "${meta.model}.${meta.name}": no "${meta.target}" with ${meta.relatedKey} ${missing.map(String).join(", ")}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  return found;
 }
 
 /** Every key must name a row of `target`: otherwise a ValidationError naming the relation. */

@@ -167,6 +167,13 @@ export class ModelCodec {
     return encode && value !== null && value !== undefined ? encode(value) : value;
   }
 
+  /** A shallow copy of a row of this model that still knows its model. */
+  copy(row: Record<string, unknown>): Record<string, unknown> {
+    const copied = { ...row };
+    if (this.#prototype) Object.setPrototypeOf(copied, this.#prototype);
+    return copied;
+  }
+
   /** Decodes a row aliased by field name, in place, and returns it. */
   decode<T>(row: Record<string, unknown>): T {
     for (const [field, decode] of this.#decoders) {

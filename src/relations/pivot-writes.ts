@@ -182,14 +182,14 @@ export async function ensureRelatedExist(session: Session, meta: BelongsToManyMe
 /**
  * Inserts pivot rows [parent key, related key, pivot values] for any number of parents, with
  * the relation's morph type, pivot filter values and timestamps; one statement per chunk
- * under the driver's parameter limit.
+ * under the driver's parameter limit. Returns the rows as written (by field), in order.
  */
 export async function insertPivotRows(
   session: Session,
   meta: BelongsToManyMeta,
   entries: readonly [parent: unknown, related: unknown, values: Row][],
-): Promise<void> {
-  if (entries.length === 0) return;
+): Promise<Row[]> {
+  if (entries.length === 0) return [];
   const pivot = pivotCodec(session, meta);
   const { foreignKey, relatedKey, morphType, timestamps } = meta.pivot;
   const now = new Date();
@@ -203,8 +203,8 @@ export async function insertPivotRows(
     const value = defaultValue(field.config);
     if (value !== undefined) defaults[field.name] = value;
   }
-  const rows = entries.map(([parent, key, values]) =>
-    toColumns(pivot, {
+  const written = entries.map(
+    ([parent, key, values]): Row => ({
       ...defaults,
       [foreignKey.name]: parent,
       [relatedKey.name]: key,
@@ -214,6 +214,7 @@ export async function insertPivotRows(
       ...values,
     }),
   );
+  const rows = written.map((row) => toColumns(pivot, row));
   // Rows with the same columns share a statement; a chunk stays under the parameter limit.
   const columns = Math.max(1, ...rows.map((r) => Object.keys(r).length));
   const perStatement = Math.max(1, Math.floor(session.profile.maxParameters / columns));
@@ -229,6 +230,7 @@ export async function insertPivotRows(
       await session.execute(bulkInsert(session, meta.pivot.table, group.slice(i, i + perStatement)), meta.pivot.table);
     }
   }
+  return written;
 }
 
 /** A pivot value the relation's pivotWhere fixes must not be given another value. */
