@@ -76,6 +76,17 @@ await step(
     ]),
   (posts) => posts.map((p) => `    #${p.id} ${p.title} (published: ${p.published})`).join("\n"),
 );
+await step(
+  "a nested write: a user with a post and its tags, one transaction, the graph comes back",
+  () =>
+    db.user.create({
+      email: "grace@example.dev",
+      name: "Grace Hopper",
+      posts: { create: [{ title: "Compilers", published: true, tags: { create: [{ name: "cobol" }] } }] },
+    }),
+  (grace) =>
+    `    ${grace.name}: ${grace.posts.map((p) => `"${p.title}" [${p.tags.map((t) => t.name).join(", ")}]`).join(", ")}`,
+);
 await step("where / orderBy / select: published posts, most viewed first", () =>
   db.post.where("published", true).orderBy("views", "desc").select("title", "views").get(),
 );
