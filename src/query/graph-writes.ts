@@ -403,7 +403,8 @@ async function writeChildren(
   if (assemble) {
     let next = 0;
     for (const [parent, write] of using) {
-      const mine = byKey(target, created.slice(next, (next += write.create.length)));
+      const mine = byKey(target, created.slice(next, next + write.create.length));
+      next += write.create.length;
       parent[meta.name] = toOne(meta.kind) ? (mine[0] ?? null) : mine;
     }
   }
