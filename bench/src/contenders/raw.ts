@@ -80,17 +80,7 @@ async function pgDriver(url: string, count: () => void): Promise<Driver> {
     async run(sql, params) {
       return { rows: await query(sql, params) };
     },
-    async transaction(fn) {
-      await query("begin");
-      try {
-        const result = await fn();
-        await query("commit");
-        return result;
-      } catch (error) {
-        await query("rollback");
-        throw error;
-      }
-    },
+    transaction: (fn) => inTransaction(query, fn),
     close: () => client.end(),
   };
 }
@@ -108,19 +98,22 @@ async function mysqlDriver(url: string, count: () => void): Promise<Driver> {
       const result = await query(sql, params);
       return Array.isArray(result) ? { rows: result } : { insertId: result.insertId, rows: [] };
     },
-    async transaction(fn) {
-      await query("begin");
-      try {
-        const result = await fn();
-        await query("commit");
-        return result;
-      } catch (error) {
-        await query("rollback");
-        throw error;
-      }
-    },
+    transaction: (fn) => inTransaction(query, fn),
     close: () => conn.end(),
   };
+}
+
+/** BEGIN, `fn`, COMMIT (ROLLBACK if it throws) over a connection's query function. */
+async function inTransaction<T>(query: (sql: string) => Promise<unknown>, fn: () => Promise<T>): Promise<T> {
+  await query("begin");
+  try {
+    const result = await fn();
+    await query("commit");
+    return result;
+  } catch (error) {
+    await query("rollback");
+    throw error;
+  }
 }
 
 function groupBy(rows: Row[], key: string): Map<unknown, Row[]> {
