@@ -164,7 +164,8 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
     return query;
   }
   // Per parent: number the rows of each key in the constraint's order, keep offset < n <= offset + limit.
-  const ranked = query.select((eb) =>
+  const ranked = query.select((eb) => [
+    sql.ref(spec.keyRef).as("relata_key"),
     eb.fn
       .agg<number>("row_number")
       .over((over) => {
@@ -173,14 +174,15 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
         return o;
       })
       .as("relata_rn"),
-  );
+  ]);
   const offset = state.offset ?? 0;
   let outer = session.kysely
     .selectFrom(ranked.as("relata_ranked"))
     .selectAll()
     .where("relata_ranked.relata_rn", ">", offset);
   if (state.limit !== undefined) outer = outer.where("relata_ranked.relata_rn", "<=", offset + state.limit);
-  return outer.orderBy("relata_ranked.relata_rn");
+  // By key, then rank: the window already yields rows in that order, so no sort is needed.
+  return outer.orderBy("relata_ranked.relata_key").orderBy("relata_ranked.relata_rn");
 }
 
 /** A key as a Map key: drivers return the same key as number, string or bigint. */
