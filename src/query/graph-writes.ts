@@ -3,9 +3,15 @@ import { ValidationError } from "../errors.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { keyOf } from "../relations/fetch.js";
 import { exposedPivotFields } from "../relations/pivot.js";
-import { checkPivotValues, ensureRelatedExist, insertPivotRows, pivotEntries } from "../relations/pivot-writes.js";
+import {
+  checkPivotValues,
+  ensureRelatedExist,
+  insertPivotRows,
+  notRelated,
+  pivotEntries,
+} from "../relations/pivot-writes.js";
 import type { BelongsToManyMeta, BelongsToMeta, MorphToMeta, RelationMeta } from "../schema/meta.js";
-import { isPivotRelation } from "../schema/meta.js";
+import { isChildRelation, isPivotRelation } from "../schema/meta.js";
 import { addEagerPath } from "./eager.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { readRows } from "./read.js";
@@ -109,11 +115,24 @@ function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
   return { create: creates as Values[], connect: connects, connectInput: connect };
 }
 
+type ChildMeta = Extract<RelationMeta, { kind: "hasOne" | "hasMany" | "morphOne" | "morphMany" }>;
+
 /** The fields of the related rows a has-kind relation fills in (foreign key, morph type). */
 function childKeys(meta: RelationMeta): string[] {
-  if (meta.kind === "hasOne" || meta.kind === "hasMany") return [meta.foreignKey];
-  if (meta.kind === "morphOne" || meta.kind === "morphMany") return [meta.morphId, meta.morphType];
-  return [];
+  if (!isChildRelation(meta)) return [];
+  return "foreignKey" in meta ? [meta.foreignKey] : [meta.morphId, meta.morphType];
+}
+
+/**
+ * What a has-kind relation sets on a child of the parent whose key is `owner`: the foreign key
+ * in its column's type (and the morph type). Shared by nested writes and related(...) writes.
+ */
+export function childOwnership(target: ModelCodec, meta: ChildMeta, owner: unknown): Values {
+  const key = "foreignKey" in meta ? meta.foreignKey : meta.morphId;
+  return {
+    [key]: target.keyValue(key, owner),
+    ...("morphType" in meta ? { [meta.morphType]: meta.morphValue } : {}),
+  };
 }
 
 /** The fields of the row itself its to-one owner relations fill in. */
@@ -319,9 +338,7 @@ function assemblable(splits: Splits, session: Session, codec: ModelCodec, inputs
       const meta = codec.meta.relations.get(name)!;
       if (meta.where !== undefined) return false;
       const many = isPivotRelation(meta);
-      const has =
-        meta.kind === "hasOne" || meta.kind === "hasMany" || meta.kind === "morphOne" || meta.kind === "morphMany";
-      if (!many && !(has && write.connect === undefined)) return false;
+      if (!many && !(isChildRelation(meta) && write.connect === undefined)) return false;
       const target = codecFor(session, meta.target);
       const [pk, ...rest] = target.meta.primaryKey;
       if (pk === undefined || rest.length > 0 || !["id", "integer"].includes(target.field(pk).config.kind)) {
@@ -391,13 +408,9 @@ async function writeChildren(
   splits: Splits,
   assemble: boolean,
 ) {
-  const has = meta as Extract<RelationMeta, { kind: "hasOne" | "hasMany" | "morphOne" | "morphMany" }>;
+  const has = meta as ChildMeta;
   const target = codecFor(session, has.target);
-  const key = "foreignKey" in has ? has.foreignKey : has.morphId;
-  const ownership = (parent: Values): Values => ({
-    [key]: target.keyValue(key, parent[has.localKey]),
-    ...("morphType" in has ? { [has.morphType]: has.morphValue } : {}),
-  });
+  const ownership = (parent: Values): Values => childOwnership(target, has, parent[has.localKey]);
   const children = using.flatMap(([parent, write]) => write.create.map((item) => ({ ...item, ...ownership(parent) })));
   const created = children.length > 0 ? await writeLevel(session, target, children, splits, assemble) : [];
   if (assemble) {
@@ -449,11 +462,11 @@ async function writePivots(
     }
     if (write.connectInput !== undefined) {
       // A key given twice is attached once, the later pivot values winning (as attach does).
-      const byKey = new Map<string | undefined, [unknown, Values]>();
+      const merged = new Map<string | undefined, [unknown, Values]>();
       for (const [key, values] of write.entries ?? pivotEntries(session, meta, write.connectInput)) {
-        byKey.set(keyOf(key), [key, { ...byKey.get(keyOf(key))?.[1], ...values }]);
+        merged.set(keyOf(key), [key, { ...merged.get(keyOf(key))?.[1], ...values }]);
       }
-      for (const [key, values] of byKey.values()) {
+      for (const [key, values] of merged.values()) {
         entries.push([parentKey, key, values]);
         connected.push(key);
       }
@@ -496,29 +509,14 @@ function pivotKind(meta: BelongsToManyMeta, field: string): string | undefined {
 /** The rows a many-to-many connect names, by their related key; a missing one is a ValidationError. */
 async function relatedRows(session: Session, meta: BelongsToManyMeta, target: ModelCodec, keys: readonly unknown[]) {
   const found = new Map<string | undefined, Values>();
-  if (keys.length > 0) {
-    const rows = await readRows(session, target, {
-      ...EMPTY_STATE,
-      wheres: [
-        compareNode(
-          target,
-          false,
-          meta.relatedKey,
-          "in",
-          keys.map((k) => target.keyValue(meta.relatedKey, k)),
-        ),
-      ],
-    });
-    for (const row of rows) found.set(keyOf(row[meta.relatedKey]), row);
+  const perStatement = Math.max(1, session.profile.maxParameters - 100);
+  for (let i = 0; i < keys.length; i += perStatement) {
+    const chunk = keys.slice(i, i + perStatement).map((k) => target.keyValue(meta.relatedKey, k));
+    const state = { ...EMPTY_STATE, wheres: [compareNode(target, false, meta.relatedKey, "in", chunk)] };
+    for (const row of await readRows(session, target, state)) found.set(keyOf(row[meta.relatedKey]), row);
   }
   const missing = keys.filter((k) => !found.has(keyOf(k)));
-  if (missing.length > 0) {
-    throw new ValidationError(
-      `Cannot attach to "${meta.model}.${meta.name}": no "${meta.target}" with ${meta.relatedKey} ${missing.map(String).join(", ")}.`,
-      meta.model,
-      meta.name,
-    );
-  }
+  if (missing.length > 0) throw notRelated(meta, missing);
   return found;
 }
 

@@ -7,18 +7,15 @@ import { type AttachInput, PivotWriter, type SyncResult } from "../relations/piv
 import type { Schema } from "../schema/define-schema.js";
 import {
   type BelongsToMeta,
-  type HasManyMeta,
-  type HasOneMeta,
+  isChildRelation,
   isPivotRelation,
-  type MorphManyMeta,
-  type MorphOneMeta,
   type MorphToMeta,
   type RelationMeta,
 } from "../schema/meta.js";
 import type { ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput } from "../schema/write-types.js";
 import type { BuilderContext } from "./builder-types.js";
-import { createGraph, hasNestedWrites } from "./graph-writes.js";
+import { childOwnership, createGraph, hasNestedWrites } from "./graph-writes.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { QueryBuilder } from "./query-builder.js";
 import { EMPTY_STATE, type QueryState } from "./state.js";
@@ -27,7 +24,6 @@ import { compareNode } from "./where.js";
 import { insertRows, updateRows } from "./writes.js";
 
 type Values = Record<string, unknown>;
-type HasKindMeta = HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta;
 
 /** The parent row and relation a RelatedBuilder is scoped to. */
 interface RelatedContext {
@@ -94,26 +90,21 @@ export class RelatedBuilder<
   /** The fields a has-kind relation sets on its children: the foreign key (and the morph type). */
   #ownership(action: string): Values {
     const { meta, parent } = this.#related;
-    if (meta.kind !== "hasOne" && meta.kind !== "hasMany" && meta.kind !== "morphOne" && meta.kind !== "morphMany") {
+    if (!isChildRelation(meta)) {
       throw new ValidationError(
         `${action} through "${meta.model}.${meta.name}" (a ${meta.kind}) is not available: it sets a child's foreign key, so it works on hasOne, hasMany, morphOne and morphMany.`,
         meta.model,
         meta.name,
       );
     }
-    const has = meta as HasKindMeta;
-    const target = this.context.codec;
-    const key = "foreignKey" in has ? has.foreignKey : has.morphId;
-    const owner = parent[has.localKey];
+    const owner = parent[meta.localKey];
     if (owner === undefined || owner === null) {
       throw new ValidationError(
-        `${action} through "${meta.model}.${meta.name}" needs the parent's "${has.localKey}".`,
+        `${action} through "${meta.model}.${meta.name}" needs the parent's "${meta.localKey}".`,
         meta.model,
       );
     }
-    const fields: Values = { [key]: target.keyValue(key, owner) };
-    if ("morphType" in has) fields[has.morphType] = has.morphValue;
-    return fields;
+    return childOwnership(this.context.codec, meta, owner);
   }
 
   /**

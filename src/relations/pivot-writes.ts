@@ -170,13 +170,16 @@ export function pivotEntries(
 /** Every given key must be a related row: otherwise a ValidationError naming the relation. */
 export async function ensureRelatedExist(session: Session, meta: BelongsToManyMeta, keys: readonly unknown[]) {
   const missing = await missingKeys(session, codecFor(session, meta.target), meta.relatedKey, keys);
-  if (missing.length > 0) {
-    throw new ValidationError(
-      `Cannot attach to ${label(meta)}: no "${meta.target}" with ${meta.relatedKey} ${missing.map(String).join(", ")}.`,
-      meta.model,
-      meta.name,
-    );
-  }
+  if (missing.length > 0) throw notRelated(meta, missing);
+}
+
+/** The error for keys a many-to-many write names that are no related rows. */
+export function notRelated(meta: BelongsToManyMeta, missing: readonly unknown[]): ValidationError {
+  return new ValidationError(
+    `Cannot attach to ${label(meta)}: no "${meta.target}" with ${meta.relatedKey} ${missing.map(String).join(", ")}.`,
+    meta.model,
+    meta.name,
+  );
 }
 
 /**

@@ -186,6 +186,11 @@ export const TO_MANY_KINDS: ReadonlySet<RelationMeta["kind"]> = new Set([
   "hasManyThrough",
 ]);
 
+/** Whether a relation's rows point at their parent (hasOne, hasMany, morphOne, morphMany). */
+export function isChildRelation(meta: RelationMeta): meta is HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta {
+  return meta.kind === "hasOne" || meta.kind === "hasMany" || meta.kind === "morphOne" || meta.kind === "morphMany";
+}
+
 /** Whether a relation goes through a pivot (belongsToMany, morphToMany, morphedByMany). */
 export function isPivotRelation(meta: RelationMeta): meta is BelongsToManyMeta {
   return meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany";
