@@ -1,4 +1,5 @@
 import { type Dialect, Kysely, type LogEvent } from "kysely";
+import type { PoolOptions } from "./connection/pool-options.js";
 import type { DialectName } from "./connection/profile.js";
 import { dialectFromUrl, profileOfDialect } from "./connection/resolve.js";
 import { Session } from "./connection/session.js";
@@ -10,7 +11,7 @@ import type { RelationLoadStrategy } from "./query/state.js";
 import type { Schema } from "./schema/define-schema.js";
 import type { ModelName } from "./schema/types.js";
 
-export type { RelationLoadStrategy };
+export type { PoolOptions, RelationLoadStrategy };
 
 /** One statement sent to the database, as reported to `onQuery`. */
 export interface QueryEvent {
@@ -33,7 +34,15 @@ export interface DbOptions<S extends Schema> {
   onQuery?: (event: QueryEvent) => void;
   /** How relations are eager loaded by default: one query per level, or one JSON-aggregated statement. */
   relationLoadStrategy?: RelationLoadStrategy;
+  /**
+   * Connection pool settings for PostgreSQL and MySQL/MariaDB (with `url`; a Kysely `dialect`
+   * brings its own pool). The URL's query parameters of the same names work too
+   * (`postgres://.../app?max=30`); these win over them.
+   */
+  pool?: PoolOptions;
 }
+
+const OPTIONS = ["schema", "url", "dialect", "dialectName", "onQuery", "relationLoadStrategy", "pool"];
 
 /** The methods of a db handle besides its model handles. */
 export interface DbCore<S extends Schema> {
@@ -66,9 +75,18 @@ export type Db<S extends Schema> = DbCore<S> & { readonly [M in ModelName<S>]: M
  * ```
  */
 export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
-  const { schema, url, dialect, onQuery } = options;
+  const unknown = Object.keys(options ?? {}).filter((key) => !OPTIONS.includes(key));
+  if (unknown.length > 0) {
+    throw new RelataError(
+      `Unknown createDb option${unknown.length === 1 ? "" : "s"} ${unknown.map((k) => `"${k}"`).join(", ")}. Valid options: ${OPTIONS.join(", ")}.`,
+    );
+  }
+  const { schema, url, dialect, onQuery, pool } = options;
   if ((url === undefined) === (dialect === undefined)) {
     throw new RelataError("createDb needs exactly one of url or dialect.");
+  }
+  if (dialect !== undefined && pool !== undefined) {
+    throw new RelataError("createDb's pool applies to a url; a Kysely dialect is configured with its own pool.");
   }
   const strategy = options.relationLoadStrategy;
   if (strategy !== undefined && strategy !== "query" && strategy !== "join") {
@@ -76,7 +94,7 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
   }
   const resolved =
     url !== undefined
-      ? dialectFromUrl(url)
+      ? dialectFromUrl(url, pool)
       : { dialect: dialect!, profile: profileOfDialect(dialect!, options.dialectName) };
   const kysely = new Kysely<any>({
     dialect: resolved.dialect,
@@ -99,8 +117,13 @@ function dbFor<S extends Schema>(session: Session): Db<S> {
     kysely: session.kysely,
     dialectName: session.profile.name,
     push: () => push(session),
-    transaction: (fn) => session.transaction((tx) => fn(dbFor<S>(tx))),
-    destroy: () => session.kysely.destroy(),
+    transaction: (fn) => {
+      if (typeof fn !== "function") {
+        return Promise.reject(new RelataError("transaction takes a callback: db.transaction(async (tx) => { ... })."));
+      }
+      return session.transaction((tx) => fn(dbFor<S>(tx)));
+    },
+    destroy: () => session.destroy(),
   };
   const handles: Record<string, unknown> = {};
   for (const name of session.schema.meta.models.keys()) {

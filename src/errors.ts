@@ -61,6 +61,8 @@ export abstract class ConstraintError extends RelataError {
     /** The table the failing statement wrote to. */
     readonly table: string | undefined,
     cause: unknown,
+    /** The fields (of the model or pivot table) the constraint covers, when they can be told; else []. */
+    readonly fields: readonly string[] = [],
   ) {
     super(message, { cause });
   }
@@ -71,3 +73,61 @@ export class UniqueConstraintError extends ConstraintError {}
 
 /** A write referenced a missing row, or a delete/update would orphan referencing rows. */
 export class ForeignKeyConstraintError extends ConstraintError {}
+
+/**
+ * The database could not be reached or dropped the connection: refused, wrong password,
+ * unknown database, a connection the server terminated, a pool timeout. `cause` is the
+ * driver's error. The pool stays usable: the next query opens a fresh connection.
+ */
+export class ConnectionError extends RelataError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
+/**
+ * The database aborted the transaction to resolve a conflict with another one; running the
+ * whole transaction again may succeed (`retryable` is always true).
+ */
+export abstract class TransactionConflictError extends RelataError {
+  readonly retryable = true;
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
+/** A deadlock was detected (PostgreSQL 40P01, MySQL/MariaDB 1213, SQLite SQLITE_BUSY under a lock). */
+export class DeadlockError extends TransactionConflictError {}
+
+/** A serializable transaction could not be serialized, or a lock wait timed out (PostgreSQL 40001, MySQL 1205). */
+export class SerializationError extends TransactionConflictError {}
+
+/**
+ * A transaction was used wrongly: the outer `db` used inside its own `db.transaction(tx => ...)`
+ * callback (use `tx`), a `tx` used after its transaction ended, or two savepoints opened at once
+ * on one transaction.
+ */
+export class TransactionError extends RelataError {}
+
+/** A statement ran past the statement timeout (`pool.statementTimeoutMillis`) and was cancelled. */
+export class QueryTimeoutError extends RelataError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
+/**
+ * Any other error the database reported for a statement relata sent (`code` is the
+ * driver's error code). Seeing one usually means the database and the schema disagree:
+ * a table or column that is missing, or a type that differs.
+ */
+export class DatabaseError extends RelataError {
+  constructor(
+    message: string,
+    /** The driver's error code (`42P01`, `ER_NO_SUCH_TABLE`, `SQLITE_ERROR`), when it gave one. */
+    readonly code: string | undefined,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+  }
+}

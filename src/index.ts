@@ -1,12 +1,27 @@
 export type { DialectName } from "./connection/profile.js";
-export { createDb, type Db, type DbCore, type DbOptions, type QueryEvent, type RelationLoadStrategy } from "./db.js";
 export {
+  createDb,
+  type Db,
+  type DbCore,
+  type DbOptions,
+  type PoolOptions,
+  type QueryEvent,
+  type RelationLoadStrategy,
+} from "./db.js";
+export {
+  ConnectionError,
   ConstraintError,
+  DatabaseError,
+  DeadlockError,
   ForeignKeyConstraintError,
   NotFoundError,
+  QueryTimeoutError,
   RelataError,
   RelationNotFoundError,
   SchemaError,
+  SerializationError,
+  TransactionConflictError,
+  TransactionError,
   UniqueConstraintError,
   ValidationError,
 } from "./errors.js";

@@ -74,6 +74,24 @@ export const encodeDecimal: Encode = (v) => (typeof v === "number" || typeof v =
 export const encodeBigintAsText: Encode = (v) => (typeof v === "bigint" ? v.toString() : v);
 
 /**
+ * Encoded values as one JSON array text, for a list bound as a single parameter: bigints as
+ * exact JSON integers, Dates as `YYYY-MM-DD HH:MM:SS.mmm` UTC (what MySQL's DATETIME parses).
+ */
+export function jsonList(values: readonly unknown[]): string {
+  const items: string[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    items[i] =
+      typeof v === "bigint"
+        ? v.toString()
+        : v instanceof Date
+          ? `"${v.toISOString().slice(0, 23).replace("T", " ")}"`
+          : JSON.stringify(v);
+  }
+  return `[${items.join(",")}]`;
+}
+
+/**
  * Decoders for values that came through JSON (the join strategy). The dialects' JSON reads
  * (`jsonReadExpression`) hand bigints, decimals and json as text, so one set serves all.
  */

@@ -1,4 +1,5 @@
-import { CompiledQuery, type Dialect, MysqlDialect, sql } from "kysely";
+import { CompiledQuery, type Dialect, MysqlDialect, type SqlBool, sql } from "kysely";
+import type { FieldConfig } from "../schema/fields.js";
 import {
   decodeBoolean,
   decodeDate,
@@ -9,12 +10,14 @@ import {
   encodeDecimal,
   encodeJson,
   encodeTimestampAsDate,
+  jsonList,
 } from "./codecs.js";
-import { constraintError, errorField } from "./constraint-errors.js";
+import { errorField } from "./driver-errors.js";
 import { tableNames } from "./introspect.js";
 import { objectArgs, orderBy } from "./json-array.js";
+import type { PoolOptions } from "./pool-options.js";
 import { importDriver } from "./postgres.js";
-import { defineProfile, fixed } from "./profile.js";
+import { defineProfile, fixed, LONG_LIST, plainInList } from "./profile.js";
 
 /** MySQL and MariaDB through mysql2: booleans are tinyint(1), DATETIME(3) in UTC, json as text. */
 export const mysqlProfile = defineProfile({
@@ -51,6 +54,35 @@ export const mysqlProfile = defineProfile({
     return sql`(${query.select(sql`concat('[', coalesce(${objects}, ''), ']')`.as("relata_json"))})`;
   },
   allowsForwardForeignKeys: false,
+  // Past LONG_LIST values of a field (where / whereIn), one JSON array read by JSON_TABLE (MariaDB
+  // 10.6+, MySQL 8): a statement binds at most 65,535 parameters. Its column types are wide enough
+  // that no value is truncated or rounded into a false match. The eager loader passes no field:
+  // it chunks its keys under the limit itself.
+  inList: (column, values, not, config) => {
+    const type = config && values.length > LONG_LIST ? listColumnType(config) : undefined;
+    if (type === undefined) return plainInList(column, values, not);
+    const list = sql`json_table(${jsonList(values)}, '$[*]' columns (v ${sql.raw(type)} path '$'))`;
+    return sql<SqlBool>`${column} ${sql.raw(not ? "not in" : "in")} (select relata_list.v from ${list} as relata_list)`;
+  },
+  valueLimits: {
+    id: {
+      min: -2_147_483_648,
+      max: 2_147_483_647,
+      maxWritten: 2_147_483_647,
+      zeroGenerates: true,
+      column: "a MySQL/MariaDB int, 32-bit",
+    },
+    timestamp: {
+      min: Date.parse("1000-01-01T00:00:00.000Z"),
+      max: Date.parse("9999-12-31T23:59:59.999Z"),
+      range: "1000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (MySQL/MariaDB DATETIME)",
+    },
+    date: { min: "1000-01-01", max: "9999-12-31", range: "1000-01-01 to 9999-12-31 (MySQL/MariaDB DATE)" },
+    nul: true,
+    textBytes: 65_535,
+    jsonDepth: 31,
+  },
+  backslashEscapesLike: true,
   columnTypes: {
     id: "integer",
     integer: "integer",
@@ -82,25 +114,32 @@ export const mysqlProfile = defineProfile({
     bigint: decoderForBigint,
     date: fixed(decodeDate),
   },
-  mapError(error, table) {
-    const errno = errorField(error, "errno");
+  classifyError(error) {
+    const errno = Number(errorField(error, "errno"));
     const message = String(errorField(error, "message") ?? "");
     if (errno === 1062) {
       // "Duplicate entry 'a@b' for key 'users_email_unique'" (MySQL 8 prefixes the table: 'users.users_email_unique')
-      const key = /for key '([^']+)'/.exec(message)?.[1]?.split(".").pop();
-      return constraintError("unique", key, table, error);
+      return { kind: "unique", constraint: /for key '([^']+)'/.exec(message)?.[1]?.split(".").pop() };
     }
     if (errno === 1451 || errno === 1452) {
-      const constraint = /CONSTRAINT `([^`]+)`/.exec(message)?.[1];
       // "... a foreign key constraint fails (`db`.`posts`, CONSTRAINT ...)": the table holding the key.
-      const child = /\(`[^`]*`\.`([^`]+)`/.exec(message)?.[1];
-      return constraintError("foreignKey", constraint, table ?? child, error);
+      return {
+        kind: "foreignKey",
+        constraint: /CONSTRAINT `([^`]+)`/.exec(message)?.[1],
+        table: /\(`[^`]*`\.`([^`]+)`/.exec(message)?.[1],
+      };
     }
+    if (errno === 1213) return { kind: "deadlock" };
+    if (errno === 1205) return { kind: "serialization" }; // lock wait timeout
+    if (errno === 1969 || errno === 3024) return { kind: "timeout" }; // max_statement_time (MariaDB), max_execution_time (MySQL)
+    // Access denied, unknown database, too many connections, killed, server gone away or shutting down.
+    if ([1044, 1045, 1049, 1040, 1053, 1927, 2006, 2013, 4031].includes(errno)) return { kind: "connection" };
     return undefined;
   },
 });
 
-export function mysqlDialect(url: string): Dialect {
+export function mysqlDialect(url: string, pool: PoolOptions): Dialect {
+  const timeout = pool.statementTimeoutMillis;
   return new MysqlDialect({
     pool: async () => {
       const mysql = await importDriver<typeof import("mysql2")>("mysql2", "MySQL/MariaDB");
@@ -108,6 +147,9 @@ export function mysqlDialect(url: string): Dialect {
         mysql.createPool ?? (mysql as unknown as { default: typeof import("mysql2") }).default.createPool;
       return createPool({
         uri: url.replace(/^mariadb:/, "mysql:"),
+        ...(pool.max !== undefined && { connectionLimit: pool.max }),
+        ...(pool.idleTimeoutMillis !== undefined && { idleTimeout: pool.idleTimeoutMillis }),
+        ...(pool.connectionTimeoutMillis !== undefined && { connectTimeout: pool.connectionTimeoutMillis }),
         timezone: "Z",
         dateStrings: ["DATE"],
         supportBigNumbers: true,
@@ -120,8 +162,38 @@ export function mysqlDialect(url: string): Dialect {
       await connection.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
       // GROUP_CONCAT (the join loading strategy) truncates at 1 KiB by default.
       await connection.executeQuery(CompiledQuery.raw("SET SESSION group_concat_max_len = 4294967295"));
+      if (timeout !== undefined) {
+        // MariaDB counts seconds for every statement; MySQL milliseconds, for SELECTs only.
+        await connection
+          .executeQuery(CompiledQuery.raw(`SET SESSION max_statement_time = ${timeout / 1000}`))
+          .catch(() => connection.executeQuery(CompiledQuery.raw(`SET SESSION max_execution_time = ${timeout}`)));
+      }
     },
   });
+}
+
+/** The JSON_TABLE column a long IN list of this field is read as (json: none, the list stays as is). */
+function listColumnType(config: FieldConfig): string | undefined {
+  switch (config.kind) {
+    case "id":
+    case "integer":
+    case "bigint":
+      return "bigint";
+    case "float":
+      return "double";
+    case "decimal":
+      return "decimal(65, 30)";
+    case "boolean":
+      return "boolean";
+    case "timestamp":
+      return "datetime(3)";
+    case "date":
+      return "date";
+    case "json":
+      return undefined;
+    default:
+      return "longtext";
+  }
 }
 
 /** MariaDB has `INSERT ... RETURNING` since 10.5; MySQL has none. */

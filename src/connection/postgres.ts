@@ -9,9 +9,10 @@ import {
   encodeJson,
   encodeTimestampAsDate,
 } from "./codecs.js";
-import { constraintError, errorField } from "./constraint-errors.js";
+import { errorField } from "./driver-errors.js";
 import { tableNames } from "./introspect.js";
 import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
+import type { PoolOptions } from "./pool-options.js";
 import { defineProfile, fixed } from "./profile.js";
 
 const DATE_OID = 1082;
@@ -48,6 +49,27 @@ export const postgresProfile = defineProfile({
       parts.columns.map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
     )}) order by ${aggregateOrder(parts)}), '[]'::json) from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: false,
+  valueLimits: {
+    id: {
+      min: -2_147_483_648,
+      max: 2_147_483_647,
+      maxWritten: 2_147_483_647,
+      zeroGenerates: false,
+      column: "a PostgreSQL serial, 32-bit",
+    },
+    // timestamptz holds 4713 BC to 294276 AD, but JSON (the join strategy) renders other years
+    // as "10000-01-01T00:00:00+00:00" and "... BC", which no JS Date reads.
+    timestamp: {
+      min: Date.parse("0001-01-01T00:00:00.000Z"),
+      max: Date.parse("9999-12-31T23:59:59.999Z"),
+      range: "0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (years PostgreSQL's JSON renders as JS reads them)",
+    },
+    // date goes from 4713 BC, but a date() is written "YYYY-MM-DD" and PostgreSQL has no year 0.
+    date: { min: "0001-01-01", max: "9999-12-31", range: "0001-01-01 to 9999-12-31" },
+    nul: false,
+    jsonDepth: 100,
+  },
+  backslashEscapesLike: true,
   columnTypes: {
     id: "serial",
     uuid: "uuid",
@@ -74,33 +96,57 @@ export const postgresProfile = defineProfile({
   },
   // Dates already arrive as text on relata's own pool; a hand-built pool parses them to Dates.
   decoders: { bigint: decoderForBigint, date: fixed(decodeDate) },
-  mapError(error, table) {
-    const code = errorField(error, "code");
-    const constraint = errorField(error, "constraint") as string | undefined;
-    const errorTable = table ?? (errorField(error, "table") as string | undefined);
-    if (code === "23505") return constraintError("unique", constraint, errorTable, error);
-    if (code === "23503") return constraintError("foreignKey", constraint, errorTable, error);
+  classifyError(error) {
+    const code = String(errorField(error, "code") ?? "");
+    if (code === "23505" || code === "23503") {
+      // detail: "Key (email)=(a@b) already exists." / "Key (author_id)=(9) is not present in table ..."
+      const columns = /^Key \(([^)]*)\)=/.exec(String(errorField(error, "detail") ?? ""))?.[1]?.split(", ");
+      return {
+        kind: code === "23505" ? "unique" : "foreignKey",
+        constraint: errorField(error, "constraint") as string | undefined,
+        table: errorField(error, "table") as string | undefined,
+        columns: code === "23505" ? columns : undefined,
+      };
+    }
+    if (code === "40P01") return { kind: "deadlock" };
+    if (code === "40001" || code === "55P03") return { kind: "serialization" };
+    if (code === "57014") return { kind: "timeout" };
+    if (code === "25P02") return { kind: "aborted" };
+    // Connection exceptions, shutdowns, authentication, unknown database, too many connections.
+    if (code.startsWith("08") || /^(57P0[123]|28P01|28000|3D000|53300)$/.test(code)) return { kind: "connection" };
     return undefined;
   },
 });
 
-export function postgresDialect(url: string): Dialect {
+export function postgresDialect(url: string, pool: PoolOptions): Dialect {
   return new PostgresDialect({
     pool: async () => {
       const pg = await importDriver<typeof import("pg")>("pg", "PostgreSQL");
       const Pool = pg.Pool ?? (pg as unknown as { default: typeof import("pg") }).default.Pool;
       const parsers = pg.types ?? (pg as unknown as { default: typeof import("pg") }).default.types;
-      return new Pool({
+      const created = new Pool({
         connectionString: url,
+        ...(pool.max !== undefined && { max: pool.max }),
+        ...(pool.idleTimeoutMillis !== undefined && { idleTimeoutMillis: pool.idleTimeoutMillis }),
+        ...(pool.connectionTimeoutMillis !== undefined && { connectionTimeoutMillis: pool.connectionTimeoutMillis }),
+        ...(pool.statementTimeoutMillis !== undefined && { statement_timeout: pool.statementTimeoutMillis }),
         types: {
           // Keep DATE as its "YYYY-MM-DD" text: pg would make a local-midnight Date of it.
           getTypeParser: ((oid: number, format?: "text" | "binary") =>
             oid === DATE_OID ? (v: string) => v : parsers.getTypeParser(oid, format)) as typeof parsers.getTypeParser,
         },
       });
+      // The server may end a connection at any time (pg_terminate_backend, a restart). pg emits
+      // that as an 'error' event on the pool (idle) or the client (checked out), which would
+      // crash the process; the pool drops the client, and a query on it fails (ConnectionError).
+      created.on("error", ignore);
+      created.on("connect", (client) => client.on("error", ignore));
+      return created;
     },
   });
 }
+
+const ignore = () => {};
 
 /** Loads an optional driver, explaining how to install it when it is missing. */
 export async function importDriver<T>(name: string, database: string): Promise<T> {

@@ -1,6 +1,6 @@
 import { type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
-import type { RelataError } from "../errors.js";
 import type { FieldConfig, FieldKind } from "../schema/fields.js";
+import type { DriverFailure } from "./driver-errors.js";
 
 export type DialectName = "sqlite" | "postgres" | "mysql";
 
@@ -59,9 +59,50 @@ export interface DialectProfile {
    * `column IN (list)` / `NOT IN`, for a non-empty list of encoded values. PostgreSQL binds
    * the list as one array (`= ANY($1)`): one parameter, planned once, however many keys.
    */
-  inList(column: Expression<unknown>, values: readonly unknown[], not: boolean): Expression<SqlBool>;
-  /** Maps a driver error to a relata error, or returns undefined to rethrow it unchanged. */
-  mapError(error: unknown, table: string | undefined): RelataError | undefined;
+  inList(
+    column: Expression<unknown>,
+    values: readonly unknown[],
+    not: boolean,
+    /** The compared field, when known: a long list may then be bound as one typed JSON parameter (SQLite, MySQL). */
+    config?: FieldConfig,
+  ): Expression<SqlBool>;
+  /** What the columns can hold, beyond the JS type: checked before any SQL (src/query/validate.ts). */
+  readonly valueLimits: ValueLimits;
+  /** A backslash escapes `%` and `_` in a LIKE pattern by default (PostgreSQL, MySQL); if not, relata says `escape '\'`. */
+  readonly backslashEscapesLike: boolean;
+  /** What a driver error means (a constraint, a lost connection, a deadlock...), from the driver's codes; undefined: not known. */
+  classifyError(error: unknown): DriverFailure | undefined;
+}
+
+/**
+ * The values a dialect's columns cannot store exactly, so validation rejects them before any
+ * SQL. Limits every dialect shares (32-bit integer(), 64-bit bigint(), string(n) length,
+ * decimal precision/scale, well-formed UTF-16) live in validate.ts.
+ */
+export interface ValueLimits {
+  /** The `id()` values the column holds: 32-bit where it is (integer() is 32-bit everywhere). */
+  readonly id: {
+    readonly min: number;
+    readonly max: number;
+    /** Largest id a write may give (SQLite's next rowid is the largest plus one, which must stay exact in JS). */
+    readonly maxWritten: number;
+    /** A written 0 makes the database generate the next id instead (MySQL's AUTO_INCREMENT). */
+    readonly zeroGenerates: boolean;
+    /** The column, as messages name it. */
+    readonly column: string;
+  };
+  /** Earliest and latest instant a `timestamp()` column holds (ms since the epoch), and how to name that range. */
+  readonly timestamp: { readonly min: number; readonly max: number; readonly range: string };
+  /** Earliest and latest `date()` as written (`"YYYY-MM-DD"`), and how to name that range. */
+  readonly date: { readonly min: string; readonly max: string; readonly range: string };
+  /** Text and json can hold NUL (`"\u0000"`); PostgreSQL rejects it in text and jsonb. */
+  readonly nul: boolean;
+  /** Most bytes (UTF-8) a `text()` column holds, when less than any JS string (MySQL TEXT: 65,535). */
+  readonly textBytes?: number;
+  /** Most digits a `decimal()` keeps exactly, when the column is not exact (SQLite stores a double). */
+  readonly decimalDigits?: number;
+  /** Deepest nesting of arrays and objects a `json()` value may have (MariaDB's JSON_VALID stops at 31). */
+  readonly jsonDepth: number;
 }
 
 /** A decoder that needs the field's configuration (bigint mode, decimal scale) or not. */
@@ -109,6 +150,16 @@ export interface ProfileSpec
   readonly decoders: Readonly<Partial<Record<FieldKind, DecoderFactory>>>;
 }
 
+/** `column in (?, ?, ...)`: one bound parameter per value. */
+export const plainInList: DialectProfile["inList"] = (column, values, not) =>
+  sql<SqlBool>`${column} ${sql.raw(not ? "not in" : "in")} (${sql.join(values)})`;
+
+/**
+ * Lists longer than this are bound as one JSON array where the dialect limits its parameters
+ * (SQLite 32,766, MySQL 65,535); shorter ones keep one parameter per value, as measured no slower.
+ */
+export const LONG_LIST = 1_000;
+
 export function defineProfile({
   columnTypes,
   encoders,
@@ -126,9 +177,7 @@ export function defineProfile({
       return typeof type === "string" ? type : type(config);
     },
     nestJson: rest.nestJson ?? ((column) => column),
-    inList:
-      rest.inList ??
-      ((column, values, not) => sql<SqlBool>`${column} ${sql.raw(not ? "not in" : "in")} (${sql.join(values)})`),
+    inList: rest.inList ?? plainInList,
     encoder: (config) => encoders[config.kind],
     decoder: (config) => decoders[config.kind]?.(config),
   };

@@ -1,6 +1,7 @@
 import { type Dialect, MysqlAdapter, PostgresAdapter, SqliteAdapter } from "kysely";
 import { RelataError } from "../errors.js";
 import { mysqlDialect, mysqlProfile } from "./mysql.js";
+import { type PoolOptions, poolOptions } from "./pool-options.js";
 import { postgresDialect, postgresProfile } from "./postgres.js";
 import type { DialectName, DialectProfile } from "./profile.js";
 import { sqliteDialect, sqliteProfile } from "./sqlite.js";
@@ -11,7 +12,7 @@ export const profiles: Record<DialectName, DialectProfile> = {
   mysql: mysqlProfile,
 };
 
-const byScheme: Record<string, [DialectName, (url: string) => Dialect]> = {
+const byScheme: Record<string, [DialectName, (url: string, pool: PoolOptions) => Dialect]> = {
   sqlite: ["sqlite", sqliteDialect],
   postgres: ["postgres", postgresDialect],
   postgresql: ["postgres", postgresDialect],
@@ -20,7 +21,8 @@ const byScheme: Record<string, [DialectName, (url: string) => Dialect]> = {
 };
 
 /** A connection URL -> the Kysely dialect to open it and the profile of its database family. */
-export function dialectFromUrl(url: string): { dialect: Dialect; profile: DialectProfile } {
+export function dialectFromUrl(url: string, given?: PoolOptions): { dialect: Dialect; profile: DialectProfile } {
+  if (typeof url !== "string") throw new RelataError(`createDb's url must be a string, got ${typeof url}.`);
   const scheme = /^([a-z]+):/.exec(url)?.[1];
   const entry = scheme === undefined ? undefined : byScheme[scheme];
   if (!entry) {
@@ -29,7 +31,8 @@ export function dialectFromUrl(url: string): { dialect: Dialect; profile: Dialec
     );
   }
   const [name, open] = entry;
-  return { dialect: open(url), profile: profiles[name] };
+  const options = poolOptions(url, given);
+  return { dialect: open(options.url, options.pool), profile: profiles[name] };
 }
 
 /** The profile of a user-supplied Kysely dialect, from its adapter (or the name given). */

@@ -1,4 +1,6 @@
-import { type Dialect, SqliteDialect, sql } from "kysely";
+import { type Dialect, type SqlBool, SqliteDialect, sql } from "kysely";
+import { RelataError } from "../errors.js";
+import { constraintName } from "../schema/constraint-names.js";
 import {
   decodeBoolean,
   decodeJsonText,
@@ -10,11 +12,13 @@ import {
   encodeDecimal,
   encodeJson,
   encodeTimestampAsText,
+  jsonList,
 } from "./codecs.js";
-import { constraintError, errorField } from "./constraint-errors.js";
+import { errorField } from "./driver-errors.js";
 import { tableNames } from "./introspect.js";
 import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
-import { defineProfile, fixed } from "./profile.js";
+import type { PoolOptions } from "./pool-options.js";
+import { defineProfile, fixed, LONG_LIST, plainInList } from "./profile.js";
 
 /** SQLite through better-sqlite3: booleans as 0/1, timestamps as ISO-8601 UTC text, json as text. */
 export const sqliteProfile = defineProfile({
@@ -38,6 +42,35 @@ export const sqliteProfile = defineProfile({
       parts.columns.map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
     )}) order by ${aggregateOrder(parts)}), '[]') from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: true,
+  // Past LONG_LIST values of a field (where / whereIn), one JSON array: SQLite binds at most 32,766
+  // parameters. The column's affinity applies to json_each's untyped values, so "12" still matches
+  // an integer key. The eager loader passes no field: it chunks its keys under the limit itself.
+  inList: (column, values, not, config) =>
+    config && values.length > LONG_LIST
+      ? sql<SqlBool>`${column} ${sql.raw(not ? "not in" : "in")} (select value from json_each(${jsonList(values)}))`
+      : plainInList(column, values, not),
+  valueLimits: {
+    // The rowid is 64-bit and SQLite hands out larger ids itself once one exists: up to what a JS number holds.
+    id: {
+      min: Number.MIN_SAFE_INTEGER,
+      max: Number.MAX_SAFE_INTEGER,
+      maxWritten: Number.MAX_SAFE_INTEGER - 1,
+      zeroGenerates: false,
+      column: "an SQLite rowid, exact as a JS number up to 2^53",
+    },
+    // Timestamps are ISO-8601 text: four-digit years only, so text order is time order.
+    timestamp: {
+      min: Date.parse("0000-01-01T00:00:00.000Z"),
+      max: Date.parse("9999-12-31T23:59:59.999Z"),
+      range: "0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (SQLite stores ISO-8601 text with four-digit years)",
+    },
+    date: { min: "0000-01-01", max: "9999-12-31", range: "0000-01-01 to 9999-12-31" },
+    nul: true,
+    // numeric affinity keeps a fraction as a double, and better-sqlite3 reads integers as doubles.
+    decimalDigits: 15,
+    jsonDepth: 100,
+  },
+  backslashEscapesLike: false,
   columnTypes: {
     id: "integer",
     integer: "integer",
@@ -71,27 +104,37 @@ export const sqliteProfile = defineProfile({
     decimal: decoderForDecimal,
     bigint: decoderForBigint,
   },
-  mapError(error, table) {
+  classifyError(error) {
     const code = String(errorField(error, "code") ?? "");
     const message = String(errorField(error, "message") ?? "");
     if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
-      // "UNIQUE constraint failed: users.email" -> the name push() gave it: users_email_unique
+      // "UNIQUE constraint failed: users.email, users.name"
       const refs = (message.split("failed: ")[1] ?? "").split(", ").map((ref) => ref.split("."));
-      const failedTable = table ?? refs[0]?.[0];
+      const table = refs[0]?.[0];
+      const columns = refs.flatMap((r) => (r[1] ? [r[1]] : []));
+      // SQLite names no constraint: the name push() gave it (users_email_unique, users_id_pkey).
       const suffix = code === "SQLITE_CONSTRAINT_PRIMARYKEY" ? "pkey" : "unique";
-      const constraint = refs[0]?.[1] ? `${failedTable}_${refs.map((r) => r[1]).join("_")}_${suffix}` : undefined;
-      return constraintError("unique", constraint, failedTable, error);
+      const constraint = table && columns.length ? constraintName(table, columns, suffix) : undefined;
+      return { kind: "unique", constraint, table, columns };
     }
     // A blocked delete under a restrict key comes as SQLITE_CONSTRAINT_TRIGGER with the same message.
     if (code === "SQLITE_CONSTRAINT_FOREIGNKEY" || message.startsWith("FOREIGN KEY constraint failed")) {
-      return constraintError("foreignKey", undefined, table, error);
+      return { kind: "foreignKey" };
     }
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return { kind: "serialization" };
+    if (code === "SQLITE_INTERRUPT") return { kind: "timeout" };
+    if (code === "SQLITE_CANTOPEN" || code === "SQLITE_NOTADB") return { kind: "connection" };
     return undefined;
   },
 });
 
 /** `sqlite::memory:`, `sqlite:./app.db`, `sqlite://./app.db`, `sqlite:///abs/app.db`. */
-export function sqliteDialect(url: string): Dialect {
+export function sqliteDialect(url: string, pool: PoolOptions): Dialect {
+  if (Object.keys(pool).length > 0) {
+    throw new RelataError(
+      `Pool options (${Object.keys(pool).join(", ")}) apply to PostgreSQL and MySQL/MariaDB; SQLite has one connection.`,
+    );
+  }
   const rest = url.replace(/^sqlite:(\/\/)?/, "");
   const path = rest === ":memory:" || rest === "" ? ":memory:" : rest;
   return new SqliteDialect({

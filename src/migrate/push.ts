@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { type CreateTableBuilder, sql } from "kysely";
 import type { Session } from "../connection/session.js";
+import { constraintName } from "../schema/constraint-names.js";
 import type { FieldConfig } from "../schema/fields.js";
 import type { ModelMeta } from "../schema/meta.js";
 
@@ -65,12 +65,12 @@ export async function push(session: Session): Promise<PushResult> {
       });
     }
     if (plan.primaryKey.length > 1) {
-      builder = builder.addPrimaryKeyConstraint(name(plan.table, plan.primaryKey, "pkey"), [
+      builder = builder.addPrimaryKeyConstraint(constraintName(plan.table, plan.primaryKey, "pkey"), [
         ...plan.primaryKey,
       ] as never);
     }
     for (const column of plan.uniques) {
-      builder = builder.addUniqueConstraint(name(plan.table, [column], "unique"), [column] as never);
+      builder = builder.addUniqueConstraint(constraintName(plan.table, [column], "unique"), [column] as never);
     }
     for (const fk of plan.foreignKeys) {
       if (!profile.allowsForwardForeignKeys && !available.has(fk.table)) {
@@ -78,7 +78,7 @@ export async function push(session: Session): Promise<PushResult> {
         continue;
       }
       builder = builder.addForeignKeyConstraint(
-        name(plan.table, [fk.column], "foreign"),
+        constraintName(plan.table, [fk.column], "foreign"),
         [fk.column] as never,
         fk.table,
         [fk.targetColumn],
@@ -90,7 +90,7 @@ export async function push(session: Session): Promise<PushResult> {
     for (const columns of indexesOf(plan, profile.indexesForeignKeys)) {
       await session.execute(
         kysely.schema
-          .createIndex(name(plan.table, columns, "index"))
+          .createIndex(constraintName(plan.table, columns, "index"))
           .on(plan.table)
           .columns([...columns]),
       );
@@ -102,7 +102,7 @@ export async function push(session: Session): Promise<PushResult> {
       kysely.schema
         .alterTable(plan.table)
         .addForeignKeyConstraint(
-          name(plan.table, [fk.column], "foreign"),
+          constraintName(plan.table, [fk.column], "foreign"),
           [fk.column],
           fk.table,
           [fk.targetColumn],
@@ -187,12 +187,4 @@ function referential<B extends { onDelete(a: Action): B; onUpdate(a: Action): B 
   action: string | undefined,
 ): B {
   return action === undefined ? builder : builder[which](action as Action);
-}
-
-/** Laravel-style constraint names, shortened with a hash past the 63-character identifier limit. */
-function name(table: string, columns: readonly string[], suffix: string): string {
-  const full = `${table}_${columns.join("_")}_${suffix}`;
-  if (full.length <= 60) return full;
-  const hash = createHash("sha1").update(full).digest("hex").slice(0, 8);
-  return `${full.slice(0, 51)}_${hash}`;
 }

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
 import { aggregateNode } from "../query/aggregates.js";
+import { checkOwnKey, describeValue, ownValue } from "../query/arguments.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import type { FilterContext } from "../query/relation-filters.js";
 import { type AggregateNode, type EagerNode, EMPTY_STATE, type QueryState } from "../query/state.js";
@@ -20,14 +21,16 @@ export function argsToState(session: Session, model: string, args: unknown): Que
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw new ValidationError(`Query arguments on "${model}" must be an object.`, model);
   }
-  const input = args as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
+  // The arguments' own values only, in an object without a prototype: nothing inherited is read.
+  const input: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(args)) {
     if (!ARG_KEYS.has(key)) {
       throw new ValidationError(
         `Unknown query argument "${key}" on "${model}". Valid arguments: ${[...ARG_KEYS].join(", ")}.`,
         model,
       );
     }
+    input[key] = (args as Record<string, unknown>)[key];
   }
   if (input.select !== undefined && input.include !== undefined) {
     throw new ValidationError(`Use select or include on "${model}", not both at one level.`, model);
@@ -42,13 +45,14 @@ export function argsToState(session: Session, model: string, args: unknown): Que
   };
   const selection = (input.select ?? input.include) as Record<string, unknown> | undefined;
   if (selection === undefined) return state;
-  if (typeof selection !== "object" || selection === null) {
+  if (typeof selection !== "object" || selection === null || Array.isArray(selection)) {
     throw new ValidationError(`select/include on "${model}" must be an object.`, model);
   }
   const fields: string[] = [];
   const eager = new Map<string, EagerNode>();
   const aggregates: AggregateNode[] = [];
   for (const [key, value] of Object.entries(selection)) {
+    checkOwnKey(model, key, "a field or relation");
     if (value === undefined || value === false) continue;
     if (key === "_count") {
       aggregates.push(...countInput(session, codec, value));
@@ -105,7 +109,7 @@ function orderByInput(session: Session, codec: ModelCodec, input: unknown): Quer
       codec.field(field, "order by");
       if (direction !== "asc" && direction !== "desc") {
         throw new ValidationError(
-          `orderBy "${model}.${field}" must be "asc" or "desc", got ${JSON.stringify(direction)}.`,
+          `orderBy "${model}.${field}" must be "asc" or "desc", got ${describeValue(direction)}.`,
           model,
           field,
         );
@@ -118,7 +122,7 @@ function orderByInput(session: Session, codec: ModelCodec, input: unknown): Quer
 function strategyInput(model: string, value: unknown): QueryState["strategy"] {
   if (value === undefined || value === "query" || value === "join") return value;
   throw new ValidationError(
-    `relationLoadStrategy on "${model}" must be "query" or "join", got ${JSON.stringify(value)}.`,
+    `relationLoadStrategy on "${model}" must be "query" or "join", got ${describeValue(value)}.`,
     model,
   );
 }
@@ -126,7 +130,10 @@ function strategyInput(model: string, value: unknown): QueryState["strategy"] {
 function count(model: string, name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || (value as number) < 0) {
-    throw new ValidationError(`${name} on "${model}" must be a non-negative integer, got ${String(value)}.`, model);
+    throw new ValidationError(
+      `${name} on "${model}" must be a non-negative integer, got ${describeValue(value)}.`,
+      model,
+    );
   }
   return value as number;
 }
@@ -168,8 +175,8 @@ function countInput(session: Session, codec: ModelCodec, value: unknown): Aggreg
   if (value === true) {
     relations = [...codec.meta.relations.values()].filter((r) => TO_MANY_KINDS.has(r.kind)).map((r) => [r.name, true]);
   } else {
-    const select = (value as { select?: unknown } | null)?.select;
     const plainObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    const select = plainObject(value) ? ownValue(value as object, "select") : undefined;
     if (!plainObject(value) || Object.keys(value as object).some((k) => k !== "select") || !plainObject(select)) {
       throw new ValidationError(`${shape}.`, model);
     }
@@ -183,7 +190,7 @@ function countInput(session: Session, codec: ModelCodec, value: unknown): Aggreg
       if (v !== true && (typeof v !== "object" || v === null || Object.keys(v).some((k) => k !== "where"))) {
         throw new ValidationError(`_count.select.${name} on "${model}" takes true or { where }.`, model, name);
       }
-      const where = v === true ? undefined : (v as { where?: unknown }).where;
+      const where = v === true ? undefined : ownValue(v as object, "where");
       return aggregateNode(filters, "count", `${name} as _count.${name}`, undefined, where);
     });
   // Counting nothing still gives `_count: {}`, as the payload type says.
@@ -215,7 +222,10 @@ function countOrder(
   relation: string,
   value: unknown,
 ): QueryState["orders"][number] {
-  const direction = (value as { _count?: unknown } | null)?._count;
+  const direction =
+    typeof value === "object" && value !== null && Object.keys(value).every((k) => k === "_count")
+      ? ownValue(value, "_count")
+      : undefined;
   if (direction !== "asc" && direction !== "desc") {
     throw new ValidationError(
       `orderBy of the relation "${codec.meta.name}.${relation}" takes { _count: "asc" | "desc" }.`,

@@ -3,7 +3,7 @@ import { ValidationError } from "../errors.js";
 import { targetModels } from "../query/eager.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../query/state.js";
-import { compareNode, type WhereNode } from "../query/where.js";
+import { checkLikeField, compareNode, type WhereNode } from "../query/where.js";
 import { existsAny, relatedQueries } from "../relations/subquery.js";
 import { type RelationMeta, TO_MANY_KINDS } from "../schema/meta.js";
 
@@ -14,6 +14,18 @@ const COMBINATORS = ["AND", "OR", "NOT"];
 export const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 const group = (nodes: WhereNode[], or = false, not = false): WhereNode => ({ type: "group", or, not, nodes });
+
+/**
+ * `undefined` in a filter is a ValidationError, on reads as on writes: skipping it would match
+ * every row (a typo or a missing variable turning a delete or a read into one of everything).
+ */
+function undefinedFilter(model: string, where: string, field?: string): ValidationError {
+  return new ValidationError(
+    `The filter ${where} on "${model}" is undefined; omit the key to set no condition, or pass null to match NULL.`,
+    model,
+    field,
+  );
+}
 
 /**
  * Prisma-style `where` -> where nodes: `{ field: value }`, `{ field: { gt, in, contains, ... } }`,
@@ -27,11 +39,13 @@ export function whereInput(session: Session, codec: ModelCodec, input: unknown):
   }
   const nodes: WhereNode[] = [];
   for (const [key, value] of Object.entries(input)) {
-    if (value === undefined) continue;
+    if (value === undefined) {
+      throw undefinedFilter(model, `"${key}"`, COMBINATORS.includes(key) ? undefined : key);
+    }
     if (key === "AND" || key === "NOT") {
       // As in Prisma: AND holds when every filter does, NOT when none does (an empty list: no condition).
-      const parts = (Array.isArray(value) ? value : [value]).map((v) =>
-        group(whereInput(session, codec, v), false, key === "NOT"),
+      const parts = (Array.isArray(value) ? value : [value]).map((v, i) =>
+        group(whereInput(session, codec, entry(model, key, v, i)), false, key === "NOT"),
       );
       nodes.push(group(parts));
     } else if (key === "OR") {
@@ -40,7 +54,7 @@ export function whereInput(session: Session, codec: ModelCodec, input: unknown):
       nodes.push(
         value.length === 0
           ? group([], false, true)
-          : group(value.map((v) => group(whereInput(session, codec, v), true))),
+          : group(value.map((v, i) => group(whereInput(session, codec, entry(model, key, v, i)), true))),
       );
     } else if (codec.meta.relations.has(key)) {
       nodes.push(relationFilter(session, codec, codec.meta.relations.get(key)!, value));
@@ -58,6 +72,12 @@ export function whereInput(session: Session, codec: ModelCodec, input: unknown):
   return nodes;
 }
 
+/** An entry of AND / OR / NOT: undefined there is an error too (whereInput takes undefined as "no where"). */
+function entry(model: string, key: string, value: unknown, index: number): unknown {
+  if (value === undefined) throw undefinedFilter(model, `${key}[${index}]`);
+  return value;
+}
+
 function isFilterObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !(value instanceof Date) && !Array.isArray(value);
 }
@@ -68,7 +88,7 @@ function fieldFilter(codec: ModelCodec, field: string, value: unknown): WhereNod
   if (!isFilterObject(value) || kind === "json") return [compareNode(codec, false, field, "=", value)];
   const nodes: WhereNode[] = [];
   for (const [op, operand] of Object.entries(value)) {
-    if (operand === undefined) continue;
+    if (operand === undefined) throw undefinedFilter(codec.meta.name, `"${field}.${op}"`, field);
     switch (op) {
       case "equals":
         nodes.push(compareNode(codec, false, field, "=", operand));
@@ -93,13 +113,13 @@ function fieldFilter(codec: ModelCodec, field: string, value: unknown): WhereNod
       case "contains":
       case "startsWith":
       case "endsWith": {
+        checkLikeField(codec, field, op);
         if (typeof operand !== "string") {
           throw new ValidationError(`${op} on "${codec.meta.name}.${field}" needs a string.`, codec.meta.name, field);
         }
         const text = escapeLike(operand);
         const pattern = op === "contains" ? `%${text}%` : op === "startsWith" ? `${text}%` : `%${text}`;
-        const node = compareNode(codec, false, field, "like", pattern);
-        nodes.push(node.type === "compare" ? { ...node, escaped: true } : node);
+        nodes.push(compareNode(codec, false, field, "like", pattern, true));
         break;
       }
       default:
@@ -139,11 +159,11 @@ function relationFilter(session: Session, codec: ModelCodec, meta: RelationMeta,
       meta.name,
     );
   }
-  // An operator given as undefined sets no condition, as a field filter given as undefined does.
   const entries: [string, unknown][] =
-    !many && !keys.some((k) => ONE_FILTERS.includes(k))
-      ? [["is", value]]
-      : Object.entries(value).filter(([, operand]) => operand !== undefined);
+    !many && !keys.some((k) => ONE_FILTERS.includes(k)) ? [["is", value]] : Object.entries(value);
+  for (const [op, operand] of entries) {
+    if (operand === undefined) throw undefinedFilter(model, `"${meta.name}.${op}"`, meta.name);
+  }
   const nodes = entries.map(([op, filter]): WhereNode => {
     if (!allowed.includes(op)) {
       throw new ValidationError(

@@ -1,6 +1,8 @@
+// biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { ValidationError } from "../errors.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
+import { describeValue, noExtraArguments } from "./arguments.js";
 import type { BuilderContext, OperatorValue, WhereGroup, WhereObject } from "./builder-types.js";
 import type { ModelCodec } from "./model-codec.js";
 import type { QueryBuilder } from "./query-builder.js";
@@ -38,6 +40,11 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
     return this.spawn(this.context, { ...this.current, ...patch }) as QueryBuilder<S, M, T>;
   }
 
+  /** Rejects arguments beyond the `max` a public method uses (see arguments.ts). */
+  protected noExtraArguments(args: ArrayLike<unknown>, max: number, signature: string): void {
+    if (args.length > max) noExtraArguments(this.context.codec.meta.name, signature, args, max);
+  }
+
   protected addWhere(node: WhereNode): QueryBuilder<S, M, O> {
     return this.next({ wheres: [...this.current.wheres, node] });
   }
@@ -68,7 +75,7 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
     return this.addWhere(
       args.length === 2
         ? compareNode(codec, or, first, "=", second)
-        : compareNode(codec, or, first, String(second), third),
+        : compareNode(codec, or, first, operatorText(second), third),
     );
   }
 
@@ -100,6 +107,7 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
 
   /** Negated group: `whereNot(q => q.where("a", 1).orWhere("b", 2))`. */
   whereNot(group: WhereGroup<S, M>): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 1, "whereNot(group)");
     const built = this.#whereArgs(false, [group]);
     const nodes = built.current.wheres;
     const last = nodes[nodes.length - 1] as Extract<WhereNode, { type: "group" }>;
@@ -107,15 +115,19 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
   }
 
   whereIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    this.noExtraArguments(arguments, 2, "whereIn(field, values)");
     return this.addWhere(compareNode(this.context.codec, false, field, "in", values));
   }
   whereNotIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    this.noExtraArguments(arguments, 2, "whereNotIn(field, values)");
     return this.addWhere(compareNode(this.context.codec, false, field, "not in", values));
   }
   orWhereIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    this.noExtraArguments(arguments, 2, "orWhereIn(field, values)");
     return this.addWhere(compareNode(this.context.codec, true, field, "in", values));
   }
   orWhereNotIn<K extends FieldName<S, M>>(field: K, values: readonly NonNullable<Row<S, M>[K]>[]) {
+    this.noExtraArguments(arguments, 2, "orWhereNotIn(field, values)");
     return this.addWhere(compareNode(this.context.codec, true, field, "not in", values));
   }
 
@@ -124,15 +136,19 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
     return this.addWhere({ type: "null", or, field, not });
   }
   whereNull(field: FieldName<S, M>) {
+    this.noExtraArguments(arguments, 1, "whereNull(field)");
     return this.#null(field, false, false);
   }
   whereNotNull(field: FieldName<S, M>) {
+    this.noExtraArguments(arguments, 1, "whereNotNull(field)");
     return this.#null(field, true, false);
   }
   orWhereNull(field: FieldName<S, M>) {
+    this.noExtraArguments(arguments, 1, "orWhereNull(field)");
     return this.#null(field, false, true);
   }
   orWhereNotNull(field: FieldName<S, M>) {
+    this.noExtraArguments(arguments, 1, "orWhereNotNull(field)");
     return this.#null(field, true, true);
   }
 
@@ -154,18 +170,21 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
     field: K,
     range: readonly [NonNullable<Row<S, M>[K]>, NonNullable<Row<S, M>[K]>],
   ) {
+    this.noExtraArguments(arguments, 2, "whereBetween(field, range)");
     return this.#between(field, range, false, false);
   }
   whereNotBetween<K extends FieldName<S, M>>(
     field: K,
     range: readonly [NonNullable<Row<S, M>[K]>, NonNullable<Row<S, M>[K]>],
   ) {
+    this.noExtraArguments(arguments, 2, "whereNotBetween(field, range)");
     return this.#between(field, range, true, false);
   }
   orWhereBetween<K extends FieldName<S, M>>(
     field: K,
     range: readonly [NonNullable<Row<S, M>[K]>, NonNullable<Row<S, M>[K]>],
   ) {
+    this.noExtraArguments(arguments, 2, "orWhereBetween(field, range)");
     return this.#between(field, range, false, true);
   }
 
@@ -181,15 +200,22 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
   /** Inside a many-to-many constraint: a condition on the pivot row, `(field, value)` or `(field, op, value)`. */
   wherePivot(field: string, ...rest: [unknown] | [Operator, unknown]): QueryBuilder<S, M, O> {
     const pivot = this.#pivot();
+    if (rest.length !== 1 && rest.length !== 2) {
+      throw new ValidationError(
+        `wherePivot on "${this.context.codec.meta.name}" takes (field, value) or (field, operator, value); got ${arguments.length} arguments.`,
+        this.context.codec.meta.name,
+      );
+    }
     const node =
       rest.length === 1
         ? compareNode(pivot, false, field, "=", rest[0])
-        : compareNode(pivot, false, field, String(rest[0]), rest[1]);
+        : compareNode(pivot, false, field, operatorText(rest[0]), rest[1]);
     return this.next({ pivotWheres: [...this.current.pivotWheres, node] });
   }
 
   /** Inside a many-to-many constraint: the pivot field is one of `values`. */
   wherePivotIn(field: string, values: readonly unknown[]): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 2, "wherePivotIn(field, values)");
     const node = compareNode(this.#pivot(), false, field, "in", values);
     return this.next({ pivotWheres: [...this.current.pivotWheres, node] });
   }
@@ -210,10 +236,11 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
     field: FieldName<S, M> | Exclude<keyof O & string, FieldName<S, M>>,
     direction: "asc" | "desc" = "asc",
   ): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 2, "orderBy(field, direction)");
     const { codec } = this.context;
     if (direction !== "asc" && direction !== "desc") {
       throw new ValidationError(
-        `orderBy direction must be "asc" or "desc", got ${JSON.stringify(direction)}.`,
+        `orderBy direction must be "asc" or "desc", got ${describeValue(direction)}.`,
         codec.meta.name,
         field,
       );
@@ -229,21 +256,24 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
   protected nonNegative(name: string, n: number): number {
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new ValidationError(
-        `${name} must be a non-negative integer, got ${String(n)}.`,
+        `${name} must be a non-negative integer, got ${describeValue(n)}.`,
         this.context.codec.meta.name,
       );
     }
     return n;
   }
   limit(n: number): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 1, "limit(n)");
     return this.next({ limit: this.nonNegative("limit", n) });
   }
   offset(n: number): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 1, "offset(n)");
     return this.next({ offset: this.nonNegative("offset", n) });
   }
 
   /** The SQL and parameters `get()` would send (for logging and tests). */
   toSql(): { sql: string; params: readonly unknown[] } {
+    this.noExtraArguments(arguments, 0, "toSql()");
     const compiled = selectQuery(this.context.session, this.context.codec, this.current).compile();
     return { sql: compiled.sql, params: compiled.parameters };
   }
@@ -253,12 +283,16 @@ export abstract class BuilderCore<S extends Schema, M extends ModelName<S>, O = 
    * (one statement, relations aggregated as JSON). Both return the same rows.
    */
   strategy(strategy: RelationLoadStrategy): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 1, "strategy(strategy)");
     if (strategy !== "query" && strategy !== "join") {
       throw new ValidationError(
-        `strategy must be "query" or "join", got ${JSON.stringify(strategy)}.`,
+        `strategy must be "query" or "join", got ${describeValue(strategy)}.`,
         this.context.codec.meta.name,
       );
     }
     return this.next({ strategy });
   }
 }
+
+/** An operator argument as compareNode checks it (a non-string is named in the unknown-operator error). */
+const operatorText = (op: unknown): string => (typeof op === "string" ? op : describeValue(op));

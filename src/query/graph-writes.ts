@@ -12,6 +12,7 @@ import {
 } from "../relations/pivot-writes.js";
 import type { BelongsToManyMeta, BelongsToMeta, MorphToMeta, RelationMeta } from "../schema/meta.js";
 import { isChildRelation, isPivotRelation } from "../schema/meta.js";
+import { checkOwnKey, describeValue, ownValue } from "./arguments.js";
 import { addEagerPath } from "./eager.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { readRows } from "./read.js";
@@ -37,13 +38,17 @@ type Splits = WeakMap<object, [Values, Map<string, RelationWrite>]>;
 
 const OPERATIONS = ["create", "connect"];
 
-/** Splits an input into its field values and its nested relation writes. */
+/**
+ * Splits an input into its field values and its nested relation writes, by its own keys (a
+ * `__proto__` key is rejected, never assigned: it would set the values' prototype).
+ */
 function split(splits: Splits, codec: ModelCodec, input: Values): [Values, Map<string, RelationWrite>] {
   const known = splits.get(input);
   if (known) return known;
   const values: Values = {};
   const writes = new Map<string, RelationWrite>();
   for (const [key, value] of Object.entries(input)) {
+    checkOwnKey(codec.meta.name, key, "a field or relation");
     const meta = codec.meta.relations.get(key);
     if (meta === undefined) values[key] = value;
     else if (value !== undefined) writes.set(key, relationWrite(meta, value));
@@ -78,7 +83,8 @@ function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
       meta.name,
     );
   }
-  const { create, connect } = value;
+  const create = ownValue(value, "create");
+  const connect = ownValue(value, "connect");
   if (create !== undefined && meta.kind === "morphTo") {
     throw new ValidationError(
       `${where} is a morphTo: create the row on its own model and connect it.`,
@@ -103,7 +109,7 @@ function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
       );
     }
   }
-  const isMap = isPivotRelation(meta) && isObject(connect) && !(meta.relatedKey in connect);
+  const isMap = isPivotRelation(meta) && isObject(connect) && !Object.hasOwn(connect, meta.relatedKey);
   const connects =
     connect === undefined
       ? undefined
@@ -113,6 +119,24 @@ function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
           ? connect
           : [connect];
   return { create: creates as Values[], connect: connects, connectInput: connect };
+}
+
+/** A many-to-many create item without its `pivot` values (own keys only). */
+function withoutPivot(item: Values): Values {
+  const { pivot: _, ...rest } = item;
+  return rest;
+}
+
+/** The `pivot` of a many-to-many create item: an object of pivot values. */
+function pivotObject(meta: RelationMeta, pivot: unknown): Values {
+  if (!isObject(pivot)) {
+    throw new ValidationError(
+      `"${meta.model}.${meta.name}": the pivot of a created row takes an object of pivot values, got ${describeValue(pivot)}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  return pivot;
 }
 
 type ChildMeta = Extract<RelationMeta, { kind: "hasOne" | "hasMany" | "morphOne" | "morphMany" }>;
@@ -164,9 +188,10 @@ export function checkGraph(
       for (const key of ownerKeys(meta)) own.add(key);
       if (isPivotRelation(meta)) {
         const target = codecFor(session, meta.target);
-        for (const { pivot, ...item } of write.create) {
-          if (pivot !== undefined) checkPivotValues(session, meta, pivot as Values);
-          checkGraph(session, target, [item], splits);
+        for (const created of write.create) {
+          const pivot = ownValue(created, "pivot");
+          if (pivot !== undefined) checkPivotValues(session, meta, pivotObject(meta, pivot));
+          checkGraph(session, target, [withoutPivot(created)], splits);
         }
         if (write.connectInput !== undefined) write.entries = pivotEntries(session, meta, write.connectInput);
         continue;
@@ -197,7 +222,7 @@ function connectKeys(target: ModelCodec, field: string, meta: RelationMeta, writ
     );
   }
   return (write.connect ?? []).map((item) => {
-    const raw = isObject(item) ? item[field] : item;
+    const raw = isObject(item) ? ownValue(item, field) : item;
     if (raw === undefined || raw === null) {
       throw new ValidationError(
         `Connecting "${meta.model}.${meta.name}": a "${target.meta.name}" row without its "${field}".`,
@@ -230,7 +255,7 @@ function morphOwner(meta: MorphToMeta, owner: unknown): [string, unknown] {
       meta.name,
     );
   }
-  return [target[0], owner[target[1].ownerKey]];
+  return [target[0], ownValue(owner, target[1].ownerKey)];
 }
 
 /** Whether any input carries a nested relation write. */
@@ -254,7 +279,7 @@ function writtenPaths(
       paths.add(prefix + name);
       if (write.create.length > 0 && meta.kind !== "morphTo") {
         const target = codecFor(session, (meta as { target: string }).target);
-        const items = write.create.map(({ pivot: _, ...item }) => item);
+        const items = write.create.map(withoutPivot);
         for (const path of writtenPaths(splits, target, session, items, `${prefix}${name}.`)) paths.add(path);
       }
     }
@@ -353,7 +378,7 @@ function assemblable(splits: Splits, session: Session, codec: ModelCodec, inputs
       if (write.connect !== undefined) connects.add(name);
       if (write.create.some((item) => hasNestedWrites(target, [item]))) nests.add(name);
       if (connects.has(name) && nests.has(name)) return false;
-      const items = write.create.map(({ pivot: _, ...item }) => item);
+      const items = write.create.map(withoutPivot);
       if (!assemblable(splits, session, target, items)) return false;
     }
   }
@@ -444,7 +469,7 @@ async function writePivots(
   assemble: boolean,
 ) {
   const target = codecFor(session, meta.target);
-  const items = using.flatMap(([, write]) => write.create.map(({ pivot: _, ...item }) => item));
+  const items = using.flatMap(([, write]) => write.create.map(withoutPivot));
   const created = items.length > 0 ? await writeLevel(session, target, items, splits, assemble) : [];
   const entries: [unknown, unknown, Values][] = [];
   const connected: unknown[] = [];
@@ -454,10 +479,9 @@ async function writePivots(
   for (const [parent, write] of using) {
     const before = entries.length;
     const parentKey = parent[meta.parentKey];
-    for (const { pivot } of write.create) {
-      const [[key, values]] = pivotEntries(session, meta, [created[next++]!], (pivot ?? {}) as Values) as [
-        [unknown, Values],
-      ];
+    for (const item of write.create) {
+      const pivot = ownValue(item, "pivot") as Values | undefined;
+      const [[key, values]] = pivotEntries(session, meta, [created[next++]!], pivot ?? {}) as [[unknown, Values]];
       entries.push([parentKey, key, values]);
     }
     if (write.connectInput !== undefined) {

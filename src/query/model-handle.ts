@@ -1,3 +1,4 @@
+// biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { NotFoundError, RelationNotFoundError, ValidationError } from "../errors.js";
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
@@ -18,6 +19,7 @@ import type {
 } from "../schema/relation-types.js";
 import type { CreateInput, FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
+import { checkOwnKey, ownValue } from "./arguments.js";
 import { checkGraph, createGraph, hasNestedWrites } from "./graph-writes.js";
 import type { ModelCodec } from "./model-codec.js";
 import {
@@ -30,7 +32,7 @@ import {
 } from "./query-builder.js";
 import { readRows } from "./read.js";
 import { RelatedBuilder } from "./related-builder.js";
-import { checkValue } from "./validate.js";
+import { checkFilterValue, checkValue } from "./validate.js";
 import { compareNode } from "./where.js";
 import { insertRows } from "./writes.js";
 
@@ -51,6 +53,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
 
   /** A fresh query on this model. */
   query(): QueryBuilder<S, M, Row<S, M>> {
+    this.noExtraArguments(arguments, 0, "query()");
     return new QueryBuilder(this.#ctx);
   }
 
@@ -63,17 +66,19 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
         codec.meta.name,
       );
     }
-    checkValue(codec, pk, id);
+    checkFilterValue(codec, pk, id);
     return (this.query() as QueryBuilder<S, M, Row<S, M>>).where(pk as never, id as never);
   }
 
   /** The row with this primary key, or null. */
   find(id: KeyValue): Promise<Row<S, M> | null> {
+    this.noExtraArguments(arguments, 1, "find(id)");
     return this.#byKey(id).first();
   }
 
   /** The row with this primary key; throws `NotFoundError` when there is none. */
   async findOrFail(id: KeyValue): Promise<Row<S, M>> {
+    this.noExtraArguments(arguments, 1, "findOrFail(id)");
     const row = await this.#byKey(id).first();
     if (row === null)
       throw new NotFoundError(this.#ctx.codec.meta.name, `with ${this.#ctx.codec.meta.primaryKey[0]} ${String(id)}`);
@@ -132,6 +137,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     spec: Spec,
     column: C,
   ): Promise<Simplify<R & { [K in AggregateName<Spec, `Sum${Capitalize<C>}`>]: number | null }>[]> {
+    this.noExtraArguments(arguments, 3, "loadSum(rows, relation, field)");
     return this.#loadAggregates(rows, this.query().withSum(spec, column));
   }
   /** Adds the average of a related field onto rows already fetched (one query). */
@@ -140,6 +146,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     spec: Spec,
     column: C,
   ): Promise<Simplify<R & { [K in AggregateName<Spec, `Avg${Capitalize<C>}`>]: number | null }>[]> {
+    this.noExtraArguments(arguments, 3, "loadAvg(rows, relation, field)");
     return this.#loadAggregates(rows, this.query().withAvg(spec, column));
   }
   /** Adds the smallest value of a related field onto rows already fetched (one query). */
@@ -148,6 +155,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     spec: Spec,
     column: C,
   ): Promise<Simplify<R & { [K in AggregateName<Spec, `Min${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>[]> {
+    this.noExtraArguments(arguments, 3, "loadMin(rows, relation, field)");
     return this.#loadAggregates(rows, this.query().withMin(spec, column));
   }
   /** Adds the largest value of a related field onto rows already fetched (one query). */
@@ -156,6 +164,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     spec: Spec,
     column: C,
   ): Promise<Simplify<R & { [K in AggregateName<Spec, `Max${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>[]> {
+    this.noExtraArguments(arguments, 3, "loadMax(rows, relation, field)");
     return this.#loadAggregates(rows, this.query().withMax(spec, column));
   }
 
@@ -204,6 +213,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     row: Partial<Row<S, M>>,
     relation: R,
   ): RelatedBuilder<S, RelationTarget<S, M, R> & ModelName<S>, RelatedRowOf<S, M, R>, RelationKeyFields<S, M, R>> {
+    this.noExtraArguments(arguments, 2, "related(row, relation)");
     const { session, codec } = this.#ctx;
     const meta = codec.meta.relations.get(relation);
     if (!meta) throw new RelationNotFoundError(codec.meta.name, relation, [...codec.meta.relations.keys()]);
@@ -226,7 +236,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     if (pk === undefined || rest.length > 0) {
       throw new ValidationError(`deleteWith on "${codec.meta.name}" needs a single primary key.`, codec.meta.name);
     }
-    const key = (row as Record<string, unknown>)?.[pk];
+    const key = isPlainObject(row) ? ownValue(row, pk) : undefined;
     if (key === undefined || key === null) {
       throw new ValidationError(`deleteWith on "${codec.meta.name}" needs the row's "${pk}".`, codec.meta.name, pk);
     }
@@ -265,6 +275,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
    * ```
    */
   async findMany<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): Promise<Payload<S, M, A>[]> {
+    this.noExtraArguments(arguments, 1, "findMany(args)");
     return (await this.#fromArgs(args).get()) as Payload<S, M, A>[];
   }
 
@@ -272,6 +283,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   async findFirst<const A extends FindManyArgs<S, M>>(
     args?: Exact<A, FindManyArgs<S, M>>,
   ): Promise<Payload<S, M, A> | null> {
+    this.noExtraArguments(arguments, 1, "findFirst(args)");
     return (await this.#fromArgs(args).first()) as Payload<S, M, A> | null;
   }
 
@@ -279,6 +291,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   async findFirstOrThrow<const A extends FindManyArgs<S, M>>(
     args?: Exact<A, FindManyArgs<S, M>>,
   ): Promise<Payload<S, M, A>> {
+    this.noExtraArguments(arguments, 1, "findFirstOrThrow(args)");
     return (await this.#fromArgs(args).firstOrFail()) as Payload<S, M, A>;
   }
 
@@ -286,7 +299,8 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   async findUnique<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
     args: Exact<A, FindManyArgs<S, M>>,
   ): Promise<Payload<S, M, A> | null> {
-    checkUniqueWhere(this.#ctx.codec, (args as { where?: unknown })?.where);
+    this.noExtraArguments(arguments, 1, "findUnique(args)");
+    checkUniqueWhere(this.#ctx.codec, whereOf(args));
     return (await this.#fromArgs(args).first()) as Payload<S, M, A> | null;
   }
 
@@ -294,7 +308,8 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   async findUniqueOrThrow<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
     args: Exact<A, FindManyArgs<S, M>>,
   ): Promise<Payload<S, M, A>> {
-    checkUniqueWhere(this.#ctx.codec, (args as { where?: unknown })?.where);
+    this.noExtraArguments(arguments, 1, "findUniqueOrThrow(args)");
+    checkUniqueWhere(this.#ctx.codec, whereOf(args));
     return (await this.#fromArgs(args).firstOrFail()) as Payload<S, M, A>;
   }
 
@@ -304,6 +319,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
 
   /** Every row of the model. */
   all(): Promise<Row<S, M>[]> {
+    this.noExtraArguments(arguments, 0, "all()");
     return this.get();
   }
 
@@ -320,9 +336,12 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   create<const A extends CreateArgs<S, M>>(args: Exact<A, CreateArgs<S, M>>): Promise<Payload<S, M, A>>;
   create<const I extends GraphInput<S, M>>(values: Exact<I, GraphInput<S, M>>): Promise<GraphResult<S, M, I>>;
   async create(input: unknown): Promise<unknown> {
+    this.noExtraArguments(arguments, 1, "create(values)");
     const { session, codec } = this.#ctx;
     if (isCreateArgs(codec, input)) {
-      const { data, include, select } = input;
+      const data = ownValue(input, "data") as Values;
+      const include = ownValue(input, "include");
+      const select = ownValue(input, "select");
       // The graph and the include/select are checked before the transaction opens.
       checkGraph(session, codec, [data]);
       const shape =
@@ -353,6 +372,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
    * ```
    */
   async firstOrCreate(attributes: Partial<Row<S, M>>, values: Partial<CreateInput<S, M>> = {}): Promise<Row<S, M>> {
+    this.noExtraArguments(arguments, 2, "firstOrCreate(attributes, values)");
     const { session, codec } = this.#ctx;
     checkAttributes(codec, "firstOrCreate", attributes, values);
     return session.transaction(async (tx) => {
@@ -369,6 +389,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
    * (Eloquent's updateOrCreate). Returns the row as stored. One transaction.
    */
   async updateOrCreate(attributes: Partial<Row<S, M>>, values: Partial<CreateInput<S, M>> = {}): Promise<Row<S, M>> {
+    this.noExtraArguments(arguments, 2, "updateOrCreate(attributes, values)");
     const { session, codec } = this.#ctx;
     checkAttributes(codec, "updateOrCreate", attributes, values);
     return session.transaction(async (tx) => {
@@ -388,6 +409,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   async createMany<const I extends GraphInput<S, M>>(
     values: readonly Exact<I, GraphInput<S, M>>[],
   ): Promise<GraphResult<S, M, I>[]> {
+    this.noExtraArguments(arguments, 1, "createMany(rows)");
     const { session, codec } = this.#ctx;
     if (!Array.isArray(values)) {
       throw new ValidationError(`createMany on "${codec.meta.name}" needs an array of rows.`, codec.meta.name);
@@ -416,22 +438,43 @@ export type CreateArgs<S extends Schema, M extends ModelName<S>> = "data" extend
 
 /** firstOrCreate / updateOrCreate: attributes to look the row up by, and every value valid, before any SQL. */
 function checkAttributes(codec: ModelCodec, action: string, attributes: unknown, values: unknown): void {
-  if (typeof attributes !== "object" || attributes === null || Object.keys(attributes).length === 0) {
+  const model = codec.meta.name;
+  if (!isPlainObject(attributes) || Object.keys(attributes).length === 0) {
     throw new ValidationError(
-      `${action} on "${codec.meta.name}" needs the attributes to find the row by, e.g. { ${codec.meta.fieldNames[1] ?? codec.meta.fieldNames[0]}: ... }.`,
-      codec.meta.name,
+      `${action} on "${model}" needs the attributes to find the row by, e.g. { ${codec.meta.fieldNames[1] ?? codec.meta.fieldNames[0]}: ... }.`,
+      model,
     );
   }
-  for (const [field, value] of Object.entries({ ...attributes, ...(values as object) })) {
-    if (value !== undefined) checkValue(codec, field, value);
+  if (!isPlainObject(values)) {
+    throw new ValidationError(`${action} on "${model}" takes (attributes, values): values must be an object.`, model);
+  }
+  for (const input of [attributes, values]) {
+    for (const [field, value] of Object.entries(input)) {
+      checkOwnKey(model, field);
+      if (value !== undefined) checkValue(codec, field, value);
+    }
   }
 }
 
-function isCreateArgs(
-  codec: ModelCodec,
-  input: unknown,
-): input is { data: Values; include?: unknown; select?: unknown } {
-  if (typeof input !== "object" || input === null || !("data" in input)) return false;
+const isPlainObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The `where` of object-API arguments (their own, never an inherited one). */
+const whereOf = (args: unknown): unknown => (isPlainObject(args) ? ownValue(args, "where") : undefined);
+
+/**
+ * Whether `input` is Prisma's `{ data, include?, select? }` (on a model without a `data` field or
+ * relation). `data` next to any other key is a ValidationError: neither form can use it.
+ */
+function isCreateArgs(codec: ModelCodec, input: unknown): input is Values {
+  if (!isPlainObject(input) || !Object.hasOwn(input, "data")) return false;
   if (codec.meta.fields.has("data") || codec.meta.relations.has("data")) return false;
-  return Object.keys(input).every((key) => key === "data" || key === "include" || key === "select");
+  const unknown = Object.keys(input).filter((key) => key !== "data" && key !== "include" && key !== "select");
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      `create on "${codec.meta.name}" takes the row's values, or { data, include, select }; "${unknown[0]}" is not one of data, include, select.`,
+      codec.meta.name,
+      unknown[0],
+    );
+  }
+  return true;
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
 import { loadRelations } from "../loader/load-relations.js";
@@ -14,6 +15,7 @@ import {
 } from "../schema/meta.js";
 import type { ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput } from "../schema/write-types.js";
+import { checkOptions, describeValue, ownValue } from "./arguments.js";
 import type { BuilderContext } from "./builder-types.js";
 import { childOwnership, createGraph, hasNestedWrites } from "./graph-writes.js";
 import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
@@ -112,12 +114,14 @@ export class RelatedBuilder<
    * returns it as stored.
    */
   async create(values: RelatedCreateInput<S, T, K>): Promise<Row<S, T>> {
+    this.noExtraArguments(arguments, 1, "create(values)");
     const [row] = await this.createMany([values]);
     return row!;
   }
 
   /** Creates several related rows (one statement where the dialect allows, in one transaction otherwise). */
   async createMany(values: readonly RelatedCreateInput<S, T, K>[]): Promise<Row<S, T>[]> {
+    this.noExtraArguments(arguments, 1, "createMany(rows)");
     const ownership = this.#ownership("create");
     const { session, codec } = this.context;
     const rows = objectRows(codec.meta.name, "createMany", values).map((v) => ({ ...v, ...ownership }));
@@ -132,7 +136,9 @@ export class RelatedBuilder<
    * `values` (the relation's keys set). One transaction.
    */
   async firstOrCreate(attributes: Partial<Row<S, T>>, values: Partial<Row<S, T>> = {}): Promise<Row<S, T>> {
+    this.noExtraArguments(arguments, 2, "firstOrCreate(attributes, values)");
     this.#ownership("firstOrCreate");
+    this.#checkAttributes("firstOrCreate", attributes, values);
     return this.#withinTransaction(async (scoped) => {
       const found = await scoped.#matching(attributes).first();
       return (found as Row<S, T> | null) ?? scoped.create({ ...attributes, ...values } as never);
@@ -144,7 +150,9 @@ export class RelatedBuilder<
    * (the relation's keys set). Returns the row as stored. One transaction.
    */
   async updateOrCreate(attributes: Partial<Row<S, T>>, values: Partial<Row<S, T>> = {}): Promise<Row<S, T>> {
+    this.noExtraArguments(arguments, 2, "updateOrCreate(attributes, values)");
     this.#ownership("updateOrCreate");
+    this.#checkAttributes("updateOrCreate", attributes, values);
     return this.#withinTransaction(async (scoped) => {
       const found = (await scoped.#matching(attributes).first()) as Values | null;
       if (!found) return scoped.create({ ...attributes, ...values } as never);
@@ -154,6 +162,22 @@ export class RelatedBuilder<
       if (Object.keys(values).length > 0) await byKey.update(values as never);
       return (await byKey.first()) as Row<S, T>;
     });
+  }
+
+  /** firstOrCreate / updateOrCreate take two objects. */
+  #checkAttributes(action: string, attributes: unknown, values: unknown): void {
+    const model = this.context.codec.meta.name;
+    for (const [name, value] of [
+      ["attributes", attributes],
+      ["values", values],
+    ] as const) {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new ValidationError(
+          `${action} on "${model}" takes (attributes, values): ${name} must be an object.`,
+          model,
+        );
+      }
+    }
   }
 
   /** This builder (with the same scope) on the session of a transaction, for `fn`. */
@@ -172,12 +196,14 @@ export class RelatedBuilder<
    * database, and in memory), a row without one is created. Returns the row as it now is.
    */
   async save<R extends Partial<Row<S, T>>>(row: R): Promise<R & Row<S, T>> {
+    this.noExtraArguments(arguments, 1, "save(row)");
     const [saved] = await this.saveMany([row]);
     return saved!;
   }
 
   /** `save` for several rows, in one transaction. */
   async saveMany<R extends Partial<Row<S, T>>>(rows: readonly R[]): Promise<(R & Row<S, T>)[]> {
+    this.noExtraArguments(arguments, 1, "saveMany(rows)");
     const ownership = this.#ownership("save");
     const { session, codec } = this.context;
     const [pk, ...rest] = codec.meta.primaryKey;
@@ -189,21 +215,23 @@ export class RelatedBuilder<
     }
     const list = objectRows(codec.meta.name, "saveMany", rows);
     // Everything is validated before the transaction starts...
-    for (const row of list) {
-      if (row[pk] === undefined || row[pk] === null) prepareInsert(codec, { ...row, ...ownership });
+    const keys = list.map((row) => ownValue(row, pk));
+    for (const [i, row] of list.entries()) {
+      if (keys[i] === undefined || keys[i] === null) prepareInsert(codec, { ...row, ...ownership });
     }
     const changes = await session.transaction(async (tx) => {
       const out: Values[] = [];
-      for (const row of list) {
-        if (row[pk] === undefined || row[pk] === null) {
+      for (const [i, row] of list.entries()) {
+        const key = keys[i];
+        if (key === undefined || key === null) {
           const [created] = await insertRows(tx, codec, [{ ...row, ...ownership }]);
           out.push(created!);
           continue;
         }
-        const state = { ...EMPTY_STATE, wheres: [compareNode(codec, false, pk, "=", row[pk])] };
+        const state = { ...EMPTY_STATE, wheres: [compareNode(codec, false, pk, "=", key)] };
         if ((await updateRows(tx, codec, state, ownership)) === 0) {
           throw new ValidationError(
-            `save: no "${codec.meta.name}" with ${pk} ${String(row[pk])} to attach.`,
+            `save: no "${codec.meta.name}" with ${pk} ${String(key)} to attach.`,
             codec.meta.name,
             pk,
           );
@@ -221,8 +249,10 @@ export class RelatedBuilder<
    * type, set and saved). belongsTo / morphTo: points this row at `owner` and saves it.
    * `{ sync: false }` changes only the objects in memory, for the caller to save.
    */
-  async associate(target: object | readonly object[], options: AssociateOptions = {}): Promise<object> {
+  async associate(target: object | readonly object[], options?: AssociateOptions): Promise<object> {
+    this.noExtraArguments(arguments, 2, "associate(target, options)");
     const { meta } = this.#related;
+    const opts = associateOptions(meta, "associate", options);
     if (meta.kind === "belongsTo" || meta.kind === "morphTo") {
       if (Array.isArray(target)) {
         throw new ValidationError(
@@ -231,11 +261,11 @@ export class RelatedBuilder<
           meta.name,
         );
       }
-      return this.#setOwner(ownerFields(meta, target as Values, options.model), options, "associate");
+      return this.#setOwner(ownerFields(meta, target as Values, opts.model), opts, "associate");
     }
     const ownership = this.#ownership("associate");
-    const children = (Array.isArray(target) ? target : [target]) as Values[];
-    await this.#saveFields(this.context.codec, children, ownership, options, "associate");
+    const children = childRows(meta, "associate", target);
+    await this.#saveFields(this.context.codec, children, ownership, opts, "associate");
     return target;
   }
 
@@ -245,17 +275,27 @@ export class RelatedBuilder<
    */
   async dissociate(
     target?: object | readonly object[] | AssociateOptions,
-    options: AssociateOptions = {},
+    options?: AssociateOptions,
   ): Promise<object> {
+    this.noExtraArguments(arguments, 2, "dissociate(children, options)");
     const { meta } = this.#related;
     if (meta.kind === "belongsTo" || meta.kind === "morphTo") {
+      // This row is dissociated: the only argument is the options.
+      if (target !== undefined && options !== undefined) {
+        throw new ValidationError(
+          `dissociate through "${meta.model}.${meta.name}" (a ${meta.kind}) clears this row's key and takes only (options); got a target too.`,
+          meta.model,
+          meta.name,
+        );
+      }
       const keys = meta.kind === "belongsTo" ? [meta.foreignKey] : [meta.morphType, meta.morphId];
       return this.#setOwner(
         Object.fromEntries(keys.map((k) => [k, null])),
-        (target as AssociateOptions) ?? options,
+        associateOptions(meta, "dissociate", target ?? options),
         "dissociate",
       );
     }
+    const opts = associateOptions(meta, "dissociate", options);
     const ownership = this.#ownership("dissociate");
     if (target === undefined) {
       throw new ValidationError(
@@ -264,9 +304,9 @@ export class RelatedBuilder<
       );
     }
     const cleared = Object.fromEntries(Object.keys(ownership).map((k) => [k, null]));
-    const children = (Array.isArray(target) ? target : [target]) as Values[];
+    const children = childRows(meta, "dissociate", target);
     const [pk] = this.context.codec.meta.primaryKey;
-    if (options.sync !== false && pk !== undefined && children.some((child) => child?.[pk] === undefined)) {
+    if (opts.sync !== false && pk !== undefined && children.some((child) => ownValue(child, pk) === undefined)) {
       throw new ValidationError(
         `dissociate: a "${this.context.codec.meta.name}" row without its "${pk}"; save it first.`,
         this.context.codec.meta.name,
@@ -275,7 +315,7 @@ export class RelatedBuilder<
     }
     // Only this parent's children can be detached from it.
     const strangers = children.filter((child) =>
-      Object.entries(ownership).some(([field, value]) => keyOf(child?.[field]) !== keyOf(value)),
+      Object.entries(ownership).some(([field, value]) => keyOf(ownValue(child, field)) !== keyOf(value)),
     );
     if (strangers.length > 0) {
       throw new ValidationError(
@@ -284,7 +324,7 @@ export class RelatedBuilder<
         meta.name,
       );
     }
-    await this.#saveFields(this.context.codec, children, cleared, options, "dissociate", ownership);
+    await this.#saveFields(this.context.codec, children, cleared, opts, "dissociate", ownership);
     return target as object;
   }
 
@@ -325,14 +365,15 @@ export class RelatedBuilder<
         );
       }
       const keys = rows.map((row) => {
-        if (row?.[pk] === undefined) {
+        const key = ownValue(row, pk);
+        if (key === undefined) {
           throw new ValidationError(
             `${action}: a "${codec.meta.name}" row without its "${pk}"; save it first.`,
             codec.meta.name,
             pk,
           );
         }
-        return row[pk];
+        return key;
       });
       if (keys.length > 0) {
         const wheres = [
@@ -369,6 +410,7 @@ export class RelatedBuilder<
    * are not related rows are a ValidationError. Returns the keys attached.
    */
   async attach(input: AttachInput, values: Values = {}): Promise<unknown[]> {
+    this.noExtraArguments(arguments, 2, "attach(keys, pivotValues)");
     const entries = this.#pivots("attach").entries(input, values);
     return this.#inTransaction("attach", async (pivots) => {
       await pivots.ensureExist(entries.map(([key]) => key));
@@ -380,6 +422,7 @@ export class RelatedBuilder<
 
   /** Many-to-many: detaches the given keys (or rows), or every related row when none are given. Returns how many. */
   async detach(input?: AttachInput): Promise<number> {
+    this.noExtraArguments(arguments, 1, "detach(keys)");
     const pivots = this.#pivots("detach");
     return pivots.delete(input === undefined ? undefined : pivots.entries(input).map(([key]) => key));
   }
@@ -389,11 +432,13 @@ export class RelatedBuilder<
    * attaches the missing, detaches the others, updates the pivot values given for kept ones.
    */
   async sync(input: AttachInput): Promise<SyncResult> {
+    this.noExtraArguments(arguments, 1, "sync(keys)");
     return this.#sync("sync", input, true);
   }
 
   /** Like `sync`, without detaching the related rows not given. */
   async syncWithoutDetaching(input: AttachInput): Promise<SyncResult> {
+    this.noExtraArguments(arguments, 1, "syncWithoutDetaching(keys)");
     return this.#sync("syncWithoutDetaching", input, false);
   }
 
@@ -420,6 +465,7 @@ export class RelatedBuilder<
 
   /** Many-to-many: attaches the given keys that are not attached and detaches those that are. */
   async toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }> {
+    this.noExtraArguments(arguments, 1, "toggle(keys)");
     const entries = uniqueEntries(this.#pivots("toggle").entries(input));
     return this.#inTransaction("toggle", async (pivots) => {
       const had = new Set((await pivots.current()).map(keyOf));
@@ -433,6 +479,7 @@ export class RelatedBuilder<
 
   /** Many-to-many: updates the pivot values of one attached row; returns how many pivot rows changed. */
   async updateExistingPivot(key: unknown, values: Values): Promise<number> {
+    this.noExtraArguments(arguments, 2, "updateExistingPivot(key, pivotValues)");
     const pivots = this.#pivots("updateExistingPivot");
     const [[k, v]] = pivots.entries(key, values) as [[unknown, Values]];
     return pivots.update(k, v);
@@ -459,13 +506,46 @@ export interface AssociateOptions {
   model?: string;
 }
 
+const ASSOCIATE_OPTIONS = ["sync", "model"];
+
+/** associate/dissociate options, checked: known keys, `sync` a boolean, `model` a model name. */
+function associateOptions(meta: RelationMeta, action: string, options: unknown): AssociateOptions {
+  const checked = checkOptions(meta.model, action, options, ASSOCIATE_OPTIONS) as AssociateOptions;
+  if (checked.sync !== undefined && typeof checked.sync !== "boolean") {
+    throw new ValidationError(
+      `${action} through "${meta.model}.${meta.name}": sync must be true or false, got ${describeValue(checked.sync)}.`,
+      meta.model,
+    );
+  }
+  if (checked.model !== undefined && typeof checked.model !== "string") {
+    throw new ValidationError(
+      `${action} through "${meta.model}.${meta.name}": model must be a model name.`,
+      meta.model,
+    );
+  }
+  return checked;
+}
+
+/** The children an associate/dissociate of a has-kind relation takes: a row or an array of rows. */
+function childRows(meta: RelationMeta, action: string, target: unknown): Values[] {
+  const rows = Array.isArray(target) ? target : [target];
+  if (rows.some((row) => typeof row !== "object" || row === null)) {
+    throw new ValidationError(
+      `${action} through "${meta.model}.${meta.name}" takes a row or an array of rows.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  return rows as Values[];
+}
+
 /** The fields a belongsTo / morphTo sets on its row to point at `owner`. */
 function ownerFields(meta: BelongsToMeta | MorphToMeta, owner: Values, model?: string): Values {
   if (typeof owner !== "object" || owner === null) {
     throw new ValidationError(`associate through "${meta.model}.${meta.name}" needs a row.`, meta.model, meta.name);
   }
   if (meta.kind === "belongsTo") {
-    const key = owner[meta.ownerKey];
+    const key = ownValue(owner, meta.ownerKey);
     if (key === undefined) {
       throw new ValidationError(
         `associate: the row has no "${meta.ownerKey}" for "${meta.model}.${meta.name}".`,
@@ -486,7 +566,7 @@ function ownerFields(meta: BelongsToMeta | MorphToMeta, owner: Values, model?: s
     );
   }
   const [alias, { ownerKey }] = target;
-  return { [meta.morphType]: alias, [meta.morphId]: owner[ownerKey] };
+  return { [meta.morphType]: alias, [meta.morphId]: ownValue(owner, ownerKey) };
 }
 
 /** Whether any of `values` differs from `stored` (dates by time, other values by JSON). */

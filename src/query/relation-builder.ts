@@ -1,3 +1,4 @@
+// biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { ValidationError } from "../errors.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
@@ -14,6 +15,7 @@ import type {
 } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import { type AggregateFunction, aggregateNode } from "./aggregates.js";
+import { describeValue } from "./arguments.js";
 import { BuilderCore } from "./builder-core.js";
 import type {
   AggregateField,
@@ -85,7 +87,7 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
           for (const [path, constrain] of flattenEagerObject(arg as Record<string, unknown>)) add(path, constrain);
         } else {
           throw new ValidationError(
-            `with() on "${model}" takes relation paths, an object of them, or (path, constraint); got ${JSON.stringify(arg)}.`,
+            `with() on "${model}" takes relation paths, an object of them, or (path, constraint); got ${describeValue(arg)}.`,
             model,
           );
         }
@@ -112,16 +114,20 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
    * one, or `count op n` (`has("posts", ">=", 3)`). One correlated subquery, no join.
    */
   has<const P extends RelationPath<S, M>>(path: P, op?: CountOperator, count?: number): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 3, "has(path, operator, count)");
     return this.#has(path, { or: false, not: false, op, count });
   }
   orHas<const P extends RelationPath<S, M>>(path: P, op?: CountOperator, count?: number): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 3, "orHas(path, operator, count)");
     return this.#has(path, { or: true, not: false, op, count });
   }
   /** Rows without related rows along `path`. */
   doesntHave<const P extends RelationPath<S, M>>(path: P): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 1, "doesntHave(path)");
     return this.#has(path, { or: false, not: true });
   }
   orDoesntHave<const P extends RelationPath<S, M>>(path: P): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 1, "orDoesntHave(path)");
     return this.#has(path, { or: true, not: true });
   }
 
@@ -138,6 +144,7 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
     op?: CountOperator,
     count?: number,
   ): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 4, "whereHas(path, constraint, operator, count)");
     return this.#has(path, { or: false, not: false, constrain, op, count });
   }
   orWhereHas<const P extends RelationPath<S, M>>(
@@ -146,16 +153,19 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
     op?: CountOperator,
     count?: number,
   ): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 4, "orWhereHas(path, constraint, operator, count)");
     return this.#has(path, { or: true, not: false, constrain, op, count });
   }
   /** Rows with no related rows matching a constraint. */
   whereDoesntHave<const P extends RelationPath<S, M>>(path: P, constrain?: Constraint<S, M, P>): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 2, "whereDoesntHave(path, constraint)");
     return this.#has(path, { or: false, not: true, constrain });
   }
   orWhereDoesntHave<const P extends RelationPath<S, M>>(
     path: P,
     constrain?: Constraint<S, M, P>,
   ): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 2, "orWhereDoesntHave(path, constraint)");
     return this.#has(path, { or: true, not: true, constrain });
   }
 
@@ -206,9 +216,11 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
    * found from the rows' model when relata read them, or named: `whereBelongsTo(user, "author")`.
    */
   whereBelongsTo(rows: object | readonly object[], relation?: RelationName<S, M>): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 2, "whereBelongsTo(rows, relation)");
     return this.addWhere(belongsToNode(this.context.codec, rows, relation));
   }
   orWhereBelongsTo(rows: object | readonly object[], relation?: RelationName<S, M>): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 2, "orWhereBelongsTo(rows, relation)");
     return this.addWhere({ ...belongsToNode(this.context.codec, rows, relation), or: true });
   }
 
@@ -217,20 +229,25 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
    * constraint; the callback gets a builder of that model and the model's name.
    */
   whereHasMorph(relation: RelationName<S, M>, types: readonly string[] | "*", constrain?: MorphConstraint<S>) {
+    this.noExtraArguments(arguments, 3, "whereHasMorph(relation, types, constraint)");
     return this.addWhere(hasMorphNode(this.#filters, relation, types, constrain, { or: false, not: false }));
   }
   orWhereHasMorph(relation: RelationName<S, M>, types: readonly string[] | "*", constrain?: MorphConstraint<S>) {
+    this.noExtraArguments(arguments, 3, "orWhereHasMorph(relation, types, constraint)");
     return this.addWhere(hasMorphNode(this.#filters, relation, types, constrain, { or: true, not: false }));
   }
   whereDoesntHaveMorph(relation: RelationName<S, M>, types: readonly string[] | "*", constrain?: MorphConstraint<S>) {
+    this.noExtraArguments(arguments, 3, "whereDoesntHaveMorph(relation, types, constraint)");
     return this.addWhere(hasMorphNode(this.#filters, relation, types, constrain, { or: false, not: true }));
   }
 
   /** Rows whose morphTo points at `row` (of `model`, inferred when relata read the row); null: points nowhere. */
   whereMorphedTo(relation: RelationName<S, M>, row: object | null, model?: ModelName<S>): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 3, "whereMorphedTo(relation, row, model)");
     return this.addWhere(morphedToNode(this.context.codec, relation, row, model));
   }
   orWhereMorphedTo(relation: RelationName<S, M>, row: object | null, model?: ModelName<S>): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 3, "orWhereMorphedTo(relation, row, model)");
     return this.addWhere({ ...morphedToNode(this.context.codec, relation, row, model), or: true });
   }
 
@@ -276,6 +293,7 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
     spec: Spec,
     column: C,
   ): QueryBuilder<S, M, Simplify<O & { [K in AggregateName<Spec, `Sum${Capitalize<C>}`>]: number | null }>> {
+    this.noExtraArguments(arguments, 2, "withSum(relation, field)");
     return this.#aggregate("sum", spec, column);
   }
 
@@ -284,6 +302,7 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
     spec: Spec,
     column: C,
   ): QueryBuilder<S, M, Simplify<O & { [K in AggregateName<Spec, `Avg${Capitalize<C>}`>]: number | null }>> {
+    this.noExtraArguments(arguments, 2, "withAvg(relation, field)");
     return this.#aggregate("avg", spec, column);
   }
 
@@ -296,6 +315,7 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
     M,
     Simplify<O & { [K in AggregateName<Spec, `Min${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>
   > {
+    this.noExtraArguments(arguments, 2, "withMin(relation, field)");
     return this.#aggregate("min", spec, column);
   }
 
@@ -308,11 +328,13 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
     M,
     Simplify<O & { [K in AggregateName<Spec, `Max${Capitalize<C>}`>]: AggregateValue<S, M, Spec, C> }>
   > {
+    this.noExtraArguments(arguments, 2, "withMax(relation, field)");
     return this.#aggregate("max", spec, column);
   }
 
   /** Filters on an aggregate added by withCount/withSum/...: `having("postsCount", ">", 3)`. */
   having(alias: Exclude<keyof O & string, FieldName<S, M>>, op: CountOperator, value: unknown): QueryBuilder<S, M, O> {
+    this.noExtraArguments(arguments, 3, "having(alias, operator, value)");
     const { codec } = this.context;
     const aggregate = this.current.aggregates.find((a) => a.alias === alias);
     if (!aggregate) {
@@ -324,7 +346,7 @@ export abstract class RelationBuilder<S extends Schema, M extends ModelName<S>, 
     }
     if (!COUNT_OPERATORS.includes(op)) {
       throw new ValidationError(
-        `having compares with ${COUNT_OPERATORS.join(", ")}; got ${JSON.stringify(op)}.`,
+        `having compares with ${COUNT_OPERATORS.join(", ")}; got ${describeValue(op)}.`,
         codec.meta.name,
       );
     }

@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import { ValidationError } from "../errors.js";
 import type { ModelCodec } from "./model-codec.js";
-import { checkFilterValue } from "./validate.js";
+import { checkFilterValue, checkPatternText } from "./validate.js";
 
 export const OPERATORS = ["=", "!=", "<>", "<", "<=", ">", ">=", "like", "not like", "in", "not in"] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -33,8 +33,33 @@ export type WhereNode =
       readonly build: (eb: ExpressionBuilder<any, any>, codec: ModelCodec) => Expression<SqlBool>;
     };
 
-/** Builds a validated compare node (null values become IS [NOT] NULL, as in Eloquent). */
-export function compareNode(codec: ModelCodec, or: boolean, field: string, op: string, value: unknown): WhereNode {
+/**
+ * Throws unless `field` holds text a LIKE can match: string() or text() (PostgreSQL has no LIKE
+ * on uuid, date, json or numbers; the others would compare a conversion to text).
+ */
+export function checkLikeField(codec: ModelCodec, field: string, operator: string): void {
+  const { kind } = codec.field(field, "filter by").config;
+  if (kind !== "string" && kind !== "text") {
+    throw new ValidationError(
+      `${operator} applies to string() and text() fields; "${codec.meta.name}.${field}" is ${kind}(). Compare it with =, <, >, in or between.`,
+      codec.meta.name,
+      field,
+    );
+  }
+}
+
+/**
+ * Builds a validated compare node (null values become IS [NOT] NULL, as in Eloquent).
+ * `escaped`: a LIKE pattern whose `%`, `_` and `!` were escaped with `!` (escapeLike).
+ */
+export function compareNode(
+  codec: ModelCodec,
+  or: boolean,
+  field: string,
+  op: string,
+  value: unknown,
+  escaped = false,
+): WhereNode {
   codec.field(field, "filter by");
   const operator = op.toLowerCase() as Operator;
   if (!OPERATORS.includes(operator)) {
@@ -70,9 +95,22 @@ export function compareNode(codec: ModelCodec, or: boolean, field: string, op: s
         field,
       );
     }
-  } else {
-    for (const item of isList ? (value as unknown[]) : [value]) checkFilterValue(codec, field, item);
+    checkLikeField(codec, field, `Operator "${operator}"`);
+    checkPatternText(codec, field, value);
+    // Backslash is the escape character on every database (compileNode); PostgreSQL rejects a
+    // pattern ending in it, MySQL matches it literally, SQLite matches nothing.
+    if (!escaped && /(?:^|[^\\])(?:\\\\)*\\$/.test(value)) {
+      throw new ValidationError(
+        `The like pattern for "${codec.meta.name}.${field}" ends with a lone backslash, the escape character; write "\\\\" for a literal backslash.`,
+        codec.meta.name,
+        field,
+      );
+    }
+    return escaped
+      ? { type: "compare", or, field, op: operator, value, escaped }
+      : { type: "compare", or, field, op: operator, value };
   }
+  for (const item of isList ? (value as unknown[]) : [value]) checkFilterValue(codec, field, item);
   return { type: "compare", or, field, op: operator, value };
 }
 
@@ -100,11 +138,15 @@ function compileNode(codec: ModelCodec, eb: ExpressionBuilder<any, any>, node: W
         const values = (node.value as unknown[]).map((v) => codec.encode(node.field, v));
         // An empty list matches nothing (in) or everything (not in); SQL cannot say `in ()`.
         if (values.length === 0) return eb.lit(node.op === "not in");
-        return codec.profile.inList(sql.ref(ref), values, node.op === "not in");
+        return codec.profile.inList(sql.ref(ref), values, node.op === "not in", codec.field(node.field).config);
       }
       if (node.escaped) {
         // One escape character that needs no escaping in any dialect's string literals.
         return sql<SqlBool>`${sql.ref(ref)} ${sql.raw(node.op)} ${node.value} escape '!'`;
+      }
+      if ((node.op === "like" || node.op === "not like") && !codec.profile.backslashEscapesLike) {
+        // A backslash escapes in a LIKE pattern on every database, as it does by default on PostgreSQL and MySQL.
+        return sql<SqlBool>`${sql.ref(ref)} ${sql.raw(node.op)} ${node.value} escape '\\'`;
       }
       const value = node.op === "like" || node.op === "not like" ? node.value : codec.encode(node.field, node.value);
       return eb(ref, node.op, value);

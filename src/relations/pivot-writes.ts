@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Session } from "../connection/session.js";
 import { ValidationError } from "../errors.js";
+import { checkOwnKey, describeValue, ownValue } from "../query/arguments.js";
 import { codecFor, type ModelCodec } from "../query/model-codec.js";
 import { checkValue, defaultValue, toColumns } from "../query/validate.js";
 import { bulkInsert, missingKeys } from "../query/writes.js";
@@ -148,9 +149,16 @@ export function pivotEntries(
 ): [unknown, Row][] {
   const pivot = pivotCodec(session, meta);
   const { relatedKey } = meta.pivot;
+  if (typeof values !== "object" || values === null || Array.isArray(values)) {
+    throw new ValidationError(
+      `${label(meta)} takes an object of pivot values for all the keys, got ${describeValue(values)}.`,
+      meta.model,
+      meta.name,
+    );
+  }
   const check = (pivotValues: Row): Row => checkPivotValues(session, meta, pivotValues);
   const key = (value: unknown): unknown => {
-    const raw = typeof value === "object" && value !== null ? (value as Row)[meta.relatedKey] : value;
+    const raw = typeof value === "object" && value !== null ? ownValue(value, meta.relatedKey) : value;
     if (raw === undefined || raw === null) {
       throw new ValidationError(`${label(meta)}: a related row without its "${meta.relatedKey}".`, meta.model);
     }
@@ -159,12 +167,28 @@ export function pivotEntries(
     return key;
   };
   // A key, a row (it has the related key field), a list of those, or a map { key: pivot values }.
-  const isRow = (v: unknown) => typeof v === "object" && v !== null && meta.relatedKey in v;
+  const isRow = (v: unknown) => typeof v === "object" && v !== null && Object.hasOwn(v, meta.relatedKey);
   const isMap = typeof input === "object" && input !== null && !Array.isArray(input) && !isRow(input);
   const list: [unknown, Row][] = isMap
-    ? Object.entries(input as Row).map(([id, extra]) => [key(id), { ...values, ...(extra as Row) }])
+    ? Object.entries(input as Row).map(([id, extra]) => {
+        checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
+        return [key(id), { ...values, ...pivotValues(meta, extra) }];
+      })
     : (Array.isArray(input) ? input : [input]).map((item) => [key(item), { ...values }]);
   return list.map(([k, v]) => [k, check(v)]);
+}
+
+/** The pivot values given for one key of a `{ key: pivotValues }` map: an object (or nothing). */
+function pivotValues(meta: BelongsToManyMeta, extra: unknown): Row {
+  if (extra === undefined || extra === null) return {};
+  if (typeof extra !== "object" || Array.isArray(extra)) {
+    throw new ValidationError(
+      `${label(meta)}: a { key: pivotValues } map takes an object of pivot values for each key, got ${describeValue(extra)}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  return extra as Row;
 }
 
 /** Every given key must be a related row: otherwise a ValidationError naming the relation. */
@@ -239,9 +263,9 @@ export async function insertPivotRows(
 /** A pivot value the relation's pivotWhere fixes must not be given another value. */
 function checkPivotFilter(meta: BelongsToManyMeta, values: Row): void {
   for (const [field, value] of Object.entries(meta.pivot.where ?? {})) {
-    if (field in values && keyOf(values[field]) !== keyOf(value)) {
+    if (Object.hasOwn(values, field) && keyOf(values[field]) !== keyOf(value)) {
       throw new ValidationError(
-        `${label(meta)} only holds pivot rows with ${field} = ${JSON.stringify(value)}; cannot attach with ${JSON.stringify(values[field])}.`,
+        `${label(meta)} only holds pivot rows with ${field} = ${describeValue(value)}; cannot attach with ${describeValue(values[field])}.`,
         meta.model,
         field,
       );
@@ -251,6 +275,12 @@ function checkPivotFilter(meta: BelongsToManyMeta, values: Row): void {
 
 /** Pivot values for a relation: known pivot fields, values of their types, not against pivotWhere. */
 export function checkPivotValues(session: Session, meta: BelongsToManyMeta, values: Row): Row {
+  if (typeof values !== "object" || values === null || Array.isArray(values)) {
+    throw new ValidationError(
+      `${label(meta)} takes an object of pivot values, got ${describeValue(values)}.`,
+      meta.model,
+    );
+  }
   const pivot = pivotCodec(session, meta);
   const allowed = new Set(meta.pivot.fields.map((f) => f.name));
   for (const [field, value] of Object.entries(values)) {

@@ -34,6 +34,8 @@ export class Schema<M extends AnyModels = AnyModels, MM extends Record<string, s
 
 /** Names a model cannot take: the db handle's own members (`DbCore` in db.ts), and `then`. */
 const RESERVED_MODEL_NAMES = new Set(["push", "transaction", "destroy", "kysely", "schema", "dialectName", "then"]);
+/** Names that reach an object's prototype chain: no model, field or relation may have one (inputs reject them as keys). */
+const PROTOTYPE_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Validates and resolves a set of models: relation targets, conventional keys, pivot
@@ -52,7 +54,7 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
   const metas = new Map<string, MutableModelMeta>();
 
   for (const [name, def] of Object.entries(models)) {
-    if (RESERVED_MODEL_NAMES.has(name) || name.startsWith("$")) {
+    if (RESERVED_MODEL_NAMES.has(name) || PROTOTYPE_NAMES.has(name) || name.startsWith("$")) {
       problems.push(`model "${name}": the name is reserved by the db handle; choose another`);
     }
     metas.set(name, buildModelMeta(name, def, casing, problems));
@@ -78,6 +80,9 @@ function buildModelMeta(name: string, def: ModelDef<any, any>, casing: Casing, p
   const foreignKeys: ForeignKeyMeta[] = [];
   for (const [fieldName, field] of Object.entries(def.fields as FieldsShape)) {
     const config = field.config;
+    if (PROTOTYPE_NAMES.has(fieldName)) {
+      problems.push(`field "${name}.${fieldName}": the name reaches JavaScript's prototype chain; choose another`);
+    }
     fields.set(fieldName, {
       name: fieldName,
       column: config.column ?? applyCasing(fieldName, casing),

@@ -154,6 +154,10 @@ export function resolveRelations(
           declared.problem(`has the same name as a field of "${modelName}"; rename one of them`);
           continue;
         }
+        if (name === "__proto__" || name === "constructor" || name === "prototype") {
+          declared.problem("the name reaches JavaScript's prototype chain; choose another");
+          continue;
+        }
         const resolver = resolvers[relation.kind];
         if (!resolver) {
           declared.problem(`unknown relation kind "${relation.kind}"`);

@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { caught } from "../support/caught.js";
 import { dialect, eagerQueries, type PerDialect, strategy, useTestDb } from "../support/test-db.js";
 
 /**
@@ -32,16 +33,6 @@ const T3 = "2024-03-01T23:59:59.999Z";
 
 /** Above 2^53: a JS number cannot hold it, only a bigint. */
 const BIG = 9_007_199_254_740_993n;
-
-/** The error `fn` throws, synchronously or as a rejection. */
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, got none");
-}
 
 /** `[name, value]` pairs of some rows, for compact expectations. */
 const pick = (rows: readonly any[], key: string, label = "name") => rows.map((r) => [r[label], r[key]]);

@@ -24,6 +24,7 @@ import {
   timestamp,
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { caught } from "../support/caught.js";
 import { dialect, eagerQueries, useTestDb } from "../support/test-db.js";
 
 /**
@@ -35,15 +36,6 @@ import { dialect, eagerQueries, useTestDb } from "../support/test-db.js";
 
 /** A timestamp for a raw pivot insert: SQLite keeps ISO text (as relata writes it), the servers take a Date. */
 const stamp = (iso: string) => (dialect === "sqlite" ? iso : new Date(iso));
-
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, got none");
-}
 
 const T1 = "2024-01-01T10:00:00.000Z";
 const T2 = "2024-02-01T11:30:00.500Z";

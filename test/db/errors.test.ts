@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { caught } from "../support/caught.js";
 import { dialect, type PerDialect, useTestDb } from "../support/test-db.js";
 
 const USER_FIELDS = "id, email, name, age, active, countryId, createdAt";
@@ -34,16 +35,6 @@ const shelter = defineSchema(
   },
   { casing: "snake_case" },
 );
-
-/** The error `fn` throws (synchronously or by rejecting); fails when it throws nothing. */
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, got none");
-}
 
 function expectValidation(error: unknown, model: string, field: string | undefined): ValidationError {
   expect(error).toBeInstanceOf(ValidationError);
@@ -329,6 +320,7 @@ describe(`errors on ${dialect}`, () => {
       const e = error as UniqueConstraintError;
       expect(e.name).toBe("UniqueConstraintError");
       expect(e.constraint).toBe("users_email_unique");
+      expect(e.fields).toEqual(["email"]);
       expect(e.table).toBe("users");
       expect(e.message).toContain("users_email_unique");
       expect(e.cause).toBeDefined();
@@ -352,6 +344,7 @@ describe(`errors on ${dialect}`, () => {
       const error = await caught(() => t.db.tag.create({ name: "orm" }));
       expect(error).toBeInstanceOf(UniqueConstraintError);
       expect((error as UniqueConstraintError).constraint).toBe("tags_name_unique");
+      expect((error as UniqueConstraintError).fields).toEqual(["name"]);
       expect((error as UniqueConstraintError).table).toBe("tags");
     });
 
@@ -362,6 +355,7 @@ describe(`errors on ${dialect}`, () => {
       // Named by the database where it names primary keys itself.
       const constraint: PerDialect<string> = { sqlite: "users_id_pkey", postgres: "users_pkey", mysql: "PRIMARY" };
       expect((error as UniqueConstraintError).constraint).toBe(constraint[dialect]);
+      expect((error as UniqueConstraintError).fields).toEqual(["id"]);
       expect((error as UniqueConstraintError).table).toBe("users");
       expect(await t.db.user.count()).toBe(1);
     });

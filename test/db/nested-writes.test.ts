@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { caught } from "../support/caught.js";
 import { dialect, type TestDb, useTestDb } from "../support/test-db.js";
 
 /**
@@ -34,16 +35,6 @@ import { dialect, type TestDb, useTestDb } from "../support/test-db.js";
 
 /** A key no row has. */
 const MISSING = 999_999;
-
-/** The error `fn` fails with, synchronously or not. */
-async function caught(fn: () => unknown): Promise<any> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, got none");
-}
 
 /** A ValidationError whose message names every one of `parts`. */
 function expectValidation(error: unknown, ...parts: string[]): void {

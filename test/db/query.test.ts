@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { NotFoundError, RelataError, type Row } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { caught } from "../support/caught.js";
 import { dialect, type PerDialect, useTestDb } from "../support/test-db.js";
 
 type User = Row<typeof blog, "user">;
@@ -25,15 +26,6 @@ async function collect<T>(iterable: AsyncIterable<T>, max = 100): Promise<T[]> {
     if (out.length >= max) break;
   }
   return out;
-}
-
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, got none");
 }
 
 describe(`single-model queries on ${dialect}`, () => {

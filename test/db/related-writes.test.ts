@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { caught } from "../support/caught.js";
 import { dialect, useTestDb } from "../support/test-db.js";
 
 /**
@@ -49,16 +50,6 @@ function helpers(t: Counter) {
     return result;
   };
   return { exactly, noSql };
-}
-
-/** The error `fn` fails with, synchronously or not (statements may have been sent). */
-async function caught(fn: () => unknown): Promise<any> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, got none");
 }
 
 /** A ValidationError whose message names `...parts`. */

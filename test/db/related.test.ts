@@ -26,6 +26,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { caught } from "../support/caught.js";
 import { dialect, eagerQueries, type PerDialect, returning, useTestDb } from "../support/test-db.js";
 
 /**
@@ -69,16 +70,6 @@ function helpers(t: Counter) {
     return result;
   };
   return { exactly, rows, noSql };
-}
-
-/** The error `fn` rejects with (statements may have been sent). */
-async function caught(fn: () => unknown): Promise<any> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, got none");
 }
 
 /** Rows sorted by id (for reads that set no order). */

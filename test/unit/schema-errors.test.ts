@@ -24,6 +24,22 @@ import { blog } from "../support/blog-schema.js";
 import { problem, schemaError } from "../support/schema-helpers.js";
 
 describe("SchemaError", () => {
+  it("rejects model, field and relation names that reach the prototype chain (__proto__, constructor, prototype)", () => {
+    const error = schemaError(() =>
+      defineSchema({
+        constructor: model({ table: "ctors", fields: { id: id() } }),
+        user: model({
+          table: "users",
+          fields: { id: id(), prototype: string() },
+          relations: { ["__proto__" as string]: hasMany("user") },
+        }),
+      }),
+    );
+    expect(error.problems.join("\n")).toContain('model "constructor"');
+    expect(error.problems.join("\n")).toContain('field "user.prototype"');
+    expect(error.problems.join("\n")).toContain("__proto__");
+  });
+
   it("lists every problem of a schema at once", () => {
     const error = schemaError(() =>
       defineSchema(
