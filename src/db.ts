@@ -1,13 +1,13 @@
 import { type Dialect, Kysely, type LogEvent } from "kysely";
-import type { PoolOptions } from "./connection/pool-options.js";
-import type { DialectName } from "./connection/profile.js";
-import { dialectFromUrl, profileOfDialect } from "./connection/resolve.js";
-import { Session } from "./connection/session.js";
+import { ModelHandle } from "./api/model-handle.js";
+import type { PoolOptions } from "./dialect/pool-options.js";
+import type { DialectName } from "./dialect/profile.js";
+import { dialectFromUrl, profileOfDialect } from "./dialect/resolve.js";
+import { Session } from "./dialect/session.js";
 import { RelataError } from "./errors.js";
 import { type PushResult, push } from "./migrate/push.js";
-import { codecFor } from "./query/model-codec.js";
-import { ModelHandle } from "./query/model-handle.js";
-import type { RelationLoadStrategy } from "./query/state.js";
+import { codecFor } from "./plan/model-codec.js";
+import type { RelationLoadStrategy } from "./plan/state.js";
 import type { Schema } from "./schema/define-schema.js";
 import type { ModelName } from "./schema/types.js";
 

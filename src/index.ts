@@ -1,4 +1,6 @@
-export type { DialectName } from "./connection/profile.js";
+export type { CreateArgs, KeyValue, ModelHandle } from "./api/model-handle.js";
+export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./api/query-builder.js";
+export type { RelatedBuilder, RelatedCreateInput } from "./api/related-builder.js";
 export {
   createDb,
   type Db,
@@ -8,6 +10,7 @@ export {
   type QueryEvent,
   type RelationLoadStrategy,
 } from "./db.js";
+export type { DialectName } from "./dialect/profile.js";
 export {
   ConnectionError,
   ConstraintError,
@@ -26,9 +29,6 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { PushResult } from "./migrate/push.js";
-export type { CreateArgs, KeyValue, ModelHandle } from "./query/model-handle.js";
-export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./query/query-builder.js";
-export type { RelatedBuilder, RelatedCreateInput } from "./query/related-builder.js";
 export type { Casing } from "./schema/casing.js";
 export { defineSchema, Schema, type SchemaOptions } from "./schema/define-schema.js";
 export {

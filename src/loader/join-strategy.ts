@@ -1,8 +1,8 @@
 import type { RawBuilder } from "kysely";
-import type { Session } from "../connection/session.js";
-import { codecFor, type ModelCodec } from "../query/model-codec.js";
-import { decodeAggregates, type EagerTree, type Order, orderExpression } from "../query/state.js";
-import { compileWhere } from "../query/where.js";
+import type { Session } from "../dialect/session.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
+import { decodeAggregates, type EagerTree, type Order, orderExpression } from "../plan/state.js";
+import { compileWhere } from "../plan/where.js";
 import { emptyToOne, ordersOrKey, type Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { JoinLink } from "../relations/kind.js";

@@ -1,7 +1,7 @@
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
-import { targetModels } from "../query/eager.js";
-import type { EagerTree } from "../query/state.js";
+import { targetModels } from "../plan/eager.js";
+import type { EagerTree } from "../plan/state.js";
 import type { Row } from "../relations/fetch.js";
 import type { RelationMeta } from "../schema/meta.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";

@@ -1,5 +1,5 @@
-import type { Session } from "../connection/session.js";
-import type { EagerTree, QueryState } from "../query/state.js";
+import type { Session } from "../dialect/session.js";
+import type { EagerTree, QueryState } from "../plan/state.js";
 import type { Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 

@@ -1,5 +1,5 @@
 import { type CreateTableBuilder, sql } from "kysely";
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { constraintName } from "../schema/constraint-names.js";
 import type { FieldConfig } from "../schema/fields.js";
 import type { ModelMeta } from "../schema/meta.js";

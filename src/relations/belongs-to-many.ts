@@ -1,9 +1,9 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
-import type { ModelCodec } from "../query/model-codec.js";
-import { codecFor } from "../query/model-codec.js";
-import { EMPTY_STATE, type QueryState } from "../query/state.js";
-import type { WhereNode } from "../query/where.js";
-import { compareNode, compileWhere } from "../query/where.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import { codecFor } from "../plan/model-codec.js";
+import { EMPTY_STATE, type QueryState } from "../plan/state.js";
+import type { WhereNode } from "../plan/where.js";
+import { compareNode, compileWhere } from "../plan/where.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row } from "./fetch.js";

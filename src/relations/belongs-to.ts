@@ -1,4 +1,4 @@
-import { codecFor } from "../query/model-codec.js";
+import { codecFor } from "../plan/model-codec.js";
 import type { BelongsToMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, keyOf, type Row } from "./fetch.js";

@@ -1,9 +1,9 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
-import type { ModelCodec } from "../query/model-codec.js";
-import type { QueryState } from "../query/state.js";
-import { compareNode, compileWhere, type WhereNode } from "../query/where.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
+import { compareNode, compileWhere, type WhereNode } from "../plan/where.js";
 
 /** The constraint with a relation's fixed `where` option ANDed in front (each side kept whole). */
 export function withFixedWhere(

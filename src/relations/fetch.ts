@@ -6,12 +6,12 @@ import {
   type SqlBool,
   sql,
 } from "kysely";
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { RelataError } from "../errors.js";
-import { compileCached, type ShapeValues, signNodes } from "../query/compiled-cache.js";
-import type { ModelCodec } from "../query/model-codec.js";
-import { aggregateSelections, decodeAggregates, type Order, orderExpression, type QueryState } from "../query/state.js";
-import { compileWhere } from "../query/where.js";
+import { compileCached, type ShapeValues, signNodes } from "../plan/compiled-cache.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import { aggregateSelections, decodeAggregates, type Order, orderExpression, type QueryState } from "../plan/state.js";
+import { compileWhere } from "../plan/where.js";
 
 export type Row = Record<string, unknown>;
 type AnySelect = SelectQueryBuilder<any, any, any>;

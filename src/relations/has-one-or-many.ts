@@ -1,6 +1,6 @@
-import type { Session } from "../connection/session.js";
-import { codecFor } from "../query/model-codec.js";
-import { compareNode } from "../query/where.js";
+import type { Session } from "../dialect/session.js";
+import { codecFor } from "../plan/model-codec.js";
+import { compareNode } from "../plan/where.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";

@@ -1,8 +1,8 @@
 import type { Expression, SelectQueryBuilder } from "kysely";
-import type { Session } from "../connection/session.js";
-import type { ModelCodec } from "../query/model-codec.js";
-import type { QueryState } from "../query/state.js";
-import type { WhereNode } from "../query/where.js";
+import type { Session } from "../dialect/session.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
+import type { WhereNode } from "../plan/where.js";
 import type { RelationMeta } from "../schema/meta.js";
 import type { Row } from "./fetch.js";
 

@@ -1,5 +1,5 @@
-import type { Session } from "../connection/session.js";
-import { ModelCodec } from "../query/model-codec.js";
+import type { Session } from "../dialect/session.js";
+import { ModelCodec } from "../plan/model-codec.js";
 import type { BelongsToManyMeta, FieldMeta, ModelMeta } from "../schema/meta.js";
 
 const cache = new WeakMap<BelongsToManyMeta, Map<string, ModelCodec>>();

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
-import type { Session } from "../connection/session.js";
-import type { ModelCodec } from "../query/model-codec.js";
-import type { QueryState } from "../query/state.js";
-import { compileWhere, type Operator } from "../query/where.js";
+import type { Session } from "../dialect/session.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
+import { compileWhere, type Operator } from "../plan/where.js";
 import type { RelationMeta } from "../schema/meta.js";
 import { loaderFor } from "./index.js";
 

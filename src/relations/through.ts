@@ -1,7 +1,7 @@
 import { sql } from "kysely";
-import type { Session } from "../connection/session.js";
-import { codecFor } from "../query/model-codec.js";
-import type { WhereNode } from "../query/where.js";
+import type { Session } from "../dialect/session.js";
+import { codecFor } from "../plan/model-codec.js";
+import type { WhereNode } from "../plan/where.js";
 import type { ThroughMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row } from "./fetch.js";

@@ -2,6 +2,7 @@ import { SchemaError } from "../errors.js";
 import { applyCasing, type Casing } from "./casing.js";
 import type { FieldMeta, ForeignKeyMeta, ModelMeta, SchemaMeta } from "./meta.js";
 import type { FieldsShape, ModelDef } from "./model.js";
+import type { MutableModelMeta } from "./relation-context.js";
 import { resolveRelations } from "./resolve-relations.js";
 
 export interface SchemaOptions {
@@ -67,13 +68,6 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
   if (problems.length > 0) throw new SchemaError(problems);
   return new Schema<M, MM>(models, { models: metas, pivotTables, morphAliases }, { casing });
 }
-
-/** ModelMeta while it is being built: relations and morph pairs are filled in later. */
-export type MutableModelMeta = ModelMeta & {
-  relations: Map<string, ModelMeta["relations"] extends ReadonlyMap<string, infer R> ? R : never>;
-  morphPairs: (readonly [string, string])[];
-  morphAlias: string;
-};
 
 function buildModelMeta(name: string, def: ModelDef<any, any>, casing: Casing, problems: string[]): MutableModelMeta {
   const fields = new Map<string, FieldMeta>();

@@ -1,6 +1,13 @@
 import type { Casing } from "./casing.js";
-import type { MutableModelMeta } from "./define-schema.js";
 import type { ModelMeta, PivotTableMeta } from "./meta.js";
+
+/** ModelMeta while it is being built: relations and morph pairs are filled in later. */
+export type MutableModelMeta = ModelMeta & {
+  relations: Map<string, ModelMeta["relations"] extends ReadonlyMap<string, infer R> ? R : never>;
+  morphPairs: (readonly [string, string])[];
+  morphAlias: string;
+};
+
 import type { RelationDef } from "./relations.js";
 
 /** What resolving one schema's relations shares: the models, the casing, problems found, pivot tables. */

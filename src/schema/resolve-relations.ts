@@ -1,8 +1,7 @@
 import type { Casing } from "./casing.js";
-import type { MutableModelMeta } from "./define-schema.js";
 import type { PivotTableMeta, RelationMeta } from "./meta.js";
 import type { ModelDef } from "./model.js";
-import { addMorphPair, type Ctx, complete, Declared } from "./relation-context.js";
+import { addMorphPair, type Ctx, complete, Declared, type MutableModelMeta } from "./relation-context.js";
 import type { RelationDef, RelationKind } from "./relations.js";
 import { resolveBelongsToMany, resolveMorphPivot } from "./resolve-pivots.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { mysqlProfile } from "../../src/connection/mysql.js";
-import { Session } from "../../src/connection/session.js";
-import { codecFor } from "../../src/query/model-codec.js";
-import { ModelHandle } from "../../src/query/model-handle.js";
+import { ModelHandle } from "../../src/api/model-handle.js";
+import { mysqlProfile } from "../../src/dialect/mysql.js";
+import { Session } from "../../src/dialect/session.js";
+import { codecFor } from "../../src/plan/model-codec.js";
 import { blog } from "../support/blog-schema.js";
 import { dialect, useTestDb } from "../support/test-db.js";
 

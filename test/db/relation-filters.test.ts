@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { CountOperator } from "../../src/api/query-builder.js";
 import {
   belongsTo,
   belongsToMany,
@@ -18,7 +19,6 @@ import {
   string,
   ValidationError,
 } from "../../src/index.js";
-import type { CountOperator } from "../../src/query/query-builder.js";
 import { blog } from "../support/blog-schema.js";
 import { dialect, eagerQueries, useTestDb } from "../support/test-db.js";
 

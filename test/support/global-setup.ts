@@ -1,4 +1,4 @@
-import { returningSince } from "../../src/connection/mysql.js";
+import { returningSince } from "../../src/dialect/mysql.js";
 import { availableDialects, skippedDialects } from "./dialects.js";
 
 /**

@@ -1,7 +1,7 @@
 import { CompiledQuery } from "kysely";
 import { describe, expect, it } from "vitest";
-import type { Session } from "../../src/connection/session.js";
-import { compileCached } from "../../src/query/compiled-cache.js";
+import type { Session } from "../../src/dialect/session.js";
+import { compileCached } from "../../src/plan/compiled-cache.js";
 
 const session = () => ({ facts: {} }) as unknown as Session;
 const compilable = (sql: string, parameters: unknown[]) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { returningSince } from "../../src/connection/mysql.js";
+import { returningSince } from "../../src/dialect/mysql.js";
 
 describe("returningSince: which MySQL-family servers have INSERT ... RETURNING", () => {
   it("MariaDB from 10.5 on", () => {

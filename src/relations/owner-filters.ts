@@ -1,7 +1,7 @@
 import { RelationNotFoundError, ValidationError } from "../errors.js";
+import { type ModelCodec, modelOfRow } from "../plan/model-codec.js";
+import { compareNode, type WhereNode } from "../plan/where.js";
 import type { BelongsToMeta, MorphToMeta } from "../schema/meta.js";
-import { type ModelCodec, modelOfRow } from "./model-codec.js";
-import { compareNode, type WhereNode } from "./where.js";
 
 const and = (nodes: WhereNode[]): WhereNode => ({ type: "group", or: false, not: false, nodes });
 

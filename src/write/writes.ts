@@ -1,11 +1,11 @@
 import { CompiledQuery, sql } from "kysely";
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import { allConditions, applyPaging, baseQuery, type QueryState } from "../plan/state.js";
+import { prepareInsert, prepareUpdate, toColumns } from "../plan/validate.js";
+import { compileWhere } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
-import type { ModelCodec } from "./model-codec.js";
-import { allConditions, applyPaging, baseQuery, type QueryState } from "./state.js";
-import { prepareInsert, prepareUpdate, toColumns } from "./validate.js";
-import { compileWhere } from "./where.js";
 
 type Values = Record<string, unknown>;
 

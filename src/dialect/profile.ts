@@ -1,8 +1,21 @@
 import { type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
 import type { FieldConfig, FieldKind } from "../schema/fields.js";
-import type { DriverFailure } from "./driver-errors.js";
 
 export type DialectName = "sqlite" | "postgres" | "mysql";
+
+/** How relations load: one query per relation level, or one JSON-aggregated statement. */
+export type RelationLoadStrategy = "query" | "join";
+
+/** What a driver error means, as a dialect profile reads it from the driver's codes. */
+export type DriverFailure =
+  | {
+      readonly kind: "unique" | "foreignKey";
+      readonly constraint?: string | undefined;
+      /** The table the error names, when the statement's own table is not known. */
+      readonly table?: string | undefined;
+      readonly columns?: readonly string[] | undefined;
+    }
+  | { readonly kind: "connection" | "deadlock" | "serialization" | "timeout" | "aborted" };
 
 export type Encode = (value: unknown) => unknown;
 export type Decode = (value: unknown) => unknown;

@@ -1,4 +1,6 @@
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import type { Operator } from "../plan/where.js";
 import type { Schema } from "../schema/define-schema.js";
 import type {
   AggregateName,
@@ -8,11 +10,9 @@ import type {
   UnionToIntersection,
 } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row } from "../schema/types.js";
-import type { ModelCodec } from "./model-codec.js";
 import type { QueryBuilder } from "./query-builder.js";
-import type { Operator } from "./where.js";
 
-export type { Operator } from "./where.js";
+export type { Operator } from "../plan/where.js";
 
 /** The value a where operator takes for a field of type `T`. */
 export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"

@@ -1,10 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type Compilable, type CompiledQuery, type Kysely, type QueryResult, type RawBuilder, sql } from "kysely";
 import { ConnectionError, TransactionError } from "../errors.js";
-import type { RelationLoadStrategy } from "../query/state.js";
 import type { Schema } from "../schema/define-schema.js";
 import { driverError } from "./driver-errors.js";
-import type { DialectProfile } from "./profile.js";
+import type { DialectProfile, RelationLoadStrategy } from "./profile.js";
 
 /**
  * The transaction whose callback the current async context runs in. It lets a session tell

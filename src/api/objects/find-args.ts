@@ -1,12 +1,12 @@
 import { sql } from "kysely";
-import type { Session } from "../connection/session.js";
-import { RelationNotFoundError, ValidationError } from "../errors.js";
-import { aggregateNode } from "../query/aggregates.js";
-import { checkOwnKey, describeValue, ownValue } from "../query/arguments.js";
-import { codecFor, type ModelCodec } from "../query/model-codec.js";
-import type { FilterContext } from "../query/relation-filters.js";
-import { type AggregateNode, type EagerNode, EMPTY_STATE, type QueryState } from "../query/state.js";
-import { TO_MANY_KINDS } from "../schema/meta.js";
+import type { Session } from "../../dialect/session.js";
+import { RelationNotFoundError, ValidationError } from "../../errors.js";
+import { checkOwnKey, describeValue, ownValue } from "../../plan/arguments.js";
+import { codecFor, type ModelCodec } from "../../plan/model-codec.js";
+import { type AggregateNode, type EagerNode, EMPTY_STATE, type QueryState } from "../../plan/state.js";
+import { aggregateNode } from "../../relations/aggregates.js";
+import type { FilterContext } from "../../relations/filters.js";
+import { TO_MANY_KINDS } from "../../schema/meta.js";
 import { whereInput } from "./where-input.js";
 
 const ARG_KEYS = new Set(["where", "select", "include", "orderBy", "take", "skip", "relationLoadStrategy"]);

@@ -1,5 +1,13 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { ValidationError } from "../errors.js";
+import { describeValue } from "../plan/arguments.js";
+import { addEagerPath, flattenEagerObject } from "../plan/eager.js";
+import { codecFor } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
+import type { Operator } from "../plan/where.js";
+import { type AggregateFunction, aggregateNode } from "../relations/aggregates.js";
+import { COUNT_OPERATORS, type FilterContext, type HasOptions, hasMorphNode, hasNode } from "../relations/filters.js";
+import { belongsToNode, morphedToNode } from "../relations/owner-filters.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { Schema } from "../schema/define-schema.js";
 import { isPivotRelation, type RelationMeta } from "../schema/meta.js";
@@ -14,8 +22,6 @@ import type {
   RelationPath,
 } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
-import { type AggregateFunction, aggregateNode } from "./aggregates.js";
-import { describeValue } from "./arguments.js";
 import { BuilderCore } from "./builder-core.js";
 import type {
   AggregateField,
@@ -29,13 +35,7 @@ import type {
   SpecResults,
   Target,
 } from "./builder-types.js";
-import { addEagerPath, flattenEagerObject } from "./eager.js";
-import { codecFor } from "./model-codec.js";
-import { belongsToNode, morphedToNode } from "./owner-filters.js";
 import type { QueryBuilder } from "./query-builder.js";
-import { COUNT_OPERATORS, type FilterContext, type HasOptions, hasMorphNode, hasNode } from "./relation-filters.js";
-import type { QueryState } from "./state.js";
-import type { Operator } from "./where.js";
 
 type Spawn = (ctx: BuilderContext) => QueryBuilder<any, any, any>;
 

@@ -1,5 +1,5 @@
 import { type Compilable, CompiledQuery } from "kysely";
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import type { ModelCodec } from "./model-codec.js";
 import type { QueryState } from "./state.js";
 import type { WhereNode } from "./where.js";

@@ -11,18 +11,7 @@ import {
 } from "../errors.js";
 import { constraintName } from "../schema/constraint-names.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { DialectProfile } from "./profile.js";
-
-/** What a driver error means, as a dialect profile reads it from the driver's codes. */
-export type DriverFailure =
-  | {
-      readonly kind: "unique" | "foreignKey";
-      readonly constraint?: string | undefined;
-      /** The table the error names, when the statement's own table is not known. */
-      readonly table?: string | undefined;
-      readonly columns?: readonly string[] | undefined;
-    }
-  | { readonly kind: "connection" | "deadlock" | "serialization" | "timeout" | "aborted" };
+import type { DialectProfile, DriverFailure } from "./profile.js";
 
 export const errorField = (error: unknown, key: string): unknown =>
   typeof error === "object" && error !== null ? (error as Record<string, unknown>)[key] : undefined;

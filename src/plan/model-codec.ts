@@ -1,7 +1,7 @@
 import { type AliasedRawBuilder, type RawBuilder, sql } from "kysely";
-import { jsonDecoder } from "../connection/codecs.js";
-import type { Decode, DialectProfile, Encode } from "../connection/profile.js";
-import type { Session } from "../connection/session.js";
+import { jsonDecoder } from "../dialect/codecs.js";
+import type { Decode, DialectProfile, Encode } from "../dialect/profile.js";
+import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldMeta, ModelMeta } from "../schema/meta.js";

@@ -1,13 +1,13 @@
 import { sql } from "kysely";
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
-import { checkOwnKey, describeValue, ownValue } from "../query/arguments.js";
-import { codecFor, type ModelCodec } from "../query/model-codec.js";
-import { checkValue, defaultValue, toColumns } from "../query/validate.js";
-import { bulkInsert, missingKeys } from "../query/writes.js";
+import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
+import { checkValue, defaultValue, toColumns } from "../plan/validate.js";
+import { keyOf, type Row } from "../relations/fetch.js";
+import { pivotCodec } from "../relations/pivot.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
-import { keyOf, type Row } from "./fetch.js";
-import { pivotCodec } from "./pivot.js";
+import { bulkInsert, missingKeys } from "./writes.js";
 
 /** What attach/sync take: ids, rows, or `{ id: pivotValues }`. */
 export type AttachInput = unknown;

@@ -1,10 +1,14 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import { loadRelations } from "../loader/load-relations.js";
+import { checkOptions, describeValue, ownValue } from "../plan/arguments.js";
+import { codecFor, type ModelCodec, modelOfRow } from "../plan/model-codec.js";
+import { EMPTY_STATE, type QueryState } from "../plan/state.js";
+import { checkValue, prepareInsert } from "../plan/validate.js";
+import { compareNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
-import { type AttachInput, PivotWriter, type SyncResult } from "../relations/pivot-writes.js";
 import type { Schema } from "../schema/define-schema.js";
 import {
   type BelongsToMeta,
@@ -15,15 +19,11 @@ import {
 } from "../schema/meta.js";
 import type { ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput } from "../schema/write-types.js";
-import { checkOptions, describeValue, ownValue } from "./arguments.js";
+import { childOwnership, createGraph, hasNestedWrites } from "../write/graph-writes.js";
+import { type AttachInput, PivotWriter, type SyncResult } from "../write/pivot-writes.js";
+import { insertRows, updateRows } from "../write/writes.js";
 import type { BuilderContext } from "./builder-types.js";
-import { childOwnership, createGraph, hasNestedWrites } from "./graph-writes.js";
-import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
 import { QueryBuilder } from "./query-builder.js";
-import { EMPTY_STATE, type QueryState } from "./state.js";
-import { checkValue, prepareInsert } from "./validate.js";
-import { compareNode } from "./where.js";
-import { insertRows, updateRows } from "./writes.js";
 
 type Values = Record<string, unknown>;
 

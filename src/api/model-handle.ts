@@ -2,8 +2,11 @@
 import { NotFoundError, RelationNotFoundError, ValidationError } from "../errors.js";
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
-import { argsToState, checkUniqueWhere } from "../objects/find-args.js";
-import type { Exact, FindManyArgs, Payload, WhereInput } from "../objects/types.js";
+import { readRows } from "../loader/read.js";
+import { checkOwnKey, ownValue } from "../plan/arguments.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import { checkFilterValue, checkValue } from "../plan/validate.js";
+import { compareNode } from "../plan/where.js";
 import { distinctKeys, keyOf } from "../relations/fetch.js";
 import type { Schema } from "../schema/define-schema.js";
 import { isPivotRelation } from "../schema/meta.js";
@@ -19,9 +22,10 @@ import type {
 } from "../schema/relation-types.js";
 import type { CreateInput, FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
-import { checkOwnKey, ownValue } from "./arguments.js";
-import { checkGraph, createGraph, hasNestedWrites } from "./graph-writes.js";
-import type { ModelCodec } from "./model-codec.js";
+import { checkGraph, createGraph, hasNestedWrites } from "../write/graph-writes.js";
+import { insertRows } from "../write/writes.js";
+import { argsToState, checkUniqueWhere } from "./objects/find-args.js";
+import type { Exact, FindManyArgs, Payload, WhereInput } from "./objects/types.js";
 import {
   type AggregateField,
   type AggregateObject,
@@ -30,11 +34,7 @@ import {
   QueryBuilder,
   type SpecResults,
 } from "./query-builder.js";
-import { readRows } from "./read.js";
 import { RelatedBuilder } from "./related-builder.js";
-import { checkFilterValue, checkValue } from "./validate.js";
-import { compareNode } from "./where.js";
-import { insertRows } from "./writes.js";
 
 /** A primary key value as `find` accepts it. */
 export type KeyValue = string | number | bigint;

@@ -1,7 +1,7 @@
-import type { Schema } from "../schema/define-schema.js";
-import type { RelationName, RelationsOf, RelationTarget, RelationValue } from "../schema/relation-types.js";
-import type { RelationDef } from "../schema/relations.js";
-import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
+import type { Schema } from "../../schema/define-schema.js";
+import type { RelationName, RelationsOf, RelationTarget, RelationValue } from "../../schema/relation-types.js";
+import type { RelationDef } from "../../schema/relations.js";
+import type { FieldName, ModelName, Row, Simplify } from "../../schema/types.js";
 
 type Prev = [never, 0, 1, 2, 3];
 

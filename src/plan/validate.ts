@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DialectName, DialectProfile } from "../connection/profile.js";
+import type { DialectName, DialectProfile } from "../dialect/profile.js";
 import { ValidationError } from "../errors.js";
 import type { FieldConfig, FieldKind } from "../schema/fields.js";
 import { checkOwnKey } from "./arguments.js";

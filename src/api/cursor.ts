@@ -1,6 +1,6 @@
-import type { ModelCodec } from "./model-codec.js";
-import type { QueryState } from "./state.js";
-import { compareNode } from "./where.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
+import { compareNode } from "../plan/where.js";
 
 /**
  * Streams the rows of a state `batchSize` at a time: by primary key when the query has no

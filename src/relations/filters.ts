@@ -1,11 +1,11 @@
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
-import { countCondition, existsAny, relatedQueries } from "../relations/subquery.js";
+import { targetModels } from "../plan/eager.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import { EMPTY_STATE, type QueryState } from "../plan/state.js";
+import type { Operator, WhereNode } from "../plan/where.js";
 import type { RelationMeta } from "../schema/meta.js";
-import { targetModels } from "./eager.js";
-import type { ModelCodec } from "./model-codec.js";
-import { EMPTY_STATE, type QueryState } from "./state.js";
-import type { Operator, WhereNode } from "./where.js";
+import { countCondition, existsAny, relatedQueries } from "./subquery.js";
 
 export const COUNT_OPERATORS: readonly Operator[] = ["=", "!=", "<>", "<", "<=", ">", ">="];
 

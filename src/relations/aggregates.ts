@@ -1,11 +1,11 @@
 import { sql } from "kysely";
-import { decodeBoolean } from "../connection/codecs.js";
+import { decodeBoolean } from "../dialect/codecs.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
-import { countAll, type RelatedQuery, relatedQueries } from "../relations/subquery.js";
-import { targetModels } from "./eager.js";
-import { codecFor } from "./model-codec.js";
-import type { FilterContext } from "./relation-filters.js";
-import { type AggregateNode, EMPTY_STATE } from "./state.js";
+import { targetModels } from "../plan/eager.js";
+import { codecFor } from "../plan/model-codec.js";
+import { type AggregateNode, EMPTY_STATE } from "../plan/state.js";
+import type { FilterContext } from "./filters.js";
+import { countAll, type RelatedQuery, relatedQueries } from "./subquery.js";
 
 export type AggregateFunction = "count" | "exists" | "sum" | "avg" | "min" | "max";
 

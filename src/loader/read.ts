@@ -1,9 +1,9 @@
-import type { Session } from "../connection/session.js";
-import { decodeJoined, joinColumns } from "../loader/join-strategy.js";
-import { loadRelations, parentFieldsFor, stripUnselected } from "../loader/load-relations.js";
-import { compileCached, selectShape } from "./compiled-cache.js";
-import type { ModelCodec } from "./model-codec.js";
-import { decodeAggregates, type QueryState, selectQuery } from "./state.js";
+import type { Session } from "../dialect/session.js";
+import { compileCached, selectShape } from "../plan/compiled-cache.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import { decodeAggregates, type QueryState, selectQuery } from "../plan/state.js";
+import { decodeJoined, joinColumns } from "./join-strategy.js";
+import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 type Row = Record<string, unknown>;
 

@@ -1,14 +1,14 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { NotFoundError, ValidationError } from "../errors.js";
+import { readRows } from "../loader/read.js";
+import { checkOptions, checkUpdateValues, describeValue } from "../plan/arguments.js";
+import { baseQuery, EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldName, ModelName, Row, UpdateInput } from "../schema/types.js";
-import { checkOptions, checkUpdateValues, describeValue } from "./arguments.js";
+import { deleteRows, updateRows } from "../write/writes.js";
 import type { BuilderContext, Page } from "./builder-types.js";
 import { cursorRows } from "./cursor.js";
-import { readRows } from "./read.js";
 import { RelationBuilder } from "./relation-builder.js";
-import { baseQuery, EMPTY_STATE, type QueryState } from "./state.js";
-import { deleteRows, updateRows } from "./writes.js";
 
 export type * from "./builder-types.js";
 

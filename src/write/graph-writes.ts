@@ -1,24 +1,18 @@
-import type { Session } from "../connection/session.js";
+import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import { loadRelations } from "../loader/load-relations.js";
+import { readRows } from "../loader/read.js";
+import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
+import { addEagerPath } from "../plan/eager.js";
+import { codecFor, type ModelCodec, modelOfRow } from "../plan/model-codec.js";
+import { type EagerTree, EMPTY_STATE } from "../plan/state.js";
+import { checkValue, prepareInsert } from "../plan/validate.js";
+import { compareNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
 import { exposedPivotFields } from "../relations/pivot.js";
-import {
-  checkPivotValues,
-  ensureRelatedExist,
-  insertPivotRows,
-  notRelated,
-  pivotEntries,
-} from "../relations/pivot-writes.js";
 import type { BelongsToManyMeta, BelongsToMeta, MorphToMeta, RelationMeta } from "../schema/meta.js";
 import { isChildRelation, isPivotRelation } from "../schema/meta.js";
-import { checkOwnKey, describeValue, ownValue } from "./arguments.js";
-import { addEagerPath } from "./eager.js";
-import { codecFor, type ModelCodec, modelOfRow } from "./model-codec.js";
-import { readRows } from "./read.js";
-import { type EagerTree, EMPTY_STATE } from "./state.js";
-import { checkValue, prepareInsert } from "./validate.js";
-import { compareNode } from "./where.js";
+import { checkPivotValues, ensureRelatedExist, insertPivotRows, notRelated, pivotEntries } from "./pivot-writes.js";
 import { insertRows, missingKeys, updateRows } from "./writes.js";
 
 type Values = Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { type Expression, type SelectQueryBuilder, sql } from "kysely";
-import type { Session } from "../connection/session.js";
+import type { RelationLoadStrategy } from "../dialect/profile.js";
+import type { Session } from "../dialect/session.js";
 import type { ModelCodec } from "./model-codec.js";
 import { compileWhere, type WhereNode } from "./where.js";
 
@@ -48,7 +49,7 @@ export interface AggregateNode {
 }
 
 /** `"query"`: one query per relation level; `"join"`: one statement with JSON-aggregated relations. */
-export type RelationLoadStrategy = "query" | "join";
+export type { RelationLoadStrategy };
 
 /** One relation to eager load: its constraint (a query on the related model) and what to load below it. */
 export interface EagerNode {

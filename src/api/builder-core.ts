@@ -1,14 +1,14 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { ValidationError } from "../errors.js";
+import { describeValue, noExtraArguments } from "../plan/arguments.js";
+import type { ModelCodec } from "../plan/model-codec.js";
+import { EMPTY_STATE, type QueryState, type RelationLoadStrategy, selectQuery } from "../plan/state.js";
+import { checkFilterValue } from "../plan/validate.js";
+import { compareNode, type Operator, type WhereNode } from "../plan/where.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldName, ModelName, Row, Simplify } from "../schema/types.js";
-import { describeValue, noExtraArguments } from "./arguments.js";
 import type { BuilderContext, OperatorValue, WhereGroup, WhereObject } from "./builder-types.js";
-import type { ModelCodec } from "./model-codec.js";
 import type { QueryBuilder } from "./query-builder.js";
-import { EMPTY_STATE, type QueryState, type RelationLoadStrategy, selectQuery } from "./state.js";
-import { checkFilterValue } from "./validate.js";
-import { compareNode, type Operator, type WhereNode } from "./where.js";
 
 /**
  * The state a builder holds and the methods that shape it: where conditions, selection, order,
