@@ -9,7 +9,7 @@ import { checkFilterValue, checkValue } from "../plan/validate.js";
 import { compareNode } from "../plan/where.js";
 import { distinctKeys, keyOf } from "../relations/fetch.js";
 import type { Schema } from "../schema/define-schema.js";
-import { isPivotRelation } from "../schema/meta.js";
+import { isChildRelation, isPivotRelation } from "../schema/meta.js";
 import type {
   AggregateName,
   AggregateSpec,
@@ -243,11 +243,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     const metas = relations.map((name) => {
       const meta = codec.meta.relations.get(name);
       if (!meta) throw new RelationNotFoundError(codec.meta.name, name, [...codec.meta.relations.keys()]);
-      if (
-        !["hasOne", "hasMany", "morphOne", "morphMany", "belongsToMany", "morphToMany", "morphedByMany"].includes(
-          meta.kind,
-        )
-      ) {
+      if (!isChildRelation(meta) && !isPivotRelation(meta)) {
         throw new ValidationError(
           `deleteWith deletes children and pivot rows; "${codec.meta.name}.${name}" is a ${meta.kind}, whose rows are not this row's to delete.`,
           codec.meta.name,

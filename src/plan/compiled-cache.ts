@@ -1,5 +1,6 @@
 import { type Compilable, CompiledQuery } from "kysely";
 import type { Session } from "../dialect/session.js";
+import { ruleOf } from "./front-door.js";
 import type { ModelCodec } from "./model-codec.js";
 import type { QueryState } from "./state.js";
 import type { WhereNode } from "./where.js";
@@ -71,6 +72,7 @@ export function selectShape(codec: ModelCodec, state: QueryState, prefix = "sele
     return undefined;
   const values: unknown[] = [];
   const parts: string[] = [prefix, codec.from, state.selects ? state.selects.join(",") : "*"];
+  if (!signRule(codec, parts, values)) return undefined;
   for (const nodes of [state.scope, state.wheres]) {
     if (!signNodes(codec, nodes, parts, values)) return undefined;
     parts.push("|");
@@ -85,6 +87,20 @@ export function selectShape(codec: ModelCodec, state: QueryState, prefix = "sele
     values.push(state.offset);
   }
   return [parts.join(" "), values];
+}
+
+/**
+ * Adds the signature of the model's rule (front-door.ts) to `parts` and its bound values to
+ * `values`, as the front door compiles it: first. A shape signed before a rule was installed
+ * cannot serve SQL without it. False if the rule holds a closure.
+ */
+export function signRule(codec: ModelCodec, parts: string[], values: unknown[]): boolean {
+  const rule = ruleOf(codec);
+  if (!rule) return true;
+  parts.push("rule");
+  const signed = signNodes(codec, rule, parts, values);
+  parts.push("|");
+  return signed;
 }
 
 /** Adds the nodes' signature to `parts` and their bound values to `values`; false if a node is a closure. */

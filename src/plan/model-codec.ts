@@ -48,6 +48,15 @@ export class ModelCodec {
   readonly #prototype: object | undefined;
   /** What a query names in FROM: the table, or `table as alias` for an aliased codec. */
   readonly from: string;
+  #rule: ModelRule | undefined;
+
+  /**
+   * The model's rule, conditions every statement on it meets (plan/front-door.ts applies
+   * them); undefined for a model without one, so such a model pays one property read.
+   */
+  get rule(): ModelRule | undefined {
+    return this.#rule;
+  }
 
   /** The dialect profile this codec encodes for. */
   get profile(): DialectProfile {
@@ -112,9 +121,16 @@ export class ModelCodec {
     let codec = this.#aliases.get(alias);
     if (!codec) {
       codec = new ModelCodec({ ...this.meta, table: alias }, this.#profile, this.meta.table, this.remembers);
+      codec.#rule = this.#rule;
       this.#aliases.set(alias, codec);
     }
     return codec;
+  }
+
+  /** Sets the model's rule on this codec and its aliases. */
+  setRule(rule: ModelRule | undefined): void {
+    this.#rule = rule;
+    for (const codec of this.#aliases.values()) codec.setRule(rule);
   }
 
   /** A field read for embedding in JSON, in a form every dialect's JSON renders exactly. */
@@ -184,7 +200,15 @@ export class ModelCodec {
   }
 }
 
+/**
+ * A model's rule as its codecs hold it: where nodes (plan/where.ts), opaque here because
+ * where.ts types its nodes by ModelCodec and naming them would close an import cycle.
+ * plan/front-door.ts installs rules and reads them back as where nodes.
+ */
+export type ModelRule = readonly object[];
+
 const cache = new WeakMap<Schema, Map<string, ModelCodec>>();
+const rules = new WeakMap<Schema, Map<string, ModelRule>>();
 
 /** The codec of `model` for the session's schema and dialect (memoised). */
 export function codecFor(session: Session, model: string): ModelCodec {
@@ -197,7 +221,22 @@ export function codecFor(session: Session, model: string): ModelCodec {
   let codec = byKey.get(key);
   if (!codec) {
     codec = new ModelCodec(session.schema.model(model), session.profile);
+    codec.setRule(rules.get(session.schema)?.get(model));
     byKey.set(key, codec);
   }
   return codec;
+}
+
+/** Sets (or, with undefined, removes) the rule of a schema's model on its codecs, made and to be made. */
+export function setModelRule(schema: Schema, model: string, rule: ModelRule | undefined): void {
+  let byModel = rules.get(schema);
+  if (!byModel) {
+    byModel = new Map();
+    rules.set(schema, byModel);
+  }
+  if (rule) byModel.set(model, rule);
+  else byModel.delete(model);
+  for (const codec of cache.get(schema)?.values() ?? []) {
+    if (codec.meta.name === model) codec.setRule(rule);
+  }
 }

@@ -1,8 +1,9 @@
 import { type Expression, type SelectQueryBuilder, sql } from "kysely";
 import type { RelationLoadStrategy } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
+import { selectModel } from "./front-door.js";
 import type { ModelCodec } from "./model-codec.js";
-import { compileWhere, type WhereNode } from "./where.js";
+import type { WhereNode } from "./where.js";
 
 /** The immutable description of a query that a builder holds. */
 export interface QueryState {
@@ -84,11 +85,9 @@ export function allConditions(state: QueryState): readonly WhereNode[] {
   return [...state.scope, { type: "group", or: false, not: false, nodes: state.wheres }];
 }
 
-/** FROM + WHERE of a state, with no selection yet. */
+/** FROM + WHERE of a state (under the model's rule), with no selection yet. */
 export function baseQuery(session: Session, codec: ModelCodec, state: QueryState): AnySelect {
-  const query = session.kysely.selectFrom(codec.meta.table);
-  const conditions = allConditions(state);
-  return conditions.length === 0 ? query : query.where((eb) => compileWhere(codec, eb, conditions));
+  return selectModel(session, codec, allConditions(state));
 }
 
 /** ORDER BY / LIMIT / OFFSET of a state applied to `query`. */

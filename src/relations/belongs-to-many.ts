@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import { joinModel, selectModel, selectPivot } from "../plan/front-door.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { codecFor } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
@@ -31,8 +32,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
         eb(
           sql.ref(codec.ref(meta.relatedKey)),
           "in",
-          session.kysely
-            .selectFrom(meta.pivot.table)
+          selectPivot(session, meta.pivot)
             .select(sql.ref(pivot.ref(meta.pivot.relatedKey.name)).as("k"))
             .where((pb) =>
               allOf(pb, [
@@ -58,7 +58,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
       encodeKey: (v) => pivot.encodeKey(foreignKey.name, v),
       state: withFixedWhere(target, state, meta.where),
       requiredFields: required(meta.target),
-      join: (q) => q.innerJoin(meta.pivot.table, pivot.ref(relatedKey.name), target.ref(meta.relatedKey)),
+      join: { table: pivot, left: pivot.ref(relatedKey.name), right: target.ref(meta.relatedKey) },
       where: (eb) => pivotConditions(meta, pivot, eb, state),
       extraSelect: exposed.map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
       extraKeys: exposed,
@@ -81,16 +81,18 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
         correlate(parent, alias) {
           const target = codecFor(session, meta.target).aliased(alias);
           const pivot = pivotCodec(session, meta).aliased(`${alias}_p`);
-          const query = session.kysely
-            .selectFrom(target.from)
-            .innerJoin(pivot.from, pivot.ref(meta.pivot.relatedKey.name), target.ref(meta.relatedKey))
-            .where((eb) =>
-              allOf(eb, [
-                keyEquals(eb, session, pivot, meta.pivot.foreignKey.name, parent, meta.parentKey),
-                pivotConditions(meta, pivot, eb, state),
-                fixedCondition(target, eb, meta.where),
-              ]),
-            );
+          const query = joinModel(
+            selectModel(session, target),
+            pivot,
+            pivot.ref(meta.pivot.relatedKey.name),
+            target.ref(meta.relatedKey),
+          ).where((eb) =>
+            allOf(eb, [
+              keyEquals(eb, session, pivot, meta.pivot.foreignKey.name, parent, meta.parentKey),
+              pivotConditions(meta, pivot, eb, state),
+              fixedCondition(target, eb, meta.where),
+            ]),
+          );
           return { target, query, extras: exposed.map((f) => [PIVOT_PREFIX + f, pivot.jsonRead(f)] as const) };
         },
         finish(row) {

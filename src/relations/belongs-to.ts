@@ -1,3 +1,4 @@
+import { selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
 import type { BelongsToMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
@@ -38,14 +39,12 @@ export const belongsTo: RelationLoader<BelongsToMeta> = {
       withDefault: meta.withDefault,
       correlate(parent, alias) {
         const target = codecFor(session, meta.target).aliased(alias);
-        const query = session.kysely
-          .selectFrom(target.from)
-          .where((eb) =>
-            allOf(eb, [
-              keyEquals(eb, session, target, meta.ownerKey, parent, meta.foreignKey),
-              fixedCondition(target, eb, meta.where),
-            ]),
-          );
+        const query = selectModel(session, target).where((eb) =>
+          allOf(eb, [
+            keyEquals(eb, session, target, meta.ownerKey, parent, meta.foreignKey),
+            fixedCondition(target, eb, meta.where),
+          ]),
+        );
         return { target, query, extras: [] };
       },
     },

@@ -8,7 +8,8 @@ import {
 } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { RelataError } from "../errors.js";
-import { compileCached, type ShapeValues, signNodes } from "../plan/compiled-cache.js";
+import { compileCached, type ShapeValues, signNodes, signRule } from "../plan/compiled-cache.js";
+import { joinModel, selectDerived, selectModel } from "../plan/front-door.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { aggregateSelections, decodeAggregates, type Order, orderExpression, type QueryState } from "../plan/state.js";
 import { compileWhere } from "../plan/where.js";
@@ -30,8 +31,8 @@ export interface FetchSpec {
   readonly state: QueryState;
   /** Target fields stitching and nested loads need, selected even when the constraint selects less. */
   readonly requiredFields: readonly string[];
-  /** Joins (pivot, intermediate table) added to the query. */
-  readonly join?: (query: AnySelect) => AnySelect;
+  /** A table joined to the target (the pivot, the intermediate model): `table.left = right`, and its rule. */
+  readonly join?: { readonly table: ModelCodec; readonly left: string; readonly right: string };
   /** Conditions besides the keys and the constraint (morph type, fixed relation filters, pivot filters). */
   readonly where?: (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> | undefined;
   /** Columns besides the target's fields, aliased (pivot fields, the through key). */
@@ -129,8 +130,14 @@ function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly u
   if (spec.cacheKey === undefined || state.aggregates.length > 0 || state.orders.some((o) => o.build)) return undefined;
   if (state.pivotWheres.length > 0) return undefined;
   const pg = target.profile.numberedParameters;
-  const parts = ["level", spec.cacheKey, target.from, fields.join(","), pg ? "keys" : `keys ${keys.length}`];
-  const values: unknown[] = pg ? [[...keys]] : [...keys];
+  const parts = ["level", spec.cacheKey, target.from, fields.join(",")];
+  const values: unknown[] = [];
+  // In the order the statement binds them: the joined table's rule (ON), the target's, the keys.
+  if (spec.join && !signRule(spec.join.table, parts, values)) return undefined;
+  if (!signRule(target, parts, values)) return undefined;
+  parts.push(pg ? "keys" : `keys ${keys.length}`);
+  if (pg) values.push([...keys]);
+  else values.push(...keys);
   if (!signNodes(target, state.wheres, parts, values)) return undefined;
   for (const order of state.orders) parts.push(`o:${order.field}:${order.direction}`);
   if (state.limit !== undefined || state.offset !== undefined) {
@@ -144,8 +151,8 @@ function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly u
 
 function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): AnySelect {
   const { session, target, state } = spec;
-  let query = session.kysely.selectFrom(target.meta.table);
-  if (spec.join) query = spec.join(query);
+  let query = selectModel(session, target);
+  if (spec.join) query = joinModel(query, spec.join.table, spec.join.left, spec.join.right);
   query = query
     .select([...target.select(fields), ...aggregateSelections(target, state), ...(spec.extraSelect ?? [])])
     .where((eb) => {
@@ -176,10 +183,7 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
       .as("relata_rn"),
   ]);
   const offset = state.offset ?? 0;
-  let outer = session.kysely
-    .selectFrom(ranked.as("relata_ranked"))
-    .selectAll()
-    .where("relata_ranked.relata_rn", ">", offset);
+  let outer = selectDerived(session, ranked, "relata_ranked").selectAll().where("relata_ranked.relata_rn", ">", offset);
   if (state.limit !== undefined) outer = outer.where("relata_ranked.relata_rn", "<=", offset + state.limit);
   // By key, then rank: the window already yields rows in that order, so no sort is needed.
   return outer.orderBy("relata_ranked.relata_key").orderBy("relata_ranked.relata_rn");

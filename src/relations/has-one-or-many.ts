@@ -1,4 +1,5 @@
 import type { Session } from "../dialect/session.js";
+import { selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
 import { compareNode } from "../plan/where.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
@@ -56,17 +57,15 @@ function joinLinks(session: Session, meta: HasMeta, many: boolean): JoinLink[] {
       withDefault: "withDefault" in meta ? meta.withDefault : false,
       correlate(parent, alias) {
         const target = codecFor(session, meta.target).aliased(alias);
-        const query = session.kysely
-          .selectFrom(target.from)
-          .where((eb) =>
-            allOf(eb, [
-              keyEquals(eb, session, target, key, parent, meta.localKey),
-              "morphType" in meta
-                ? eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue))
-                : undefined,
-              fixedCondition(target, eb, meta.where),
-            ]),
-          );
+        const query = selectModel(session, target).where((eb) =>
+          allOf(eb, [
+            keyEquals(eb, session, target, key, parent, meta.localKey),
+            "morphType" in meta
+              ? eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue))
+              : undefined,
+            fixedCondition(target, eb, meta.where),
+          ]),
+        );
         return { target, query, extras: [] };
       },
     },

@@ -1,4 +1,5 @@
 import { RelataError } from "../errors.js";
+import { selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
 import { compareNode } from "../plan/where.js";
 import type { MorphToMeta } from "../schema/meta.js";
@@ -63,15 +64,13 @@ export const morphTo: RelationLoader<MorphToMeta> = {
       withDefault: meta.withDefault,
       correlate(parent, alias) {
         const codec = codecFor(session, target.model).aliased(alias);
-        const query = session.kysely
-          .selectFrom(codec.from)
-          .where((eb) =>
-            allOf(eb, [
-              keyEquals(eb, session, codec, target.ownerKey, parent, meta.morphId),
-              eb(parent.ref(meta.morphType), "=", parent.encode(meta.morphType, value)),
-              fixedCondition(codec, eb, meta.where),
-            ]),
-          );
+        const query = selectModel(session, codec).where((eb) =>
+          allOf(eb, [
+            keyEquals(eb, session, codec, target.ownerKey, parent, meta.morphId),
+            eb(parent.ref(meta.morphType), "=", parent.encode(meta.morphType, value)),
+            fixedCondition(codec, eb, meta.where),
+          ]),
+        );
         return { target: codec, query, extras: [] };
       },
     })),

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Session } from "../dialect/session.js";
+import { joinModel, selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
 import type { WhereNode } from "../plan/where.js";
 import type { ThroughMeta } from "../schema/meta.js";
@@ -23,7 +24,7 @@ async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<L
     encodeKey: (v) => through.encodeKey(meta.firstKey, v),
     state: withFixedWhere(target, state, meta.where),
     requiredFields: request.required(meta.target),
-    join: (q) => q.innerJoin(through.meta.table, through.ref(meta.secondLocalKey), target.ref(meta.secondKey)),
+    join: { table: through, left: through.ref(meta.secondLocalKey), right: target.ref(meta.secondKey) },
     extraSelect: [sql.ref(through.ref(meta.firstKey)).as(THROUGH_KEY)],
   });
   const groups = groupBy(rows, (_, i) => extras[i]![THROUGH_KEY]);
@@ -45,15 +46,17 @@ function joinLinks(session: Session, meta: ThroughMeta, many: boolean): JoinLink
       correlate(parent, alias) {
         const target = codecFor(session, meta.target).aliased(alias);
         const through = codecFor(session, meta.through).aliased(`${alias}_t`);
-        const query = session.kysely
-          .selectFrom(target.from)
-          .innerJoin(through.from, through.ref(meta.secondLocalKey), target.ref(meta.secondKey))
-          .where((eb) =>
-            allOf(eb, [
-              keyEquals(eb, session, through, meta.firstKey, parent, meta.localKey),
-              fixedCondition(target, eb, meta.where),
-            ]),
-          );
+        const query = joinModel(
+          selectModel(session, target),
+          through,
+          through.ref(meta.secondLocalKey),
+          target.ref(meta.secondKey),
+        ).where((eb) =>
+          allOf(eb, [
+            keyEquals(eb, session, through, meta.firstKey, parent, meta.localKey),
+            fixedCondition(target, eb, meta.where),
+          ]),
+        );
         return { target, query, extras: [] };
       },
     },
@@ -74,8 +77,7 @@ function scope(session: Session, meta: ThroughMeta, parent: Row): RelationScope 
       eb(
         sql.ref(codec.ref(meta.secondKey)),
         "in",
-        session.kysely
-          .selectFrom(through.meta.table)
+        selectModel(session, through)
           .select(sql.ref(through.ref(meta.secondLocalKey)).as("k"))
           .where(sql.ref(through.ref(meta.firstKey)), "=", value),
       ),

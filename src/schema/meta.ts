@@ -1,4 +1,5 @@
 import type { FieldConfig } from "./fields.js";
+import { RELATION_KINDS, type RelationKind } from "./relations.js";
 
 /** A resolved field: its name, column and configuration. */
 export interface FieldMeta {
@@ -177,21 +178,21 @@ export interface SchemaMeta {
 }
 
 /** The relation kinds whose value is a list of rows (the others give one row or null). */
-export const TO_MANY_KINDS: ReadonlySet<RelationMeta["kind"]> = new Set([
-  "hasMany",
-  "belongsToMany",
-  "morphMany",
-  "morphToMany",
-  "morphedByMany",
-  "hasManyThrough",
-]);
+export const TO_MANY_KINDS: ReadonlySet<RelationMeta["kind"]> = new Set(
+  (Object.keys(RELATION_KINDS) as RelationKind[]).filter((kind) => RELATION_KINDS[kind].many),
+);
+
+/** Whether a relation's value is a list of rows. */
+export function isToMany(meta: RelationMeta): boolean {
+  return RELATION_KINDS[meta.kind].many;
+}
 
 /** Whether a relation's rows point at their parent (hasOne, hasMany, morphOne, morphMany). */
 export function isChildRelation(meta: RelationMeta): meta is HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta {
-  return meta.kind === "hasOne" || meta.kind === "hasMany" || meta.kind === "morphOne" || meta.kind === "morphMany";
+  return RELATION_KINDS[meta.kind].writes === "child";
 }
 
 /** Whether a relation goes through a pivot (belongsToMany, morphToMany, morphedByMany). */
 export function isPivotRelation(meta: RelationMeta): meta is BelongsToManyMeta {
-  return meta.kind === "belongsToMany" || meta.kind === "morphToMany" || meta.kind === "morphedByMany";
+  return RELATION_KINDS[meta.kind].writes === "pivot";
 }

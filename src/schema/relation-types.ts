@@ -1,7 +1,7 @@
 import type { Schema } from "./define-schema.js";
 import type { AnyField } from "./fields.js";
 import type { ModelDef } from "./model.js";
-import type { RelationDef, RelationKind } from "./relations.js";
+import type { PivotKind, RelationDef, RelationKind, ToManyKind } from "./relations.js";
 import type { FieldValue, ModelName, ModelsOf, MorphAlias, Row, Simplify } from "./types.js";
 
 /** The declared relations of model `M`. */
@@ -39,8 +39,8 @@ export type RelationTarget<S extends Schema, M extends string, R extends string>
       : never
   : never;
 
-type ManyKinds = "hasMany" | "belongsToMany" | "morphMany" | "morphToMany" | "morphedByMany" | "hasManyThrough";
-type PivotKinds = "belongsToMany" | "morphToMany" | "morphedByMany";
+type ManyKinds = ToManyKind;
+type PivotKinds = PivotKind;
 
 type Prev = [never, 0, 1, 2, 3];
 

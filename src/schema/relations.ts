@@ -13,6 +13,35 @@ export type RelationKind =
   | "hasOneThrough"
   | "hasManyThrough";
 
+/**
+ * What each relation kind is, in the one place that says it (the run-time checks and the
+ * types below read this table): whether its value is a list (`many`), and whose rows a write
+ * through it changes (`writes`): the related rows point at the parent (`child`), the parent
+ * points at its owner (`owner`), a pivot row links the two (`pivot`), or nothing is written
+ * through it (`through`: write through the intermediate model).
+ */
+export const RELATION_KINDS = {
+  hasOne: { many: false, writes: "child" },
+  hasMany: { many: true, writes: "child" },
+  belongsTo: { many: false, writes: "owner" },
+  belongsToMany: { many: true, writes: "pivot" },
+  morphOne: { many: false, writes: "child" },
+  morphMany: { many: true, writes: "child" },
+  morphTo: { many: false, writes: "owner" },
+  morphToMany: { many: true, writes: "pivot" },
+  morphedByMany: { many: true, writes: "pivot" },
+  hasOneThrough: { many: false, writes: "through" },
+  hasManyThrough: { many: true, writes: "through" },
+} as const satisfies Record<RelationKind, { many: boolean; writes: "child" | "owner" | "pivot" | "through" }>;
+
+type KindTable = typeof RELATION_KINDS;
+/** Kinds whose value is a list of rows. */
+export type ToManyKind = { [K in RelationKind]: KindTable[K]["many"] extends true ? K : never }[RelationKind];
+/** Kinds written through a pivot table (attach, sync, toggle). */
+export type PivotKind = { [K in RelationKind]: KindTable[K]["writes"] extends "pivot" ? K : never }[RelationKind];
+/** Kinds whose related rows hold the parent's key. */
+export type ChildKind = { [K in RelationKind]: KindTable[K]["writes"] extends "child" ? K : never }[RelationKind];
+
 /** Options every relation accepts. */
 export interface CommonRelationOptions {
   /** A fixed filter on the related rows, e.g. `{ published: true }`. */

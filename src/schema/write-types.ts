@@ -1,7 +1,7 @@
 import type { Schema } from "./define-schema.js";
 import type { AnyField } from "./fields.js";
 import type { RelationKeyFields, RelationName, RelationsOf, RelationTarget, RelationValue } from "./relation-types.js";
-import type { RelationDef } from "./relations.js";
+import type { PivotKind, RelationDef } from "./relations.js";
 import type { CreateInput, FieldName, FieldValue, ModelName, Row, Simplify } from "./types.js";
 
 type DefOf<S extends Schema, M extends string, R extends string> = RelationsOf<S, M>[R & keyof RelationsOf<S, M>];
@@ -62,7 +62,7 @@ type RelationWrite<S extends Schema, M extends ModelName<S>, R extends RelationN
                   create?: OneOrMany<Loosen<GraphInput<S, T, Prev[D]>, RelationKeyFields<S, M, R>>>;
                   connect?: OneOrMany<KeyOrRow<S, T>>;
                 }
-              : K extends "belongsToMany" | "morphToMany" | "morphedByMany"
+              : K extends PivotKind
                 ? {
                     create?: OneOrMany<GraphInput<S, T, Prev[D]> & { pivot?: PivotInput<DefOf<S, M, R>> }>;
                     connect?: OneOrMany<KeyOrRow<S, T>> | { [key: string | number]: PivotInput<DefOf<S, M, R>> };

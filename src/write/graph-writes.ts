@@ -11,7 +11,8 @@ import { compareNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
 import { exposedPivotFields } from "../relations/pivot.js";
 import type { BelongsToManyMeta, BelongsToMeta, MorphToMeta, RelationMeta } from "../schema/meta.js";
-import { isChildRelation, isPivotRelation } from "../schema/meta.js";
+import { isChildRelation, isPivotRelation, isToMany } from "../schema/meta.js";
+import type { ChildKind } from "../schema/relations.js";
 import { checkPivotValues, ensureRelatedExist, insertPivotRows, notRelated, pivotEntries } from "./pivot-writes.js";
 import { insertRows, missingKeys, updateRows } from "./writes.js";
 
@@ -53,11 +54,10 @@ function split(splits: Splits, codec: ModelCodec, input: Values): [Values, Map<s
 }
 
 const isObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
-const toOne = (kind: string) => ["hasOne", "morphOne", "belongsTo", "morphTo"].includes(kind);
 
 function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
   const where = `"${meta.model}.${meta.name}"`;
-  const shape = toOne(meta.kind)
+  const shape = !isToMany(meta)
     ? "{ create: {...} } or { connect: key | row }"
     : isPivotRelation(meta)
       ? "{ create: [...] } and/or { connect: keys | rows | { key: pivotValues } }"
@@ -86,18 +86,18 @@ function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
       meta.name,
     );
   }
-  if (toOne(meta.kind) && create !== undefined && connect !== undefined) {
+  if (!isToMany(meta) && create !== undefined && connect !== undefined) {
     throw new ValidationError(
       `${where} is a to-one relation: give create or connect, not both.`,
       meta.model,
       meta.name,
     );
   }
-  const creates = create === undefined ? [] : Array.isArray(create) && !toOne(meta.kind) ? create : [create];
+  const creates = create === undefined ? [] : Array.isArray(create) && isToMany(meta) ? create : [create];
   for (const item of creates) {
     if (!isObject(item)) {
       throw new ValidationError(
-        `${where}: create takes ${toOne(meta.kind) ? "an object" : "an object or an array of objects"} of field values.`,
+        `${where}: create takes ${!isToMany(meta) ? "an object" : "an object or an array of objects"} of field values.`,
         meta.model,
         meta.name,
       );
@@ -109,7 +109,7 @@ function relationWrite(meta: RelationMeta, value: unknown): RelationWrite {
       ? undefined
       : isMap
         ? Object.keys(connect as Values)
-        : Array.isArray(connect) && !toOne(meta.kind)
+        : Array.isArray(connect) && isToMany(meta)
           ? connect
           : [connect];
   return { create: creates as Values[], connect: connects, connectInput: connect };
@@ -133,7 +133,7 @@ function pivotObject(meta: RelationMeta, pivot: unknown): Values {
   return pivot;
 }
 
-type ChildMeta = Extract<RelationMeta, { kind: "hasOne" | "hasMany" | "morphOne" | "morphMany" }>;
+type ChildMeta = Extract<RelationMeta, { kind: ChildKind }>;
 
 /** The fields of the related rows a has-kind relation fills in (foreign key, morph type). */
 function childKeys(meta: RelationMeta): string[] {
@@ -334,7 +334,7 @@ async function writeLevel(
     if (isPivotRelation(meta)) await writePivots(session, meta, using, splits, assemble);
     else await writeChildren(session, meta, using, splits, assemble);
     // The rows that wrote nothing through it read it as empty.
-    if (assemble) for (const row of rows) if (!(name in row)) row[name] = toOne(meta.kind) ? null : [];
+    if (assemble) for (const row of rows) if (!(name in row)) row[name] = !isToMany(meta) ? null : [];
   }
   return rows;
 }
@@ -437,7 +437,7 @@ async function writeChildren(
     for (const [parent, write] of using) {
       const mine = byKey(target, created.slice(next, next + write.create.length));
       next += write.create.length;
-      parent[meta.name] = toOne(meta.kind) ? (mine[0] ?? null) : mine;
+      parent[meta.name] = !isToMany(meta) ? (mine[0] ?? null) : mine;
     }
   }
   for (const [parent, write] of using) {

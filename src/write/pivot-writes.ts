@@ -2,12 +2,13 @@ import { sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
+import { deletePivot, insertPivot, selectPivot, updatePivot } from "../plan/front-door.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { checkValue, defaultValue, toColumns } from "../plan/validate.js";
 import { keyOf, type Row } from "../relations/fetch.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
-import { bulkInsert, missingKeys } from "./writes.js";
+import { missingKeys } from "./writes.js";
 
 /** What attach/sync take: ids, rows, or `{ id: pivotValues }`. */
 export type AttachInput = unknown;
@@ -51,7 +52,7 @@ export class PivotWriter {
   /** The related keys of this parent's pivot rows (under the relation's pivot filter and morph type). */
   async current(): Promise<unknown[]> {
     const rows = await this.#session.execute<Row>(
-      this.#pivotRows(this.#session.kysely.selectFrom(this.#meta.pivot.table)).select(
+      this.#pivotRows(selectPivot(this.#session, this.#meta.pivot)).select(
         sql.ref(this.#pivot.ref(this.#meta.pivot.relatedKey.name)).as("k"),
       ),
     );
@@ -62,7 +63,7 @@ export class PivotWriter {
   async currentValues(): Promise<Map<string, [unknown, Row]>> {
     const { relatedKey, fields } = this.#meta.pivot;
     const rows = await this.#session.execute<Row>(
-      this.#pivotRows(this.#session.kysely.selectFrom(this.#meta.pivot.table)).select(
+      this.#pivotRows(selectPivot(this.#session, this.#meta.pivot)).select(
         this.#pivot.select([relatedKey.name, ...fields.map((f) => f.name)]),
       ),
     );
@@ -93,7 +94,7 @@ export class PivotWriter {
   /** Deletes this parent's pivot rows for `keys` (all of them when undefined); returns how many. */
   async delete(keys?: readonly unknown[]): Promise<number> {
     if (keys?.length === 0) return 0;
-    let query = this.#pivotRows(this.#session.kysely.deleteFrom(this.#meta.pivot.table));
+    let query = this.#pivotRows(deletePivot(this.#session, this.#meta.pivot));
     if (keys) {
       const field = this.#meta.pivot.relatedKey.name;
       query = query.where(
@@ -111,9 +112,11 @@ export class PivotWriter {
     const set: Row = { ...values, ...(this.#meta.pivot.timestamps ? { updatedAt: new Date() } : {}) };
     if (Object.keys(set).length === 0) return 0;
     const field = this.#meta.pivot.relatedKey.name;
-    const query = this.#pivotRows(
-      this.#session.kysely.updateTable(this.#meta.pivot.table).set(toColumns(this.#pivot, set)),
-    ).where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, key));
+    const query = this.#pivotRows(updatePivot(this.#session, this.#meta.pivot, toColumns(this.#pivot, set))).where(
+      sql.ref(this.#pivot.ref(field)),
+      "=",
+      this.#pivot.encode(field, key),
+    );
     const result = await this.#session.execute(query, this.#meta.pivot.table);
     return Number(result.numAffectedRows ?? 0n);
   }
@@ -254,7 +257,7 @@ export async function insertPivotRows(
   }
   for (const group of bySignature.values()) {
     for (let i = 0; i < group.length; i += perStatement) {
-      await session.execute(bulkInsert(session, meta.pivot.table, group.slice(i, i + perStatement)), meta.pivot.table);
+      await session.execute(insertPivot(session, meta.pivot, group.slice(i, i + perStatement)), meta.pivot.table);
     }
   }
   return written;

@@ -1,11 +1,22 @@
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
+import {
+  deleteModel,
+  deletePivot,
+  insertModel,
+  insertModelRows,
+  selectDerived,
+  selectModel,
+  selectWritten,
+  updateModel,
+} from "../plan/front-door.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { allConditions, applyPaging, baseQuery, type QueryState } from "../plan/state.js";
 import { prepareInsert, prepareUpdate, toColumns } from "../plan/validate.js";
-import { compileWhere } from "../plan/where.js";
+import type { WhereNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
+import type { PivotMeta } from "../schema/meta.js";
 
 type Values = Record<string, unknown>;
 
@@ -52,11 +63,11 @@ function planBatches(session: Session, rows: readonly Values[]): number[][] {
 async function insertReturning(session: Session, codec: ModelCodec, rows: Values[], batches: number[][]) {
   const out: Values[] = new Array(rows.length);
   for (const batch of batches) {
-    const query = bulkInsert(
+    const query = insertModelRows(
       session,
-      codec.meta.table,
+      codec,
       batch.map((i) => toColumns(codec, rows[i]!)),
-      returningList(session, codec),
+      true,
     );
     const result = await session.execute<Values>(query, codec.meta.table);
     result.rows.forEach((row, j) => {
@@ -71,10 +82,7 @@ async function insertThenSelect(session: Session, codec: ModelCodec, rows: Value
   const pk = codec.meta.primaryKey;
   const keys: Values[] = [];
   for (const row of rows) {
-    const result = await session.execute(
-      session.kysely.insertInto(codec.meta.table).values(toColumns(codec, row)),
-      codec.meta.table,
-    );
+    const result = await session.execute(insertModel(session, codec).values(toColumns(codec, row)), codec.meta.table);
     const key: Values = {};
     for (const field of pk) {
       key[field] = field in row ? row[field] : Number(result.insertId);
@@ -87,7 +95,10 @@ async function insertThenSelect(session: Session, codec: ModelCodec, rows: Value
 
 const keyString = (pk: readonly string[], row: Values) => pk.map((f) => String(row[f])).join("\0");
 
-/** Reads rows back by primary key, in chunks under the parameter limit. */
+/**
+ * Reads rows just inserted back by primary key, in chunks under the parameter limit: not under
+ * the model's rule, as RETURNING gives them on the other databases.
+ */
 async function selectByKeys(
   session: Session,
   codec: ModelCodec,
@@ -98,8 +109,7 @@ async function selectByKeys(
   const perStatement = Math.floor(session.profile.maxParameters / pk.length);
   for (let i = 0; i < keys.length; i += perStatement) {
     const chunk = keys.slice(i, i + perStatement);
-    const query = session.kysely
-      .selectFrom(codec.meta.table)
+    const query = selectWritten(session, codec)
       .select(codec.select())
       .where((eb) => eb.or(chunk.map((key) => eb.and(pk.map((f) => eb(codec.ref(f), "=", codec.encode(f, key[f])))))));
     const result = await session.execute<Values>(query);
@@ -111,17 +121,9 @@ async function selectByKeys(
   return found;
 }
 
-/** The WHERE of an update/delete: the state's conditions, or its paged primary keys when limited. */
-function targetRows<Q extends { where: (...args: any[]) => Q }>(
-  session: Session,
-  codec: ModelCodec,
-  state: QueryState,
-  query: Q,
-): Q {
-  if (state.limit === undefined && state.offset === undefined) {
-    const conditions = allConditions(state);
-    return conditions.length === 0 ? query : query.where((eb: any) => compileWhere(codec, eb, conditions));
-  }
+/** The conditions of an update/delete: the state's, or its paged primary keys when limited. */
+function targetRows(session: Session, codec: ModelCodec, state: QueryState): readonly WhereNode[] {
+  if (state.limit === undefined && state.offset === undefined) return allConditions(state);
   const [pk, ...rest] = codec.meta.primaryKey;
   if (pk === undefined || rest.length > 0) {
     throw new ValidationError(
@@ -131,14 +133,14 @@ function targetRows<Q extends { where: (...args: any[]) => Q }>(
   }
   // The derived table lets MySQL limit a subquery on the table being written.
   const paged = applyPaging(codec, state, baseQuery(session, codec, state).select(`${codec.ref(pk)} as k`));
-  const keys = session.kysely.selectFrom(paged.as("relata_page")).select("relata_page.k");
-  return query.where(codec.ref(pk), "in", keys);
+  const keys = selectDerived(session, paged, "relata_page").select("relata_page.k");
+  return [{ type: "expr", or: false, build: (eb) => eb(codec.ref(pk), "in", keys) }];
 }
 
 /** Updates the rows a state matches; returns how many matched. */
 export async function updateRows(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
   const set = toColumns(codec, prepareUpdate(codec, values));
-  const query = targetRows(session, codec, state, session.kysely.updateTable(codec.meta.table).set(set));
+  const query = updateModel(session, codec, set, targetRows(session, codec, state));
   const result = await session.execute(query, codec.meta.table);
   return Number(result.numAffectedRows ?? 0n);
 }
@@ -152,23 +154,26 @@ export async function deleteRows(session: Session, codec: ModelCodec, state: Que
     const [pk] = codec.meta.primaryKey;
     const keys = applyPaging(codec, state, baseQuery(tx, codec, state).select(`${codec.ref(pk!)} as k`));
     // Through a derived table, so MySQL accepts a limited subquery.
-    const deleted = tx.kysely.selectFrom(keys.as("relata_deleted")).select("relata_deleted.k");
-    for (const { table, typeColumn, idColumn, value } of pivots) {
-      await tx.execute(tx.kysely.deleteFrom(table).where(typeColumn, "=", value).where(idColumn, "in", deleted), table);
+    const deleted = selectDerived(tx, keys, "relata_deleted").select("relata_deleted.k");
+    for (const { pivot, typeColumn, idColumn, value } of pivots) {
+      await tx.execute(
+        deletePivot(tx, pivot).where(typeColumn, "=", value).where(idColumn, "in", deleted),
+        pivot.table,
+      );
     }
     return deleteMatching(tx, codec, state);
   });
 }
 
 async function deleteMatching(session: Session, codec: ModelCodec, state: QueryState): Promise<number> {
-  const query = targetRows(session, codec, state, session.kysely.deleteFrom(codec.meta.table));
+  const query = deleteModel(session, codec, targetRows(session, codec, state));
   const result = await session.execute(query, codec.meta.table);
   return Number(result.numAffectedRows ?? 0n);
 }
 
 /** The polymorphic pivots whose morph side is this model (a post's row in taggables). */
 function morphPivotsOf(session: Session, codec: ModelCodec) {
-  const pivots = new Map<string, { table: string; typeColumn: string; idColumn: string; value: string }>();
+  const pivots = new Map<string, { pivot: PivotMeta; typeColumn: string; idColumn: string; value: string }>();
   if (codec.meta.primaryKey.length !== 1) return [];
   for (const model of session.schema.meta.models.values()) {
     for (const relation of model.relations.values()) {
@@ -183,7 +188,7 @@ function morphPivotsOf(session: Session, codec: ModelCodec) {
       if (!pivot.morphType) continue;
       const idColumn = relation.kind === "morphToMany" ? pivot.foreignKey.column : pivot.relatedKey.column;
       pivots.set(`${pivot.table}:${pivot.morphType.value}`, {
-        table: pivot.table,
+        pivot,
         typeColumn: pivot.morphType.column,
         idColumn,
         value: pivot.morphType.value,
@@ -193,7 +198,7 @@ function morphPivotsOf(session: Session, codec: ModelCodec) {
   return [...pivots.values()];
 }
 
-/** The distinct `keys` no row of the codec's model has in `field`; chunked under the parameter limit. */
+/** The distinct `keys` no row of the codec's model (under its rule) has in `field`; chunked under the parameter limit. */
 export async function missingKeys(
   session: Session,
   codec: ModelCodec,
@@ -205,8 +210,7 @@ export async function missingKeys(
   const perStatement = Math.max(1, session.profile.maxParameters - 100);
   for (let i = 0; i < unique.length; i += perStatement) {
     const found = await session.execute<Values>(
-      session.kysely
-        .selectFrom(codec.meta.table)
+      selectModel(session, codec)
         .select(sql.ref(codec.ref(field)).as("k"))
         .where(
           sql.ref(codec.ref(field)),
@@ -217,49 +221,4 @@ export async function missingKeys(
     for (const r of found.rows) present.add(keyOf(r.k));
   }
   return unique.filter((k) => !present.has(keyOf(k)));
-}
-
-/**
- * `INSERT INTO table (columns) VALUES (...), (...)` for rows of the same columns, written
- * directly: Kysely's builder makes a node per value, which for thousands of rows costs more
- * than the database takes to insert them.
- */
-export function bulkInsert(
-  session: Session,
-  table: string,
-  rows: readonly Values[],
-  returning?: string,
-): CompiledQuery {
-  const { identifierQuote: q, numberedParameters } = session.profile;
-  const quote = (name: string) => `${q}${name.replaceAll(q, q + q)}${q}`;
-  const columns = Object.keys(rows[0]!);
-  const parameters: unknown[] = [];
-  const tuples: string[] = [];
-  for (const row of rows) {
-    const marks: string[] = [];
-    for (const column of columns) {
-      parameters.push(row[column]);
-      marks.push(numberedParameters ? `$${parameters.length}` : "?");
-    }
-    tuples.push(`(${marks.join(", ")})`);
-  }
-  const sqlText = `insert into ${quote(table)} (${columns.map(quote).join(", ")}) values ${tuples.join(", ")}`;
-  return CompiledQuery.raw(returning ? `${sqlText} returning ${returning}` : sqlText, parameters);
-}
-
-const returningLists = new WeakMap<ModelCodec, string>();
-
-/** The RETURNING list of a codec's fields (as a select reads them), compiled by Kysely once. */
-function returningList(session: Session, codec: ModelCodec): string {
-  let list = returningLists.get(codec);
-  if (list === undefined) {
-    const { sql: text } = session.kysely
-      .insertInto(codec.meta.table)
-      .defaultValues()
-      .returning(codec.select())
-      .compile();
-    list = text.slice(text.indexOf(" returning ") + " returning ".length);
-    returningLists.set(codec, list);
-  }
-  return list;
 }

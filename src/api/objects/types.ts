@@ -1,6 +1,6 @@
 import type { Schema } from "../../schema/define-schema.js";
 import type { RelationName, RelationsOf, RelationTarget, RelationValue } from "../../schema/relation-types.js";
-import type { RelationDef } from "../../schema/relations.js";
+import type { RelationDef, ToManyKind } from "../../schema/relations.js";
 import type { FieldName, ModelName, Row, Simplify } from "../../schema/types.js";
 
 type Prev = [never, 0, 1, 2, 3];
@@ -20,7 +20,6 @@ export type FieldFilter<T> =
       gte?: NonNullable<T>;
     } & (NonNullable<T> extends string ? { contains?: string; startsWith?: string; endsWith?: string } : {}));
 
-type ToManyKind = "hasMany" | "belongsToMany" | "morphMany" | "morphToMany" | "morphedByMany" | "hasManyThrough";
 type KindOf<S extends Schema, M extends ModelName<S>, R extends string> =
   RelationsOf<S, M>[R & keyof RelationsOf<S, M>] extends RelationDef<infer K, any, any> ? K : never;
 

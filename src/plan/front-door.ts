@@ -1,0 +1,195 @@
+import {
+  CompiledQuery,
+  type DeleteQueryBuilder,
+  type DeleteResult,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type SelectQueryBuilder,
+  type UpdateQueryBuilder,
+  type UpdateResult,
+} from "kysely";
+import type { Session } from "../dialect/session.js";
+import { ValidationError } from "../errors.js";
+import type { Schema } from "../schema/define-schema.js";
+import type { ModelMeta, PivotMeta } from "../schema/meta.js";
+import { type ModelCodec, setModelRule } from "./model-codec.js";
+import { compileWhere, type WhereNode } from "./where.js";
+
+/**
+ * The front door: every statement on a model's table starts here, so a model-level rule (a
+ * soft delete, a global scope) holds on every path that reads or writes the model — reads,
+ * eager loads under both strategies, relation filters and aggregates, related(row, relation),
+ * updates and deletes. Inserts and pivot tables take no rule but start here too.
+ */
+
+type AnySelect = SelectQueryBuilder<any, any, any>;
+type AnyUpdate = UpdateQueryBuilder<any, any, any, UpdateResult>;
+type AnyDelete = DeleteQueryBuilder<any, any, DeleteResult>;
+type AnyInsert = InsertQueryBuilder<any, any, InsertResult>;
+type Values = Record<string, unknown>;
+
+/**
+ * Installs the rule of `model` in `schema`: conditions every select, update and delete of
+ * the model meets from now on, wherever it starts (internal: model options will derive rules;
+ * an empty list removes the rule). Replaces the model's previous rule.
+ */
+export function installModelRule(schema: Schema, model: string, nodes: readonly WhereNode[]): void {
+  const meta = schema.model(model);
+  for (const node of nodes) checkFields(meta, node);
+  // One node (a group when several): ANDed in front of a statement's own conditions, whole.
+  const rule: readonly WhereNode[] =
+    nodes.length === 0
+      ? []
+      : nodes.length === 1 && !nodes[0]!.or
+        ? [nodes[0]!]
+        : [{ type: "group", or: false, not: false, nodes }];
+  setModelRule(schema, model, rule.length === 0 ? undefined : rule);
+}
+
+function checkFields(meta: ModelMeta, node: WhereNode): void {
+  if (node.type === "group") {
+    for (const inner of node.nodes) checkFields(meta, inner);
+  } else if (node.type !== "expr" && !meta.fields.has(node.field)) {
+    throw new ValidationError(
+      `A rule of model "${meta.name}" names unknown field "${node.field}". Valid fields: ${meta.fieldNames.join(", ")}.`,
+      meta.name,
+      node.field,
+    );
+  }
+}
+
+/** The rule of a codec's model as where nodes, or undefined (no rule: one property read). */
+export function ruleOf(codec: ModelCodec): readonly WhereNode[] | undefined {
+  return codec.rule as readonly WhereNode[] | undefined;
+}
+
+/** `conditions` under the model's rule: the rule first, the conditions as one group (an orWhere cannot escape). */
+export function underRule(codec: ModelCodec, conditions: readonly WhereNode[]): readonly WhereNode[] {
+  const rule = ruleOf(codec);
+  if (!rule) return conditions;
+  if (conditions.length === 0) return rule;
+  return [...rule, { type: "group", or: false, not: false, nodes: conditions }];
+}
+
+/**
+ * SELECT FROM a model's table (an aliased codec: `table as alias`), WHERE its rule and
+ * `conditions`. Conditions added afterwards with `.where` are ANDed after the rule.
+ */
+export function selectModel(session: Session, codec: ModelCodec, conditions: readonly WhereNode[] = []): AnySelect {
+  const query = session.kysely.selectFrom(codec.from);
+  const nodes = underRule(codec, conditions);
+  return nodes.length === 0 ? query : query.where((eb) => compileWhere(codec, eb, nodes));
+}
+
+/**
+ * SELECT FROM a model's table without its rule: only for reading back, by key, the rows an
+ * insert has just written (what RETURNING gives on the databases that have it).
+ */
+export function selectWritten(session: Session, codec: ModelCodec): AnySelect {
+  return session.kysely.selectFrom(codec.from);
+}
+
+/** `query` INNER JOIN a model's table ON `left = right` and the model's rule (pivots have none). */
+export function joinModel(query: AnySelect, codec: ModelCodec, left: string, right: string): AnySelect {
+  const rule = ruleOf(codec);
+  if (!rule) return query.innerJoin(codec.from, left, right);
+  return query.innerJoin(codec.from, (join) => join.onRef(left, "=", right).on((eb) => compileWhere(codec, eb, rule)));
+}
+
+/** SELECT FROM a derived table (`(query) as alias`): paging subqueries MySQL accepts, per-parent ranking. */
+export function selectDerived(session: Session, query: AnySelect, alias: string): AnySelect {
+  return session.kysely.selectFrom(query.as(alias));
+}
+
+/** UPDATE a model's table SET `set` (by column) WHERE its rule and `conditions`. */
+export function updateModel(
+  session: Session,
+  codec: ModelCodec,
+  set: Values,
+  conditions: readonly WhereNode[],
+): AnyUpdate {
+  const query = session.kysely.updateTable(codec.meta.table).set(set);
+  const nodes = underRule(codec, conditions);
+  return nodes.length === 0 ? query : query.where((eb) => compileWhere(codec, eb, nodes));
+}
+
+/** DELETE FROM a model's table WHERE its rule and `conditions`. */
+export function deleteModel(session: Session, codec: ModelCodec, conditions: readonly WhereNode[]): AnyDelete {
+  const query = session.kysely.deleteFrom(codec.meta.table);
+  const nodes = underRule(codec, conditions);
+  return nodes.length === 0 ? query : query.where((eb) => compileWhere(codec, eb, nodes));
+}
+
+/** INSERT INTO a model's table (one row, through Kysely's builder). */
+export function insertModel(session: Session, codec: ModelCodec): AnyInsert {
+  return session.kysely.insertInto(codec.meta.table);
+}
+
+/**
+ * INSERT INTO a model's table rows of the same columns (by column) in one statement, with
+ * RETURNING every field (as a select reads it) when `returning`.
+ */
+export function insertModelRows(
+  session: Session,
+  codec: ModelCodec,
+  rows: readonly Values[],
+  returning: boolean,
+): CompiledQuery {
+  return insertText(session, codec.meta.table, rows, returning ? returningList(session, codec) : undefined);
+}
+
+/** SELECT FROM a pivot table. */
+export function selectPivot(session: Session, pivot: PivotMeta): AnySelect {
+  return session.kysely.selectFrom(pivot.table);
+}
+
+/** INSERT INTO a pivot table rows of the same columns (by column), in one statement. */
+export function insertPivot(session: Session, pivot: PivotMeta, rows: readonly Values[]): CompiledQuery {
+  return insertText(session, pivot.table, rows);
+}
+
+/** UPDATE a pivot table SET `set` (by column). */
+export function updatePivot(session: Session, pivot: PivotMeta, set: Values): AnyUpdate {
+  return session.kysely.updateTable(pivot.table).set(set);
+}
+
+/** DELETE FROM a pivot table. */
+export function deletePivot(session: Session, pivot: PivotMeta): AnyDelete {
+  return session.kysely.deleteFrom(pivot.table);
+}
+
+/**
+ * `INSERT INTO table (columns) VALUES (...), (...)` for rows of the same columns, written
+ * directly: Kysely's builder makes a node per value, which for thousands of rows costs more
+ * than the database takes to insert them.
+ */
+function insertText(session: Session, table: string, rows: readonly Values[], returning?: string): CompiledQuery {
+  const { identifierQuote: q, numberedParameters } = session.profile;
+  const quote = (name: string) => `${q}${name.replaceAll(q, q + q)}${q}`;
+  const columns = Object.keys(rows[0]!);
+  const parameters: unknown[] = [];
+  const tuples: string[] = [];
+  for (const row of rows) {
+    const marks: string[] = [];
+    for (const column of columns) {
+      parameters.push(row[column]);
+      marks.push(numberedParameters ? `$${parameters.length}` : "?");
+    }
+    tuples.push(`(${marks.join(", ")})`);
+  }
+  const sqlText = `insert into ${quote(table)} (${columns.map(quote).join(", ")}) values ${tuples.join(", ")}`;
+  return CompiledQuery.raw(returning ? `${sqlText} returning ${returning}` : sqlText, parameters);
+}
+
+const returningLists = new WeakMap<ModelCodec, string>();
+
+/** The RETURNING list of a codec's fields (as a select reads them), compiled by Kysely once. */
+function returningList(session: Session, codec: ModelCodec): string {
+  let list = returningLists.get(codec);
+  if (list === undefined) {
+    const { sql: text } = insertModel(session, codec).defaultValues().returning(codec.select()).compile();
+    list = text.slice(text.indexOf(" returning ") + " returning ".length);
+    returningLists.set(codec, list);
+  }
+  return list;
+}
