@@ -1,6 +1,20 @@
 export type { CreateArgs, KeyValue, ModelHandle } from "./api/model-handle.js";
 export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./api/query-builder.js";
-export type { RelatedBuilder, RelatedCreateInput } from "./api/related-builder.js";
+export type {
+  AssociateOptions,
+  AttachInput,
+  BelongsToHandle,
+  ChildWrites,
+  HandleOf,
+  HasManyHandle,
+  HasOneHandle,
+  ManyToManyHandle,
+  OwnerWrites,
+  PivotWrites,
+  RelatedCreateInput,
+  SyncResult,
+  ThroughHandle,
+} from "./api/relation-handle.js";
 export {
   createDb,
   type Db,

@@ -1,5 +1,6 @@
 import type { Session } from "../dialect/session.js";
 import type { ModelCodec } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
 import type { Operator } from "../plan/where.js";
 import type { Schema } from "../schema/define-schema.js";
 import type {
@@ -10,9 +11,39 @@ import type {
   UnionToIntersection,
 } from "../schema/relation-types.js";
 import type { FieldName, ModelName, Row } from "../schema/types.js";
-import type { QueryBuilder } from "./query-builder.js";
 
 export type { Operator } from "../plan/where.js";
+
+/**
+ * What a builder of each handle kind is, by name: `query` (a plain `QueryBuilder`) and each
+ * relation handle (`hasMany`, `manyToMany`, ...). Filled in where each is declared (module
+ * augmentation), so a builder method returns "the same kind of builder" (`Chained`) without this
+ * layer importing the builders above it: chaining on a relation handle keeps the handle.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: an interface, so the builders can augment it
+export interface BuilderKinds<
+  S extends Schema,
+  // biome-ignore lint/correctness/noUnusedVariables: read by the augmentations
+  M extends ModelName<S>,
+  // biome-ignore lint/correctness/noUnusedVariables: read by the augmentations
+  O,
+  // biome-ignore lint/correctness/noUnusedVariables: read by the augmentations
+  K extends string,
+> {}
+
+/** The kinds of builder: "query" and the relation handles. */
+export type HandleKind = keyof BuilderKinds<any, any, any, any>;
+
+/** The builder a chained method of a builder of kind `H` returns, with row type `O`. */
+export type Chained<H extends HandleKind, S extends Schema, M extends ModelName<S>, O, K extends string> = BuilderKinds<
+  S,
+  M,
+  O,
+  K
+>[H];
+
+/** A plain query builder of model `M` with row type `O`. */
+export type QueryOf<S extends Schema, M extends ModelName<S>, O = Row<S, M>> = BuilderKinds<S, M, O, never>["query"];
 
 /** The value a where operator takes for a field of type `T`. */
 export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"
@@ -25,17 +56,15 @@ export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"
 export type WhereObject<S extends Schema, M extends ModelName<S>> = { [K in FieldName<S, M>]?: Row<S, M>[K] | null };
 
 /** `where((q) => q.where(...).orWhere(...))`: a parenthesised group; return the builder. */
-export type WhereGroup<S extends Schema, M extends ModelName<S>> = (
-  q: QueryBuilder<S, M, Row<S, M>>,
-) => QueryBuilder<S, M, any>;
+export type WhereGroup<S extends Schema, M extends ModelName<S>> = (q: QueryOf<S, M, Row<S, M>>) => QueryOf<S, M, any>;
 
 /** `{ "posts as publishedCount": (q) => ..., comments: true }`: aggregates with constraints. */
 export type AggregateObject<S extends Schema, M extends ModelName<S>> = {
   [K in AggregateSpec<S, M>]?:
     | boolean
     | ((
-        q: QueryBuilder<S, Target<S, M, SpecRelation<K>>, Row<S, Target<S, M, SpecRelation<K>>>>,
-      ) => QueryBuilder<S, Target<S, M, SpecRelation<K>>, any>);
+        q: QueryOf<S, Target<S, M, SpecRelation<K>>, Row<S, Target<S, M, SpecRelation<K>>>>,
+      ) => QueryOf<S, Target<S, M, SpecRelation<K>>, any>);
 };
 
 /** The fields an aggregate spec may read (fields of its relation's target). */
@@ -68,14 +97,11 @@ export type Target<S extends Schema, M extends ModelName<S>, P extends string> =
 
 /** A constraint on the related rows at the end of path `P`: a builder of that model, returned. */
 export type Constraint<S extends Schema, M extends ModelName<S>, P extends string> = (
-  q: QueryBuilder<S, Target<S, M, P>, Row<S, Target<S, M, P>>>,
-) => QueryBuilder<S, Target<S, M, P>, any>;
+  q: QueryOf<S, Target<S, M, P>, Row<S, Target<S, M, P>>>,
+) => QueryOf<S, Target<S, M, P>, any>;
 
 /** whereHasMorph's constraint: a builder of one of the target models, and that model's name. */
-export type MorphConstraint<S extends Schema> = (
-  q: QueryBuilder<S, any, any>,
-  model: string,
-) => QueryBuilder<S, any, any>;
+export type MorphConstraint<S extends Schema> = (q: QueryOf<S, any, any>, model: string) => QueryOf<S, any, any>;
 
 /** One page of rows and where it sits in the whole result. */
 export interface Page<T> {
@@ -85,6 +111,9 @@ export interface Page<T> {
   perPage: number;
   lastPage: number;
 }
+
+/** How terminals read the rows of a state (a many-to-many handle reads them with `row.pivot`). */
+export type Reader = (state: QueryState) => Promise<unknown[]>;
 
 export interface BuilderContext {
   readonly session: Session;

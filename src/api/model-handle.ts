@@ -3,27 +3,19 @@ import { NotFoundError, RelationNotFoundError, ValidationError } from "../errors
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { readRows } from "../loader/read.js";
-import { checkOwnKey, ownValue } from "../plan/arguments.js";
+import { checkOwnKey, noExtraArguments, ownValue } from "../plan/arguments.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { checkFilterValue, checkValue } from "../plan/validate.js";
 import { compareNode } from "../plan/where.js";
 import { distinctKeys, keyOf } from "../relations/fetch.js";
 import type { Schema } from "../schema/define-schema.js";
-import { isChildRelation, isPivotRelation } from "../schema/meta.js";
-import type {
-  AggregateName,
-  AggregateSpec,
-  Loaded,
-  RelationKeyFields,
-  RelationName,
-  RelationPath,
-  RelationTarget,
-  RelationValue,
-} from "../schema/relation-types.js";
+import type { AggregateName, AggregateSpec, Loaded, RelationName, RelationPath } from "../schema/relation-types.js";
 import type { CreateInput, FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
 import { checkGraph, createGraph, hasNestedWrites } from "../write/graph-writes.js";
+import { writerFor } from "../write/kinds/index.js";
 import { insertRows } from "../write/writes.js";
+import { PROPS } from "./builder/self.js";
 import { argsToState, checkUniqueWhere } from "./objects/find-args.js";
 import type { Exact, FindManyArgs, Payload, WhereInput } from "./objects/types.js";
 import {
@@ -31,30 +23,50 @@ import {
   type AggregateObject,
   type AggregateValue,
   type BuilderContext,
+  composeBuilder,
   QueryBuilder,
   type SpecResults,
 } from "./query-builder.js";
-import { RelatedBuilder } from "./related-builder.js";
+import { type HandleOf, relationHandle } from "./relation-handle.js";
 
 /** A primary key value as `find` accepts it. */
 export type KeyValue = string | number | bigint;
 
 /**
  * `db.<model>`: finds and creates rows, and starts queries (every builder method is
- * available on it directly: `db.user.where(...)`, `db.user.orderBy(...)`).
+ * available on it directly: `db.user.where(...)`, `db.user.orderBy(...)`). Composed around a
+ * builder of the model: the builder methods it does not define run on that builder.
  */
-export class ModelHandle<S extends Schema, M extends ModelName<S>> extends QueryBuilder<S, M, Row<S, M>> {
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the builder methods are composed onto the prototype below
+export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   readonly #ctx: BuilderContext;
+  /** The query on the whole model every builder method starts from (builders are immutable). */
+  readonly #base: QueryBuilder<S, M, Row<S, M>>;
 
   constructor(ctx: BuilderContext) {
-    super(ctx);
     this.#ctx = ctx;
+    this.#base = new QueryBuilder(ctx);
+  }
+
+  static {
+    // biome-ignore lint/complexity/noThisInStatic: the class binding is not yet set in a transpiled static block
+    composeBuilder(this, (handle) => handle.#base);
+  }
+
+  /** @internal The base query's props (a callback may return the handle as its builder). */
+  get [PROPS]() {
+    return this.#base[PROPS];
+  }
+
+  /** Rejects arguments beyond the `max` a method uses (see arguments.ts). */
+  private noExtraArguments(args: ArrayLike<unknown>, max: number, signature: string): void {
+    if (args.length > max) noExtraArguments(this.#ctx.codec.meta.name, signature, args, max);
   }
 
   /** A fresh query on this model. */
   query(): QueryBuilder<S, M, Row<S, M>> {
     this.noExtraArguments(arguments, 0, "query()");
-    return new QueryBuilder(this.#ctx);
+    return this.#base;
   }
 
   #byKey(id: KeyValue): QueryBuilder<S, M, Row<S, M>> {
@@ -209,15 +221,12 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
    * for await (const post of posts) { ... }
    * ```
    */
-  related<const R extends RelationName<S, M>>(
-    row: Partial<Row<S, M>>,
-    relation: R,
-  ): RelatedBuilder<S, RelationTarget<S, M, R> & ModelName<S>, RelatedRowOf<S, M, R>, RelationKeyFields<S, M, R>> {
+  related<const R extends RelationName<S, M>>(row: Partial<Row<S, M>>, relation: R): HandleOf<S, M, R> {
     this.noExtraArguments(arguments, 2, "related(row, relation)");
     const { session, codec } = this.#ctx;
     const meta = codec.meta.relations.get(relation);
     if (!meta) throw new RelationNotFoundError(codec.meta.name, relation, [...codec.meta.relations.keys()]);
-    return RelatedBuilder.of(session, meta, row as Record<string, unknown>) as never;
+    return relationHandle(session, meta, row as Record<string, unknown>) as never;
   }
 
   /**
@@ -240,24 +249,14 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
     if (key === undefined || key === null) {
       throw new ValidationError(`deleteWith on "${codec.meta.name}" needs the row's "${pk}".`, codec.meta.name, pk);
     }
-    const metas = relations.map((name) => {
+    // Each relation's deletion is known (or refused) before the transaction opens.
+    const deletions = relations.map((name) => {
       const meta = codec.meta.relations.get(name);
       if (!meta) throw new RelationNotFoundError(codec.meta.name, name, [...codec.meta.relations.keys()]);
-      if (!isChildRelation(meta) && !isPivotRelation(meta)) {
-        throw new ValidationError(
-          `deleteWith deletes children and pivot rows; "${codec.meta.name}.${name}" is a ${meta.kind}, whose rows are not this row's to delete.`,
-          codec.meta.name,
-          name,
-        );
-      }
-      return meta;
+      return writerFor(meta).deleteWith(meta);
     });
     return session.transaction(async (tx) => {
-      for (const meta of metas) {
-        const related = RelatedBuilder.of(tx, meta, row as Record<string, unknown>);
-        if (isPivotRelation(meta)) await related.detach();
-        else await related.delete();
-      }
+      for (const deletion of deletions) await deletion(tx, row as Record<string, unknown>);
       return new QueryBuilder<S, M, Row<S, M>>({ session: tx, codec }).where(pk as never, key as never).delete();
     });
   }
@@ -316,7 +315,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   /** Every row of the model. */
   all(): Promise<Row<S, M>[]> {
     this.noExtraArguments(arguments, 0, "all()");
-    return this.get();
+    return this.#base.get();
   }
 
   /**
@@ -417,11 +416,9 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> extends Query
   }
 }
 
-type Values = Record<string, unknown>;
+export interface ModelHandle<S extends Schema, M extends ModelName<S>> extends QueryBuilder<S, M, Row<S, M>> {}
 
-/** A row `related(row, relation)` reads: the related model's row, with `pivot` for many-to-many. */
-type RelatedRowOf<S extends Schema, M extends ModelName<S>, R extends string> =
-  RelationValue<S, M, R, never> extends readonly (infer E)[] ? E : Row<S, RelationTarget<S, M, R> & ModelName<S>>;
+type Values = Record<string, unknown>;
 
 /** Prisma's create arguments; not available on a model with a field or relation named `data`. */
 export type CreateArgs<S extends Schema, M extends ModelName<S>> = "data" extends FieldName<S, M> | RelationName<S, M>

@@ -1,19 +1,19 @@
-// biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
-import { NotFoundError, ValidationError } from "../errors.js";
-import { readRows } from "../loader/read.js";
-import { checkOptions, checkUpdateValues, describeValue } from "../plan/arguments.js";
-import { baseQuery, EMPTY_STATE, type QueryState } from "../plan/state.js";
+import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { FieldName, ModelName, Row, UpdateInput } from "../schema/types.js";
-import { deleteRows, updateRows } from "../write/writes.js";
-import type { BuilderContext, Page } from "./builder-types.js";
-import { cursorRows } from "./cursor.js";
-import { RelationBuilder } from "./relation-builder.js";
+import type { ModelName, Row } from "../schema/types.js";
+import { type ConditionMethods, conditionMethods } from "./builder/conditions.js";
+import { type ReadMethods, readMethods } from "./builder/reading.js";
+import { type RelationMethods, relationMethods } from "./builder/relations.js";
+import { type BuilderProps, PROPS } from "./builder/self.js";
+import type { BuilderContext, HandleKind, Reader } from "./builder-types.js";
 
 export type * from "./builder-types.js";
 
-const PAGINATE_OPTIONS = ["page", "perPage"];
-const CURSOR_OPTIONS = ["batchSize"];
+declare module "./builder-types.js" {
+  interface BuilderKinds<S extends Schema, M extends ModelName<S>, O, K extends string> {
+    query: QueryBuilder<S, M, O>;
+  }
+}
 
 /**
  * A query on one model. Immutable: every method returns a new builder, so a base query
@@ -23,127 +23,77 @@ const CURSOR_OPTIONS = ["batchSize"];
  * const adults = db.user.where("age", ">=", 18).orderBy("name");
  * const firstTen = await adults.limit(10).get();
  * ```
+ *
+ * The builder is its state (one read-only record) plus three method groups, composed onto it:
+ * conditions (`builder/conditions.ts`), relations (`builder/relations.ts`) and terminals
+ * (`builder/reading.ts`). The model handle (`db.user`) and the relation handles
+ * (`related(row, relation)`) are composed around a builder. `H` is the kind of builder the
+ * chained methods return (a relation handle's stay that handle), `K` the fields a handle's
+ * relation fills in on create.
  */
-export class QueryBuilder<S extends Schema, M extends ModelName<S>, O = Row<S, M>> extends RelationBuilder<S, M, O> {
-  protected override spawn(ctx: BuilderContext, state: QueryState = EMPTY_STATE): QueryBuilder<any, any, any> {
-    return new QueryBuilder(ctx, state);
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the method groups are assigned to the prototype below
+export class QueryBuilder<
+  S extends Schema,
+  M extends ModelName<S>,
+  // biome-ignore lint/correctness/noUnusedVariables: read by the method groups merged in below
+  O = Row<S, M>,
+  // biome-ignore lint/correctness/noUnusedVariables: as O
+  H extends HandleKind = "query",
+  // biome-ignore lint/correctness/noUnusedVariables: as O
+  K extends string = never,
+> {
+  /** @internal */
+  readonly [PROPS]: BuilderProps;
+
+  constructor(ctx: BuilderContext, state: QueryState = EMPTY_STATE, read?: Reader) {
+    this[PROPS] = { ctx, state, read };
   }
 
-  /** Reads the rows of a state: every reading terminal (get, first, paginate, cursor) ends here. */
-  protected readState(state: QueryState): Promise<O[]> {
-    return readRows(this.context.session, this.context.codec, state) as Promise<O[]>;
+  /** @internal The state a builder holds (for the loader and the handles). */
+  static stateOf(builder: QueryBuilder<any, any, any, any, any>): QueryState {
+    return builder[PROPS].state;
   }
+}
 
-  /** All matching rows. */
-  get(): Promise<O[]> {
-    this.noExtraArguments(arguments, 0, "get()");
-    return this.readState(this.current);
+export interface QueryBuilder<
+  S extends Schema,
+  M extends ModelName<S>,
+  O = Row<S, M>,
+  H extends HandleKind = "query",
+  K extends string = never,
+> extends ConditionMethods<S, M, O, H, K>,
+    RelationMethods<S, M, O, H, K>,
+    ReadMethods<S, M, O> {}
+
+for (const group of [conditionMethods, relationMethods, readMethods]) {
+  for (const key of Reflect.ownKeys(group)) {
+    Object.defineProperty(QueryBuilder.prototype, key, {
+      value: (group as Record<PropertyKey, unknown>)[key],
+      writable: true,
+      configurable: true,
+    });
   }
+}
 
-  /** The first matching row, or null. */
-  async first(): Promise<O | null> {
-    this.noExtraArguments(arguments, 0, "first()");
-    const [row] = await this.readState({ ...this.current, limit: 1 });
-    return row ?? null;
-  }
-
-  /** The first matching row; throws `NotFoundError` when there is none. */
-  async firstOrFail(): Promise<O> {
-    this.noExtraArguments(arguments, 0, "firstOrFail()");
-    const row = await this.first();
-    if (row === null) throw new NotFoundError(this.context.codec.meta.name, "matching the query");
-    return row;
-  }
-
-  /** Number of matching rows (ignores select, order, limit and offset). */
-  async count(): Promise<number> {
-    this.noExtraArguments(arguments, 0, "count()");
-    const { session, codec } = this.context;
-    const query = baseQuery(session, codec, this.current).select((eb) => eb.fn.countAll().as("count"));
-    const result = await session.execute<{ count: unknown }>(query);
-    return Number(result.rows[0]?.count ?? 0);
-  }
-
-  /** Whether any row matches. */
-  async exists(): Promise<boolean> {
-    this.noExtraArguments(arguments, 0, "exists()");
-    const { session, codec } = this.context;
-    const query = baseQuery(session, codec, this.current)
-      .select((eb) => eb.lit(1).as("found"))
-      .limit(1);
-    return (await session.execute(query)).rows.length > 0;
-  }
-
-  /** The values of one field, in query order. */
-  async pluck<K extends FieldName<S, M>>(field: K): Promise<Row<S, M>[K][]> {
-    this.noExtraArguments(arguments, 1, "pluck(field)");
-    this.context.codec.field(field, "pluck");
-    const rows = await this.readState({ ...this.current, selects: [field], eager: new Map() });
-    return rows.map((row) => (row as Record<string, unknown>)[field] as Row<S, M>[K]);
-  }
-
-  /** One page of rows plus the total (two queries). Pages start at 1. */
-  async paginate(options?: { page?: number; perPage?: number }): Promise<Page<O>> {
-    this.noExtraArguments(arguments, 1, "paginate({ page, perPage })");
-    const model = this.context.codec.meta.name;
-    const { page = 1, perPage = 15 } = checkOptions(model, "paginate", options, PAGINATE_OPTIONS);
-    for (const [name, value] of [
-      ["page", page],
-      ["perPage", perPage],
-    ] as const) {
-      if (!Number.isSafeInteger(value) || (value as number) < 1) {
-        throw new ValidationError(
-          `paginate ${name} on "${model}" must be a positive integer, got ${describeValue(value)}.`,
-          model,
-        );
-      }
-    }
-    const size = perPage as number;
-    const offset = ((page as number) - 1) * size;
-    if (!Number.isSafeInteger(offset)) {
-      throw new ValidationError(
-        `paginate on "${model}": page ${page} of ${size} rows starts past the largest safe integer offset.`,
-        model,
-      );
-    }
-    const total = await this.count();
-    const data = await this.readState({ ...this.current, limit: size, offset });
-    return { data, total, page: page as number, perPage: size, lastPage: Math.max(1, Math.ceil(total / size)) };
-  }
-
-  /** Updates every matching row; returns how many matched. */
-  async update(values: UpdateInput<S, M>): Promise<number> {
-    this.noExtraArguments(arguments, 1, "update(values)");
-    const { session, codec } = this.context;
-    checkUpdateValues(codec.meta.name, values, (name) => codec.meta.fields.has(name));
-    return updateRows(session, codec, this.current, values as Record<string, unknown>);
-  }
-
-  /** Deletes every matching row; returns how many. */
-  async delete(): Promise<number> {
-    this.noExtraArguments(arguments, 0, "delete()");
-    return deleteRows(this.context.session, this.context.codec, this.current);
-  }
-
-  /** `for await (const row of builder)`: streams the rows in batches of 1,000 (see `cursor`). */
-  [Symbol.asyncIterator](): AsyncGenerator<O, void, undefined> {
-    return this.cursor();
-  }
-
-  /**
-   * Streams matching rows, reading `batchSize` at a time: by primary key when the query has
-   * no order of its own (stable under concurrent inserts), by offset otherwise.
-   *
-   * ```ts
-   * for await (const user of db.user.where("active", true).cursor({ batchSize: 500 })) { ... }
-   * ```
-   */
-  cursor(options?: { batchSize?: number }): AsyncGenerator<O, void, undefined> {
-    this.noExtraArguments(arguments, 1, "cursor({ batchSize })");
-    const model = this.context.codec.meta.name;
-    const { batchSize = 1000 } = checkOptions(model, "cursor", options, CURSOR_OPTIONS);
-    this.nonNegative("batchSize", batchSize as number);
-    if ((batchSize as number) < 1) throw new ValidationError(`batchSize on "${model}" must be at least 1.`, model);
-    return cursorRows(this.context.codec, this.current, batchSize as number, (state) => this.readState(state));
+/**
+ * Gives a class composed around a builder (the model handle, a relation handle) every builder
+ * method it does not define itself, each run on the builder `builderOf` gives; `wrap` turns a
+ * result (a chained builder) into what the class hands out.
+ */
+export function composeBuilder<T extends object>(
+  target: { prototype: T },
+  builderOf: (self: T) => QueryBuilder<any, any, any>,
+  wrap: (self: T, result: unknown) => unknown = (_, result) => result,
+): void {
+  for (const key of Reflect.ownKeys(QueryBuilder.prototype)) {
+    if (key === "constructor" || Object.hasOwn(target.prototype, key)) continue;
+    Object.defineProperty(target.prototype, key, {
+      value(this: T, ...args: unknown[]) {
+        const builder = builderOf(this) as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>;
+        return wrap(this, builder[key]!(...args));
+      },
+      writable: true,
+      configurable: true,
+    });
   }
 }

@@ -13,6 +13,9 @@ export type RelationName<S extends Schema, M extends string> = keyof RelationsOf
 
 type DefOf<S extends Schema, M extends string, R extends string> = RelationsOf<S, M>[R & keyof RelationsOf<S, M>];
 type KindOf<D> = D extends RelationDef<infer K, any, any> ? K : never;
+
+/** The kind of relation `R` of model `M` ("hasMany", "belongsTo", ...). */
+export type RelationKindOf<S extends Schema, M extends string, R extends string> = KindOf<DefOf<S, M, R>>;
 type OptionsOf<D> = D extends RelationDef<any, any, infer O> ? O : never;
 
 /** Models with a morphOne/morphMany to `M` under `morphName` N: a morphTo's targets when `types` is not given. */

@@ -39,6 +39,8 @@ type KindTable = typeof RELATION_KINDS;
 export type ToManyKind = { [K in RelationKind]: KindTable[K]["many"] extends true ? K : never }[RelationKind];
 /** Kinds written through a pivot table (attach, sync, toggle). */
 export type PivotKind = { [K in RelationKind]: KindTable[K]["writes"] extends "pivot" ? K : never }[RelationKind];
+/** Kinds whose row holds its owner's key (belongsTo, morphTo). */
+export type OwnerKind = { [K in RelationKind]: KindTable[K]["writes"] extends "owner" ? K : never }[RelationKind];
 /** Kinds whose related rows hold the parent's key. */
 export type ChildKind = { [K in RelationKind]: KindTable[K]["writes"] extends "child" ? K : never }[RelationKind];
 

@@ -45,6 +45,7 @@ describe(`firstOrCreate / updateOrCreate through a relation on ${dialect}`, () =
     const { queries, result } = await t.count(() =>
       t.db.post
         .related(post, "author")
+        // @ts-expect-error a BelongsToHandle has no firstOrCreate: this checks the error a plain JS caller gets
         .firstOrCreate({ name: "Zed" } as never)
         .then(
           () => undefined,

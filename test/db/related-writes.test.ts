@@ -299,15 +299,24 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
 
     it("attach and the other pivot writes on a relation that is not many-to-many: ValidationError, no SQL", async () => {
       const posts = t.db.user.related(ada, "posts");
+      // @ts-expect-error a HasManyHandle has no attach: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => posts.attach([1])), "user.posts", "hasMany");
+      // @ts-expect-error a HasManyHandle has no detach: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => posts.detach([1])), "user.posts");
+      // @ts-expect-error a HasManyHandle has no detach: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => posts.detach()), "user.posts");
+      // @ts-expect-error a HasManyHandle has no sync: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => posts.sync([1])), "user.posts");
+      // @ts-expect-error a HasManyHandle has no syncWithoutDetaching: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => posts.syncWithoutDetaching([1])), "user.posts");
+      // @ts-expect-error a HasManyHandle has no toggle: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => posts.toggle([1])), "user.posts");
+      // @ts-expect-error a HasManyHandle has no updateExistingPivot: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => posts.updateExistingPivot(1, {})), "user.posts");
+      // @ts-expect-error a BelongsToHandle has no attach: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => t.db.user.related(ada, "country").attach([1])), "user.country", "belongsTo");
       expectValidation(
+        // @ts-expect-error a BelongsToHandle has no attach: this checks the error a plain JS caller gets
         await noSql(() => t.db.comment.related(c1, "commentable").attach([1])),
         "comment.commentable",
         "morphTo",
@@ -319,11 +328,17 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
       const posts = t.db.user.related(ada, "posts");
       const roles = t.db.user.related(ada, "roles");
       const calls: [string, () => Promise<unknown>][] = [
+        // @ts-expect-error a HasManyHandle has no attach: this checks the error a plain JS caller gets
         ["attach", () => posts.attach([1])],
+        // @ts-expect-error a HasManyHandle has no detach: this checks the error a plain JS caller gets
         ["detach", () => posts.detach([1])],
+        // @ts-expect-error a HasManyHandle has no sync: this checks the error a plain JS caller gets
         ["sync", () => posts.sync([1])],
+        // @ts-expect-error a HasManyHandle has no syncWithoutDetaching: this checks the error a plain JS caller gets
         ["syncWithoutDetaching", () => posts.syncWithoutDetaching([1])],
+        // @ts-expect-error a HasManyHandle has no toggle: this checks the error a plain JS caller gets
         ["toggle", () => posts.toggle([1])],
+        // @ts-expect-error a HasManyHandle has no updateExistingPivot: this checks the error a plain JS caller gets
         ["updateExistingPivot", () => posts.updateExistingPivot(1, {})],
         ["sync with an unknown pivot field", () => roles.sync({ 1: { nope: 1 } })],
         ["toggle with an unknown pivot field", () => roles.toggle({ 1: { nope: 1 } })],
@@ -918,6 +933,7 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
     });
 
     it("dissociate without children on a hasMany: ValidationError naming the relation", async () => {
+      // @ts-expect-error a hasMany dissociate names the children: this checks the error a plain JS caller gets
       expectValidation(await noSql(() => t.db.country.related(uk, "users").dissociate()), "country.users");
     });
   });

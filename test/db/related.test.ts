@@ -1026,12 +1026,18 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
         [
           "post.author",
           "belongsTo",
+          // @ts-expect-error a BelongsToHandle has no create: this checks the error a plain JS caller gets
           () => t.db.post.related(p1, "author").create({ email: "x@example.dev", name: "X" }),
         ],
+        // @ts-expect-error a BelongsToHandle has no createMany: this checks the error a plain JS caller gets
         ["user.country", "belongsTo", () => t.db.user.related(ada, "country").createMany([{ name: "Spain" }])],
+        // @ts-expect-error a ManyToManyHandle has no create: this checks the error a plain JS caller gets
         ["user.roles", "belongsToMany", () => t.db.user.related(ada, "roles").create({ name: "owner" })],
+        // @ts-expect-error a ManyToManyHandle has no save: this checks the error a plain JS caller gets
         ["role.users", "belongsToMany", () => t.db.role.related(admin, "users").save({ ...bob })],
+        // @ts-expect-error a ManyToManyHandle has no create: this checks the error a plain JS caller gets
         ["post.tags", "morphToMany", () => t.db.post.related(p1, "tags").create({ name: "new" })],
+        // @ts-expect-error a ManyToManyHandle has no saveMany: this checks the error a plain JS caller gets
         ["tag.posts", "morphedByMany", () => t.db.tag.related(js, "posts").saveMany([{ ...p3 }])],
         [
           "comment.commentable",
@@ -1041,6 +1047,7 @@ describe(`related(row, relation) writes on the blog on ${dialect}`, () => {
         [
           "country.posts",
           "hasManyThrough",
+          // @ts-expect-error a ThroughHandle has no create: this checks the error a plain JS caller gets
           () => t.db.country.related(uk, "posts").create({ authorId: ada.id, title: "x" }),
         ],
       ];
@@ -1621,6 +1628,7 @@ describe(`related(row, relation) through an intermediate model on ${dialect}`, (
   });
 
   it("create through a through relation is not available", async () => {
+    // @ts-expect-error a ThroughHandle has no create: this checks the error a plain JS caller gets
     const error = await noSql(() => t.db.mechanic.related(mo, "carOwner").create({ carId: 1, name: "New" }));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toContain('"mechanic.carOwner"');
@@ -1879,10 +1887,12 @@ describe(`related(row, relation) through a join model on ${dialect}`, () => {
   });
 
   it("create and save through a many-to-many are not available", async () => {
+    // @ts-expect-error a ManyToManyHandle has no create: this checks the error a plain JS caller gets
     const create = await noSql(() => t.db.student.related(sam, "courses").create({ title: "New", open: true }));
     expect(create).toBeInstanceOf(ValidationError);
     expect(create.message).toContain('"student.courses"');
     expect(create.message).toContain("not available");
+    // @ts-expect-error a ManyToManyHandle has no save: this checks the error a plain JS caller gets
     const save = await noSql(() => t.db.course.related(math, "students").save({ ...sid }));
     expect(save).toBeInstanceOf(ValidationError);
     expect(save.message).toContain('"course.students"');

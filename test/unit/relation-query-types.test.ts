@@ -1,5 +1,15 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { Db, Row } from "../../src/index.js";
+import type {
+  BelongsToHandle,
+  Db,
+  HasManyHandle,
+  HasOneHandle,
+  ManyToManyHandle,
+  QueryBuilder,
+  Row,
+  SyncResult,
+  ThroughHandle,
+} from "../../src/index.js";
 import type { blog } from "../support/blog-schema.js";
 
 type S = typeof blog;
@@ -102,6 +112,67 @@ describe("relationship filter and aggregate types", () => {
       db.user.related(ada, "nope");
       // @ts-expect-error the builder is the related model's: posts have no email
       posts.where("email", "x");
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("types related() per relation kind: each handle has its kind's writes, and chaining keeps the handle", () => {
+    async function check(ada: User, post: Row<S, "post">, comment: Row<S, "comment">) {
+      // hasMany: chained methods keep the handle and its writes (the relation still fills in authorId).
+      const posts = db.user.related(ada, "posts");
+      expectTypeOf(posts).toMatchTypeOf<HasManyHandle<S, "post", Row<S, "post">, "authorId">>();
+      const published = posts.where("published", true).orderBy("id").limit(5);
+      expectTypeOf(published).toMatchTypeOf<HasManyHandle<S, "post", Row<S, "post">, "authorId">>();
+      expectTypeOf(await published.create({ title: "x" })).toEqualTypeOf<Row<S, "post">>();
+      await posts.with("comments").whereHas("comments").associate([post]);
+      const withComments = await posts.with("comments").first();
+      expectTypeOf(withComments!.comments).toEqualTypeOf<Row<S, "comment">[]>();
+      // @ts-expect-error attach is a many-to-many write: a hasMany handle has none
+      posts.attach([1]);
+      // @ts-expect-error ...not even after chaining
+      posts.where("published", true).sync([1]);
+
+      // hasOne: the child writes.
+      const profile = db.user.related(ada, "profile");
+      expectTypeOf(profile).toMatchTypeOf<HasOneHandle<S, "profile", Row<S, "profile">, "userId">>();
+      await profile.updateOrCreate({}, { bio: "hi" });
+      // @ts-expect-error a hasOne handle has no attach
+      profile.attach(1);
+
+      // belongsTo / morphTo: associate and dissociate (of this row), nothing else.
+      const country = db.user.related(ada, "country");
+      expectTypeOf(country).toMatchTypeOf<BelongsToHandle<S, "country">>();
+      await country.where("name", "France").associate({ id: 1 });
+      await country.dissociate();
+      await db.comment.related(comment, "commentable").associate(post, { sync: false });
+      // @ts-expect-error a belongsTo handle creates nothing through the relation
+      country.create({ name: "Spain" });
+      // @ts-expect-error a belongsTo handle has no attach
+      country.attach([1]);
+
+      // many-to-many: the attach family, kept through chaining; rows carry their pivot.
+      const roles = db.user.related(ada, "roles");
+      expectTypeOf(roles).toMatchTypeOf<ManyToManyHandle<S, "role", any>>();
+      expectTypeOf(await roles.where("name", "admin").sync([1, 2])).toEqualTypeOf<SyncResult>();
+      expectTypeOf(await roles.orderBy("id").attach({ 1: { grantedBy: "ada" } })).toEqualTypeOf<unknown[]>();
+      const [role] = await roles.get();
+      expectTypeOf(role!.pivot.grantedBy).toEqualTypeOf<string | null>();
+      // @ts-expect-error a many-to-many handle has no associate
+      roles.associate({ id: 1 });
+      // @ts-expect-error create through a many-to-many relation is not offered (attach an existing row)
+      roles.create({ name: "x" });
+
+      // through: reads only.
+      const countryPosts = db.country.related({ id: 1 }, "posts");
+      expectTypeOf(countryPosts).toMatchTypeOf<ThroughHandle<S, "post">>();
+      expectTypeOf(await countryPosts.where("published", true).count()).toEqualTypeOf<number>();
+      // @ts-expect-error a through relation is written through its intermediate model
+      countryPosts.create({ title: "x" });
+
+      // A plain query stays a plain query: no relation writes on it.
+      const query: QueryBuilder<S, "post"> = db.post.where("published", true);
+      // @ts-expect-error a query builder is not a relation handle
+      query.create({ title: "x" });
     }
     expectTypeOf(check).toBeFunction();
   });

@@ -1,0 +1,373 @@
+// biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
+import type { Session } from "../dialect/session.js";
+import { ValidationError } from "../errors.js";
+import { noExtraArguments, ownValue } from "../plan/arguments.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
+import { EMPTY_STATE, type QueryState } from "../plan/state.js";
+import { prepareInsert } from "../plan/validate.js";
+import { compareNode } from "../plan/where.js";
+import { loaderFor } from "../relations/index.js";
+import type { Schema } from "../schema/define-schema.js";
+import type { RelationMeta } from "../schema/meta.js";
+import type { RelationKeyFields, RelationKindOf, RelationTarget, RelationValue } from "../schema/relation-types.js";
+import type { ChildKind, OwnerKind, PivotKind, ToManyKind } from "../schema/relations.js";
+import type { ModelName, Row, Simplify } from "../schema/types.js";
+import type { GraphInput } from "../schema/write-types.js";
+import { createGraph, hasNestedWrites } from "../write/graph-writes.js";
+import { writerFor } from "../write/kinds/index.js";
+import type { AssociateOptions } from "../write/kinds/kind.js";
+import type { AttachInput, SyncResult } from "../write/pivot-writes.js";
+import { insertRows, updateRows } from "../write/writes.js";
+import { PROPS } from "./builder/self.js";
+import { composeBuilder, QueryBuilder } from "./query-builder.js";
+
+export type { AssociateOptions } from "../write/kinds/kind.js";
+export type { AttachInput, SyncResult } from "../write/pivot-writes.js";
+
+type Values = Record<string, unknown>;
+
+declare module "./builder-types.js" {
+  interface BuilderKinds<S extends Schema, M extends ModelName<S>, O, K extends string> {
+    hasMany: HasManyHandle<S, M, O, K>;
+    hasOne: HasOneHandle<S, M, O, K>;
+    belongsTo: BelongsToHandle<S, M, O>;
+    manyToMany: ManyToManyHandle<S, M, O>;
+    through: ThroughHandle<S, M, O>;
+  }
+}
+
+/** What `related(...).create` accepts: the related model's create input, the keys the relation fills in optional. */
+export type RelatedCreateInput<S extends Schema, T extends ModelName<S>, K extends string = never> = Simplify<
+  Omit<GraphInput<S, T>, K> & { [F in K & keyof GraphInput<S, T>]?: GraphInput<S, T>[F] }
+>;
+
+/** The writes of a relation whose related rows hold the parent's key (hasOne, hasMany, morphOne, morphMany). */
+export interface ChildWrites<S extends Schema, T extends ModelName<S>, K extends string> {
+  /** Creates a related row with the relation's keys set (`authorId`, or the morph type and id); returns it as stored. */
+  create(values: RelatedCreateInput<S, T, K>): Promise<Row<S, T>>;
+  /** Creates several related rows (one statement where the dialect allows, in one transaction otherwise). */
+  createMany(values: readonly RelatedCreateInput<S, T, K>[]): Promise<Row<S, T>[]>;
+  /** The first related row matching `attributes`, or a new one created with `attributes` and `values`. One transaction. */
+  firstOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>): Promise<Row<S, T>>;
+  /** Updates the first related row matching `attributes` with `values`, or creates one with both. One transaction. */
+  updateOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>): Promise<Row<S, T>>;
+  /**
+   * Attaches a row to this parent: a row with its primary key is updated to point here (in the
+   * database, and in memory), a row without one is created. Returns the row as it now is.
+   */
+  save<R extends Partial<Row<S, T>>>(row: R): Promise<R & Row<S, T>>;
+  /** `save` for several rows, in one transaction. */
+  saveMany<R extends Partial<Row<S, T>>>(rows: readonly R[]): Promise<(R & Row<S, T>)[]>;
+  /** Points existing children at this parent (their foreign key, and morph type, set and saved; `{ sync: false }`: in memory only). */
+  associate(children: object | readonly object[], options?: AssociateOptions): Promise<object>;
+  /** Detaches children from this parent (their foreign key set to null; it must be nullable). */
+  dissociate(children: object | readonly object[], options?: AssociateOptions): Promise<object>;
+}
+
+/** The writes of a relation whose row holds its owner's key (belongsTo, morphTo). */
+export interface OwnerWrites {
+  /** Points this row at `owner` and saves it (`{ sync: false }`: in memory only; morphTo: `{ model }` names an unread row's model). */
+  associate(owner: object, options?: AssociateOptions): Promise<object>;
+  /** Clears this row's key (and morph type) and saves it. */
+  dissociate(options?: AssociateOptions): Promise<object>;
+}
+
+/** The writes of a many-to-many relation: its pivot rows. */
+export interface PivotWrites {
+  /**
+   * Attaches related rows by key or row, `{ key: pivotValues }`, or with pivot values for all.
+   * Keys already attached are left alone; keys that are not related rows are a ValidationError.
+   * Returns the keys attached.
+   */
+  attach(input: AttachInput, values?: Values): Promise<unknown[]>;
+  /** Detaches the given keys (or rows), or every related row when none are given. Returns how many. */
+  detach(input?: AttachInput): Promise<number>;
+  /** Makes the related rows exactly `input`: attaches the missing, detaches the others, updates given pivot values. */
+  sync(input: AttachInput): Promise<SyncResult>;
+  /** Like `sync`, without detaching the related rows not given. */
+  syncWithoutDetaching(input: AttachInput): Promise<SyncResult>;
+  /** Attaches the given keys that are not attached and detaches those that are. */
+  toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }>;
+  /** Updates the pivot values of one attached row; returns how many pivot rows changed. */
+  updateExistingPivot(key: unknown, values: Values): Promise<number>;
+}
+
+/** `related(row, "posts")` of a hasMany or morphMany: a query on the children, and the child writes. */
+export interface HasManyHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>, K extends string = never>
+  extends QueryBuilder<S, T, O, "hasMany", K>,
+    ChildWrites<S, T, K> {}
+
+/** `related(row, "profile")` of a hasOne or morphOne: a query on the child, and the child writes. */
+export interface HasOneHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>, K extends string = never>
+  extends QueryBuilder<S, T, O, "hasOne", K>,
+    ChildWrites<S, T, K> {}
+
+/** `related(row, "author")` of a belongsTo or morphTo: a query on the owner, associate and dissociate. */
+export interface BelongsToHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
+  extends QueryBuilder<S, T, O, "belongsTo">,
+    OwnerWrites {}
+
+/** `related(row, "roles")` of a many-to-many relation: a query on the related rows (with `row.pivot`), the attach family. */
+export interface ManyToManyHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
+  extends QueryBuilder<S, T, O, "manyToMany">,
+    PivotWrites {}
+
+/** `related(row, "comments")` of a hasOneThrough / hasManyThrough: a query only (write through the intermediate model). */
+export interface ThroughHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
+  extends QueryBuilder<S, T, O, "through"> {}
+
+/** A row `related(row, relation)` reads: the related model's row, with `pivot` for many-to-many. */
+type RelatedRowOf<S extends Schema, M extends ModelName<S>, R extends string> =
+  RelationValue<S, M, R, never> extends readonly (infer E)[] ? E : Row<S, RelationTarget<S, M, R> & ModelName<S>>;
+
+type HandleFor<Kind, S extends Schema, T extends ModelName<S>, O, K extends string> = Kind extends ChildKind
+  ? Kind extends ToManyKind
+    ? HasManyHandle<S, T, O, K>
+    : HasOneHandle<S, T, O, K>
+  : Kind extends PivotKind
+    ? ManyToManyHandle<S, T, O>
+    : Kind extends OwnerKind
+      ? BelongsToHandle<S, T, O>
+      : ThroughHandle<S, T, O>;
+
+/** The handle `db.<M>.related(row, R)` returns, by the relation's kind. */
+export type HandleOf<S extends Schema, M extends ModelName<S>, R extends string> = HandleFor<
+  RelationKindOf<S, M, R>,
+  S,
+  RelationTarget<S, M, R> & ModelName<S>,
+  RelatedRowOf<S, M, R>,
+  RelationKeyFields<S, M, R>
+>;
+
+/** The builder of one parent's related rows on `session` (read as the relation's kind reads them). */
+function scopedBuilder(session: Session, meta: RelationMeta, parent: Values, state: QueryState, model: string) {
+  const writer = writerFor(meta);
+  const read = writer.read && ((s: QueryState) => writer.read!(session, meta, parent, s));
+  return new QueryBuilder<any, any, any>({ session, codec: codecFor(session, model) }, state, read);
+}
+
+/** `db.<model>.related(row, relation)`: the handle of one parent's related rows. */
+export function relationHandle(session: Session, meta: RelationMeta, parent: Values): RelationHandle {
+  if (typeof parent !== "object" || parent === null) {
+    throw new ValidationError(`related(row, "${meta.name}") needs a "${meta.model}" row.`, meta.model);
+  }
+  const { model, wheres } = loaderFor(meta).scope(session, meta, parent);
+  return new RelationHandle(
+    session,
+    meta,
+    parent,
+    scopedBuilder(session, meta, parent, { ...EMPTY_STATE, scope: wheres }, model),
+  );
+}
+
+/**
+ * One parent's related rows: a query on the related model scoped to them (every builder
+ * method and terminal, `update`/`delete` included, composed from the builder it holds; a
+ * chained method returns a handle with the same scope and writes) plus the writes through the
+ * relation, each provided by the relation kind's writer (write/kinds/). At run time every
+ * handle has every write, so a plain JS caller of the wrong one gets a ValidationError; the
+ * types (`HasManyHandle`, `ManyToManyHandle`, ...) offer each kind only its own.
+ */
+export class RelationHandle {
+  readonly #session: Session;
+  readonly #meta: RelationMeta;
+  readonly #parent: Values;
+  readonly #builder: QueryBuilder<any, any, any>;
+
+  constructor(session: Session, meta: RelationMeta, parent: Values, builder: QueryBuilder<any, any, any>) {
+    this.#session = session;
+    this.#meta = meta;
+    this.#parent = parent;
+    this.#builder = builder;
+  }
+
+  static {
+    // biome-ignore lint/complexity/noThisInStatic: the class binding is not yet set in a transpiled static block
+    composeBuilder(
+      this,
+      (handle) => handle.#builder,
+      (handle, result) =>
+        result instanceof QueryBuilder
+          ? new RelationHandle(handle.#session, handle.#meta, handle.#parent, result)
+          : result,
+    );
+  }
+
+  /** @internal The scoped query's props (a callback may return the handle as its builder). */
+  get [PROPS]() {
+    return this.#builder[PROPS];
+  }
+
+  get #codec(): ModelCodec {
+    return this.#builder[PROPS].ctx.codec;
+  }
+
+  #arity(args: ArrayLike<unknown>, max: number, signature: string): void {
+    if (args.length > max) noExtraArguments(this.#codec.meta.name, signature, args, max);
+  }
+
+  #ownership(action: string): Values {
+    return writerFor(this.#meta).ownership(this.#meta, this.#parent, this.#codec, action);
+  }
+
+  async create(values: Values): Promise<Values> {
+    this.#arity(arguments, 1, "create(values)");
+    const [row] = await this.createMany([values]);
+    return row!;
+  }
+
+  async createMany(values: readonly Values[]): Promise<Values[]> {
+    this.#arity(arguments, 1, "createMany(rows)");
+    const ownership = this.#ownership("create");
+    const codec = this.#codec;
+    const rows = objectRows(codec.meta.name, "createMany", values).map((v) => ({ ...v, ...ownership }));
+    return hasNestedWrites(codec, rows)
+      ? createGraph(this.#session, codec, rows)
+      : insertRows(this.#session, codec, rows);
+  }
+
+  async firstOrCreate(attributes: Values, values: Values = {}): Promise<Values> {
+    this.#arity(arguments, 2, "firstOrCreate(attributes, values)");
+    this.#ownership("firstOrCreate");
+    this.#checkAttributes("firstOrCreate", attributes, values);
+    return this.#withinTransaction(async (scoped, builder) => {
+      const found = (await builder.where(attributes as never).first()) as Values | null;
+      return found ?? scoped.create({ ...attributes, ...values });
+    });
+  }
+
+  async updateOrCreate(attributes: Values, values: Values = {}): Promise<Values> {
+    this.#arity(arguments, 2, "updateOrCreate(attributes, values)");
+    this.#ownership("updateOrCreate");
+    this.#checkAttributes("updateOrCreate", attributes, values);
+    return this.#withinTransaction(async (scoped, builder) => {
+      const found = (await builder.where(attributes as never).first()) as Values | null;
+      if (!found) return scoped.create({ ...attributes, ...values });
+      const pk = this.#codec.meta.primaryKey;
+      const byKey = builder.where(Object.fromEntries(pk.map((f) => [f, found[f]])) as never);
+      if (Object.keys(values).length > 0) await byKey.update(values as never);
+      return (await byKey.first()) as Values;
+    });
+  }
+
+  /** firstOrCreate / updateOrCreate take two objects. */
+  #checkAttributes(action: string, attributes: unknown, values: unknown): void {
+    const model = this.#codec.meta.name;
+    for (const [name, value] of [
+      ["attributes", attributes],
+      ["values", values],
+    ] as const) {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new ValidationError(
+          `${action} on "${model}" takes (attributes, values): ${name} must be an object.`,
+          model,
+        );
+      }
+    }
+  }
+
+  /** This handle (same scope) and its builder on the session of a transaction, for `fn`. */
+  #withinTransaction<X>(fn: (scoped: RelationHandle, builder: QueryBuilder<any, any, any>) => Promise<X>): Promise<X> {
+    return this.#session.transaction((tx) => {
+      const { state } = this.#builder[PROPS];
+      const builder = scopedBuilder(tx, this.#meta, this.#parent, state, this.#codec.meta.name);
+      return fn(new RelationHandle(tx, this.#meta, this.#parent, builder), builder);
+    });
+  }
+
+  async save(row: Values): Promise<Values> {
+    this.#arity(arguments, 1, "save(row)");
+    const [saved] = await this.saveMany([row]);
+    return saved!;
+  }
+
+  async saveMany(rows: readonly Values[]): Promise<Values[]> {
+    this.#arity(arguments, 1, "saveMany(rows)");
+    const ownership = this.#ownership("save");
+    const codec = this.#codec;
+    const [pk, ...rest] = codec.meta.primaryKey;
+    if (pk === undefined || rest.length > 0) {
+      throw new ValidationError(
+        `save through a relation needs "${codec.meta.name}" to have a single primary key.`,
+        codec.meta.name,
+      );
+    }
+    const list = objectRows(codec.meta.name, "saveMany", rows);
+    // Everything is validated before the transaction starts...
+    const keys = list.map((row) => ownValue(row, pk));
+    for (const [i, row] of list.entries()) {
+      if (keys[i] === undefined || keys[i] === null) prepareInsert(codec, { ...row, ...ownership });
+    }
+    const changes = await this.#session.transaction(async (tx) => {
+      const out: Values[] = [];
+      for (const [i, row] of list.entries()) {
+        const key = keys[i];
+        if (key === undefined || key === null) {
+          const [created] = await insertRows(tx, codec, [{ ...row, ...ownership }]);
+          out.push(created!);
+          continue;
+        }
+        const state = { ...EMPTY_STATE, wheres: [compareNode(codec, false, pk, "=", key)] };
+        if ((await updateRows(tx, codec, state, ownership)) === 0) {
+          throw new ValidationError(
+            `save: no "${codec.meta.name}" with ${pk} ${String(key)} to attach.`,
+            codec.meta.name,
+            pk,
+          );
+        }
+        out.push(ownership);
+      }
+      return out;
+    });
+    // ...and the caller's objects change only once it has committed.
+    return list.map((row, i) => Object.assign(row, changes[i]));
+  }
+
+  async associate(target: unknown, options?: unknown): Promise<object> {
+    this.#arity(arguments, 2, "associate(target, options)");
+    return writerFor(this.#meta).associate(this.#session, this.#meta, this.#parent, target, options);
+  }
+
+  async dissociate(target?: unknown, options?: unknown): Promise<object> {
+    this.#arity(arguments, 2, "dissociate(children, options)");
+    return writerFor(this.#meta).dissociate(this.#session, this.#meta, this.#parent, target, options);
+  }
+
+  async attach(input: AttachInput, values: Values = {}): Promise<unknown[]> {
+    this.#arity(arguments, 2, "attach(keys, pivotValues)");
+    return writerFor(this.#meta).attach(this.#session, this.#meta, this.#parent, input, values);
+  }
+
+  async detach(input?: AttachInput): Promise<number> {
+    this.#arity(arguments, 1, "detach(keys)");
+    return writerFor(this.#meta).detach(this.#session, this.#meta, this.#parent, input);
+  }
+
+  async sync(input: AttachInput): Promise<SyncResult> {
+    this.#arity(arguments, 1, "sync(keys)");
+    return writerFor(this.#meta).sync(this.#session, this.#meta, this.#parent, input, true, "sync");
+  }
+
+  async syncWithoutDetaching(input: AttachInput): Promise<SyncResult> {
+    this.#arity(arguments, 1, "syncWithoutDetaching(keys)");
+    return writerFor(this.#meta).sync(this.#session, this.#meta, this.#parent, input, false, "syncWithoutDetaching");
+  }
+
+  async toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }> {
+    this.#arity(arguments, 1, "toggle(keys)");
+    return writerFor(this.#meta).toggle(this.#session, this.#meta, this.#parent, input);
+  }
+
+  async updateExistingPivot(key: unknown, values: Values): Promise<number> {
+    this.#arity(arguments, 2, "updateExistingPivot(key, pivotValues)");
+    return writerFor(this.#meta).updateExistingPivot(this.#session, this.#meta, this.#parent, key, values);
+  }
+}
+
+/** The rows of a batch write: an array of objects, or a ValidationError before any SQL. */
+function objectRows(model: string, action: string, rows: unknown): Values[] {
+  if (!Array.isArray(rows) || rows.some((row) => typeof row !== "object" || row === null || Array.isArray(row))) {
+    throw new ValidationError(`${action} on "${model}" needs an array of row objects.`, model);
+  }
+  return rows as Values[];
+}

@@ -1,0 +1,81 @@
+import type { Session } from "../../dialect/session.js";
+import { ValidationError } from "../../errors.js";
+import { ownValue } from "../../plan/arguments.js";
+import { codecFor } from "../../plan/model-codec.js";
+import type { BelongsToMeta, RelationMeta } from "../../schema/meta.js";
+import type { RelationWriter, Values } from "./kind.js";
+import { associateOptions, checkOwnerRow, connectKeys, ensureExist, label, nestedWrite, saveFields } from "./shared.js";
+import { NO_WRITES } from "./unsupported.js";
+
+/**
+ * belongsTo: the row holds its owner's key. A nested write connects an existing owner or
+ * creates one before the row is inserted; `related()` associates and dissociates the owner.
+ */
+export const belongsTo: RelationWriter<BelongsToMeta> = {
+  ...NO_WRITES,
+  nested: (meta, value) => nestedWrite(meta, value),
+  beforeRow: true,
+  ownKeys: (meta) => [meta.foreignKey],
+  checkNested(step, meta, write) {
+    const target = codecFor(step.session, meta.target);
+    if (write.connect) connectKeys(target, meta.ownerKey, meta, write);
+    if (write.create.length > 0) step.check(target, write.create);
+  },
+  store: () => undefined,
+  async writeNested(step, meta, using) {
+    const target = codecFor(step.session, meta.target);
+    const creating = using.filter(([, write]) => write.create.length > 0);
+    const created = await step.write(
+      target,
+      creating.map(([, write]) => write.create[0]!),
+    );
+    creating.forEach(([values], i) => {
+      values[meta.foreignKey] = created[i]![meta.ownerKey];
+    });
+    const connecting = using.filter(([, write]) => write.connect);
+    const keys = connecting.map(([, write]) => connectKeys(target, meta.ownerKey, meta, write)[0]);
+    await ensureExist(step.session, target, meta.ownerKey, keys, meta);
+    connecting.forEach(([values], i) => {
+      values[meta.foreignKey] = keys[i];
+    });
+  },
+
+  async associate(session, meta, parent, owner, options) {
+    const opts = associateOptions(meta, "associate", options);
+    checkOwnerRow(meta, owner);
+    const key = ownValue(owner, meta.ownerKey);
+    if (key === undefined) {
+      throw new ValidationError(`associate: the row has no "${meta.ownerKey}" for ${label(meta)}.`, meta.model);
+    }
+    await saveFields(session, codecFor(session, meta.model), [parent], { [meta.foreignKey]: key }, opts, "associate");
+    return parent;
+  },
+  async dissociate(session, meta, parent, target, options) {
+    return clearOwner(session, meta, parent, target, options, [meta.foreignKey]);
+  },
+};
+
+/**
+ * belongsTo / morphTo dissociate: clears the row's own keys (in memory, and saved unless
+ * sync: false). The only argument is the options: this row is the one dissociated.
+ */
+export async function clearOwner(
+  session: Session,
+  meta: RelationMeta,
+  parent: Values,
+  target: unknown,
+  options: unknown,
+  keys: readonly string[],
+): Promise<object> {
+  if (target !== undefined && options !== undefined) {
+    throw new ValidationError(
+      `dissociate through ${label(meta)} (a ${meta.kind}) clears this row's key and takes only (options); got a target too.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  const opts = associateOptions(meta, "dissociate", target ?? options);
+  const fields = Object.fromEntries(keys.map((k) => [k, null]));
+  await saveFields(session, codecFor(session, meta.model), [parent], fields, opts, "dissociate");
+  return parent;
+}

@@ -1,0 +1,204 @@
+import type { Session } from "../../dialect/session.js";
+import { ValidationError } from "../../errors.js";
+import { checkOptions, describeValue, ownValue } from "../../plan/arguments.js";
+import type { ModelCodec } from "../../plan/model-codec.js";
+import { EMPTY_STATE } from "../../plan/state.js";
+import { checkValue } from "../../plan/validate.js";
+import { compareNode } from "../../plan/where.js";
+import { isToMany, type RelationMeta } from "../../schema/meta.js";
+import { missingKeys, updateRows } from "../writes.js";
+import type { AssociateOptions, RelationWrite, Values } from "./kind.js";
+
+export const isObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const OPERATIONS = ["create", "connect"];
+
+/** `"user.posts"`, quoted, as errors name a relation. */
+export const label = (meta: RelationMeta) => `"${meta.model}.${meta.name}"`;
+
+/** How a kind's nested write is split: the shape it takes (for errors) and what it refuses. */
+export interface NestedShape {
+  /** What it takes, e.g. `{ create: [...] } and/or { connect: keys | rows }`. */
+  readonly shape?: string;
+  /** Refuses any write through it (after the shape check), with this message. */
+  readonly refuse?: string;
+  /** Refuses `create` (after the shape check), with this message. */
+  readonly refuseCreate?: string;
+  /** A `connect` object that is not a row is a `{ key: pivotValues }` map (many-to-many). */
+  readonly connectMap?: (connect: Values) => boolean;
+}
+
+/**
+ * Splits `{ create, connect }` of a nested write into a RelationWrite: the shape checked (known
+ * operations, to-one: one object and not both), creates as objects, connects as a list.
+ */
+export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape = {}): RelationWrite {
+  const where = label(meta);
+  const many = isToMany(meta);
+  const shape =
+    how.shape ??
+    (many ? "{ create: [...] } and/or { connect: keys | rows }" : "{ create: {...} } or { connect: key | row }");
+  const unknown = isObject(value) ? Object.keys(value).filter((k) => !OPERATIONS.includes(k)) : [];
+  if (!isObject(value) || unknown.length > 0 || Object.keys(value).length === 0) {
+    throw new ValidationError(
+      `A nested write to ${where} takes ${shape}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  if (how.refuse) throw new ValidationError(`${where} ${how.refuse}`, meta.model, meta.name);
+  const create = ownValue(value, "create");
+  const connect = ownValue(value, "connect");
+  if (create !== undefined && how.refuseCreate) {
+    throw new ValidationError(`${where} ${how.refuseCreate}`, meta.model, meta.name);
+  }
+  if (!many && create !== undefined && connect !== undefined) {
+    throw new ValidationError(
+      `${where} is a to-one relation: give create or connect, not both.`,
+      meta.model,
+      meta.name,
+    );
+  }
+  const creates = create === undefined ? [] : Array.isArray(create) && many ? create : [create];
+  for (const item of creates) {
+    if (!isObject(item)) {
+      throw new ValidationError(
+        `${where}: create takes ${!many ? "an object" : "an object or an array of objects"} of field values.`,
+        meta.model,
+        meta.name,
+      );
+    }
+  }
+  const isMap = isObject(connect) && (how.connectMap?.(connect) ?? false);
+  const connects =
+    connect === undefined
+      ? undefined
+      : isMap
+        ? Object.keys(connect as Values)
+        : Array.isArray(connect) && many
+          ? connect
+          : [connect];
+  return { create: creates as Values[], connect: connects, connectInput: connect };
+}
+
+/** The keys a `connect` names (rows give their key field), each valid for `field` of `target`. */
+export function connectKeys(target: ModelCodec, field: string, meta: RelationMeta, write: RelationWrite): unknown[] {
+  return (write.connect ?? []).map((item) => {
+    const raw = isObject(item) ? ownValue(item, field) : item;
+    if (raw === undefined || raw === null) {
+      throw new ValidationError(
+        `Connecting ${label(meta)}: a "${target.meta.name}" row without its "${field}".`,
+        meta.model,
+        meta.name,
+      );
+    }
+    const key = target.keyValue(field, raw);
+    try {
+      checkValue(target, field, key);
+    } catch (error) {
+      throw new ValidationError(`Connecting ${label(meta)}: ${(error as Error).message}`, meta.model, meta.name);
+    }
+    return key;
+  });
+}
+
+/** Every key must name a row of `target`: otherwise a ValidationError naming the relation. */
+export async function ensureExist(
+  session: Session,
+  target: ModelCodec,
+  field: string,
+  keys: readonly unknown[],
+  meta: RelationMeta,
+) {
+  const missing = await missingKeys(session, target, field, keys);
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `Cannot connect ${label(meta)}: no "${target.meta.name}" with ${field} ${missing.map(String).join(", ")}.`,
+      meta.model,
+      meta.name,
+    );
+  }
+}
+
+/** Rows in the order a read gives them: by their (integer) primary key. */
+export function byKey(target: ModelCodec, rows: Values[]): Values[] {
+  const pk = target.meta.primaryKey[0]!;
+  return rows.sort((a, b) => Number(a[pk]) - Number(b[pk]));
+}
+
+const ASSOCIATE_OPTIONS = ["sync", "model"];
+
+/** associate/dissociate options, checked: known keys, `sync` a boolean, `model` a model name. */
+export function associateOptions(meta: RelationMeta, action: string, options: unknown): AssociateOptions {
+  const checked = checkOptions(meta.model, action, options, ASSOCIATE_OPTIONS) as AssociateOptions;
+  if (checked.sync !== undefined && typeof checked.sync !== "boolean") {
+    throw new ValidationError(
+      `${action} through ${label(meta)}: sync must be true or false, got ${describeValue(checked.sync)}.`,
+      meta.model,
+    );
+  }
+  if (checked.model !== undefined && typeof checked.model !== "string") {
+    throw new ValidationError(`${action} through ${label(meta)}: model must be a model name.`, meta.model);
+  }
+  return checked;
+}
+
+/** What a belongsTo / morphTo associate takes: one row. */
+export function checkOwnerRow(meta: RelationMeta, owner: unknown): asserts owner is Values {
+  if (Array.isArray(owner)) {
+    throw new ValidationError(`associate through ${label(meta)} takes one row.`, meta.model, meta.name);
+  }
+  if (typeof owner !== "object" || owner === null) {
+    throw new ValidationError(`associate through ${label(meta)} needs a row.`, meta.model, meta.name);
+  }
+}
+
+/**
+ * Sets `fields` on `rows` of `codec` in memory and, unless sync is false, in the database (one
+ * statement). `still`: conditions the rows must still meet there (dissociate: they point at the parent).
+ */
+export async function saveFields(
+  session: Session,
+  codec: ModelCodec,
+  rows: Values[],
+  fields: Values,
+  options: AssociateOptions,
+  action: string,
+  still: Values = {},
+) {
+  const [pk, ...rest] = codec.meta.primaryKey;
+  for (const [field, value] of Object.entries(fields)) {
+    if (value !== null) checkValue(codec, field, value);
+    else if (!codec.field(field).config.nullable) {
+      throw new ValidationError(
+        `${action}: "${codec.meta.name}.${field}" is not nullable, so the row cannot be detached; delete it instead.`,
+        codec.meta.name,
+        field,
+      );
+    }
+  }
+  if (options.sync !== false) {
+    if (pk === undefined || rest.length > 0) {
+      throw new ValidationError(`${action} needs "${codec.meta.name}" to have a single primary key.`, codec.meta.name);
+    }
+    const keys = rows.map((row) => {
+      const key = ownValue(row, pk);
+      if (key === undefined) {
+        throw new ValidationError(
+          `${action}: a "${codec.meta.name}" row without its "${pk}"; save it first.`,
+          codec.meta.name,
+          pk,
+        );
+      }
+      return key;
+    });
+    if (keys.length > 0) {
+      const wheres = [
+        compareNode(codec, false, pk, "in", keys),
+        ...Object.entries(still).map(([field, value]) => compareNode(codec, false, field, "=", value)),
+      ];
+      await updateRows(session, codec, { ...EMPTY_STATE, wheres }, fields);
+    }
+  }
+  for (const row of rows) Object.assign(row, fields);
+}
