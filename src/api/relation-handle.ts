@@ -182,8 +182,8 @@ export class RelationHandle {
   }
 
   static {
-    // biome-ignore lint/complexity/noThisInStatic: the class binding is not yet set in a transpiled static block
     composeBuilder(
+      // biome-ignore lint/complexity/noThisInStatic: the class binding is not yet set in a transpiled static block
       this,
       (handle) => handle.#builder,
       (handle, result) =>
