@@ -1,4 +1,5 @@
 import { type Dialect, Kysely, type LogEvent } from "kysely";
+import { installGlobalScopes } from "./api/global-scopes.js";
 import { ModelHandle } from "./api/model-handle.js";
 import type { PoolOptions } from "./dialect/pool-options.js";
 import type { DialectName } from "./dialect/profile.js";
@@ -108,7 +109,9 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
         }),
     }),
   });
-  return dbFor<S>(new Session(kysely, resolved.profile, schema, strategy ?? resolved.profile.defaultLoadStrategy));
+  const session = new Session(kysely, resolved.profile, schema, strategy ?? resolved.profile.defaultLoadStrategy);
+  installGlobalScopes(session);
+  return dbFor<S>(session);
 }
 
 function dbFor<S extends Schema>(session: Session): Db<S> {

@@ -2,6 +2,7 @@ import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { ModelName, Row } from "../schema/types.js";
 import { type ConditionMethods, conditionMethods } from "./builder/conditions.js";
+import { type LifecycleMethods, lifecycleMethods } from "./builder/lifecycle.js";
 import { type ReadMethods, readMethods } from "./builder/reading.js";
 import { type RelationMethods, relationMethods } from "./builder/relations.js";
 import { type BuilderProps, PROPS } from "./builder/self.js";
@@ -24,8 +25,9 @@ declare module "./builder-types.js" {
  * const firstTen = await adults.limit(10).get();
  * ```
  *
- * The builder is its state (one read-only record) plus three method groups, composed onto it:
- * conditions (`builder/conditions.ts`), relations (`builder/relations.ts`) and terminals
+ * The builder is its state (one read-only record) plus four method groups, composed onto it:
+ * conditions (`builder/conditions.ts`), relations (`builder/relations.ts`), the model's
+ * lifecycle (`builder/lifecycle.ts`: soft deletes, global scopes, touch) and terminals
  * (`builder/reading.ts`). The model handle (`db.user`) and the relation handles
  * (`related(row, relation)`) are composed around a builder. `H` is the kind of builder the
  * chained methods return (a relation handle's stay that handle), `K` the fields a handle's
@@ -63,9 +65,10 @@ export interface QueryBuilder<
   K extends string = never,
 > extends ConditionMethods<S, M, O, H, K>,
     RelationMethods<S, M, O, H, K>,
+    LifecycleMethods<S, M, O, H, K>,
     ReadMethods<S, M, O> {}
 
-for (const group of [conditionMethods, relationMethods, readMethods]) {
+for (const group of [conditionMethods, relationMethods, lifecycleMethods, readMethods]) {
   for (const key of Reflect.ownKeys(group)) {
     Object.defineProperty(QueryBuilder.prototype, key, {
       value: (group as Record<PropertyKey, unknown>)[key],

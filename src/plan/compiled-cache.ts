@@ -72,7 +72,7 @@ export function selectShape(codec: ModelCodec, state: QueryState, prefix = "sele
     return undefined;
   const values: unknown[] = [];
   const parts: string[] = [prefix, codec.from, state.selects ? state.selects.join(",") : "*"];
-  if (!signRule(codec, parts, values)) return undefined;
+  if (!signRule(codec.under(state), parts, values)) return undefined;
   for (const nodes of [state.scope, state.wheres]) {
     if (!signNodes(codec, nodes, parts, values)) return undefined;
     parts.push("|");

@@ -12,7 +12,7 @@ import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { ModelMeta, PivotMeta } from "../schema/meta.js";
-import { type ModelCodec, setModelRule } from "./model-codec.js";
+import { type ModelCodec, type RuleOptions, scopePart, setModelRule } from "./model-codec.js";
 import { compileWhere, type WhereNode } from "./where.js";
 
 /**
@@ -29,21 +29,14 @@ type AnyInsert = InsertQueryBuilder<any, any, InsertResult>;
 type Values = Record<string, unknown>;
 
 /**
- * Installs the rule of `model` in `schema`: conditions every select, update and delete of
- * the model meets from now on, wherever it starts (internal: model options will derive rules;
- * an empty list removes the rule). Replaces the model's previous rule.
+ * Installs a rule on `model` in `schema`: conditions every select, update and delete of the
+ * model meets from now on, wherever it starts, next to its soft delete and global scopes
+ * (internal, for tests of the front door; an empty list removes it). Replaces the previous one.
  */
 export function installModelRule(schema: Schema, model: string, nodes: readonly WhereNode[]): void {
   const meta = schema.model(model);
   for (const node of nodes) checkFields(meta, node);
-  // One node (a group when several): ANDed in front of a statement's own conditions, whole.
-  const rule: readonly WhereNode[] =
-    nodes.length === 0
-      ? []
-      : nodes.length === 1 && !nodes[0]!.or
-        ? [nodes[0]!]
-        : [{ type: "group", or: false, not: false, nodes }];
-  setModelRule(schema, model, rule.length === 0 ? undefined : rule);
+  setModelRule(schema, model, "rule", nodes.length === 0 ? undefined : nodes);
 }
 
 function checkFields(meta: ModelMeta, node: WhereNode): void {
@@ -56,6 +49,27 @@ function checkFields(meta: ModelMeta, node: WhereNode): void {
       node.field,
     );
   }
+}
+
+/**
+ * Installs the global scopes of `model` (its `scopes` option, each run once on a query of the
+ * model by `build`, which returns the query's conditions) as rule parts.
+ */
+export function installScopes(
+  schema: Schema,
+  model: string,
+  build: (scope: (q: any) => unknown, name: string) => readonly WhereNode[],
+): void {
+  for (const [name, scope] of schema.model(model).scopes) {
+    const nodes = build(scope, name);
+    for (const node of nodes) checkFields(schema.model(model), node);
+    setModelRule(schema, model, scopePart(name), nodes);
+  }
+}
+
+/** A codec under a query's rule options (withTrashed, onlyTrashed, withoutGlobalScope). */
+export function ruled(codec: ModelCodec, options: RuleOptions): ModelCodec {
+  return codec.under(options);
 }
 
 /** The rule of a codec's model as where nodes, or undefined (no rule: one property read). */

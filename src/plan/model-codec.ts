@@ -48,11 +48,17 @@ export class ModelCodec {
   readonly #prototype: object | undefined;
   /** What a query names in FROM: the table, or `table as alias` for an aliased codec. */
   readonly from: string;
+  /** The model's rule parts by name: global scopes (`scope:name`), an installed rule (`rule`). */
+  #parts: ReadonlyMap<string, ModelRule> = new Map();
+  /** What a query's options remove from the rule (see `RuleOptions`); undefined on the model's own codec. */
+  readonly #options: RuleOptions | undefined;
+  readonly #variants = new Map<string, ModelCodec>();
   #rule: ModelRule | undefined;
 
   /**
    * The model's rule, conditions every statement on it meets (plan/front-door.ts applies
-   * them); undefined for a model without one, so such a model pays one property read.
+   * them): its soft delete, global scopes and installed rule, less what the query removed;
+   * undefined for a model without one, so such a model pays one property read.
    */
   get rule(): ModelRule | undefined {
     return this.#rule;
@@ -69,8 +75,10 @@ export class ModelCodec {
     table?: string,
     /** Whether decoded rows remember their model (not pivot values: they are no model's rows). */
     readonly remembers = true,
+    options?: RuleOptions,
   ) {
     this.meta = meta;
+    this.#options = options;
     this.#profile = profile;
     this.#prototype = remembers ? prototypeOf(meta.name) : undefined;
     this.from = table === undefined ? meta.table : `${table} as ${meta.table}`;
@@ -120,23 +128,48 @@ export class ModelCodec {
   aliased(alias: string): ModelCodec {
     let codec = this.#aliases.get(alias);
     if (!codec) {
-      codec = new ModelCodec({ ...this.meta, table: alias }, this.#profile, this.meta.table, this.remembers);
-      codec.#rule = this.#rule;
+      codec = new ModelCodec(
+        { ...this.meta, table: alias },
+        this.#profile,
+        this.meta.table,
+        this.remembers,
+        this.#options,
+      );
+      codec.setRuleParts(this.#parts);
       this.#aliases.set(alias, codec);
     }
     return codec;
   }
 
-  /** Sets the model's rule on this codec and its aliases. */
-  setRule(rule: ModelRule | undefined): void {
-    this.#rule = rule;
-    for (const codec of this.#aliases.values()) codec.setRule(rule);
+  /** Sets the model's rule parts on this codec, its aliases and its variants. */
+  setRuleParts(parts: ReadonlyMap<string, ModelRule>): void {
+    this.#parts = parts;
+    this.#rule = combineRule(this.meta, parts, this.#options);
+    for (const codec of this.#aliases.values()) codec.setRuleParts(parts);
+    for (const codec of this.#variants.values()) codec.setRuleParts(parts);
   }
 
   /** A field read for embedding in JSON, in a form every dialect's JSON renders exactly. */
   jsonRead(field: string): RawBuilder<unknown> {
     const meta = this.field(field, "select");
     return this.#profile.jsonReadExpression(meta.config, sql.ref(`${this.meta.table}.${meta.column}`));
+  }
+
+  /**
+   * This codec under a query's rule options: trashed rows kept or alone, global scopes
+   * removed. The same codec when the options change nothing.
+   */
+  under(options: RuleOptions): ModelCodec {
+    if (options.without.length === 0 && options.trashed === undefined) return this;
+    const key = `${options.trashed ?? ""}|${options.without.join(",")}`;
+    let codec = this.#variants.get(key);
+    if (!codec) {
+      const table = this.from === this.meta.table ? undefined : this.from.slice(0, this.from.indexOf(" as "));
+      codec = new ModelCodec(this.meta, this.#profile, table, this.remembers, options);
+      codec.setRuleParts(this.#parts);
+      this.#variants.set(key, codec);
+    }
+    return codec;
   }
 
   /** Decodes a row that came through JSON (the join strategy), in place. */
@@ -207,8 +240,42 @@ export class ModelCodec {
  */
 export type ModelRule = readonly object[];
 
+/**
+ * What a query removes from its model's rule: `trashed` "with" keeps soft-deleted rows, "only"
+ * reads them alone; `without` names global scopes left out ("*": all of them).
+ */
+export interface RuleOptions {
+  readonly trashed: "with" | "only" | undefined;
+  readonly without: readonly string[];
+}
+
+/** The name of a global scope's rule part. */
+export const scopePart = (name: string) => `scope:${name}`;
+
+/** One node (a group when several) of a model's soft delete, scopes and installed rule, less what `options` removes. */
+function combineRule(
+  meta: ModelMeta,
+  parts: ReadonlyMap<string, ModelRule>,
+  options: RuleOptions | undefined,
+): ModelRule | undefined {
+  const nodes: object[] = [];
+  if (meta.softDelete !== undefined && options?.trashed !== "with") {
+    nodes.push({ type: "null", or: false, field: meta.softDelete, not: options?.trashed === "only" });
+  }
+  const all = options?.without.includes("*") ?? false;
+  for (const [name, rule] of parts) {
+    if (name.startsWith("scope:") && (all || options?.without.includes(name.slice(6)))) continue;
+    // Each part whole: an orWhere inside a scope stays inside it.
+    const [first] = rule as { or?: boolean }[];
+    if (rule.length === 1 && !first?.or) nodes.push(first!);
+    else nodes.push({ type: "group", or: false, not: false, nodes: rule });
+  }
+  if (nodes.length === 0) return undefined;
+  return nodes.length === 1 ? nodes : [{ type: "group", or: false, not: false, nodes }];
+}
+
 const cache = new WeakMap<Schema, Map<string, ModelCodec>>();
-const rules = new WeakMap<Schema, Map<string, ModelRule>>();
+const rules = new WeakMap<Schema, Map<string, Map<string, ModelRule>>>();
 
 /** The codec of `model` for the session's schema and dialect (memoised). */
 export function codecFor(session: Session, model: string): ModelCodec {
@@ -221,22 +288,27 @@ export function codecFor(session: Session, model: string): ModelCodec {
   let codec = byKey.get(key);
   if (!codec) {
     codec = new ModelCodec(session.schema.model(model), session.profile);
-    codec.setRule(rules.get(session.schema)?.get(model));
+    codec.setRuleParts(rules.get(session.schema)?.get(model) ?? new Map());
     byKey.set(key, codec);
   }
   return codec;
 }
 
-/** Sets (or, with undefined, removes) the rule of a schema's model on its codecs, made and to be made. */
-export function setModelRule(schema: Schema, model: string, rule: ModelRule | undefined): void {
+/**
+ * Sets (or, with undefined, removes) one named part of the rule of a schema's model (a global
+ * scope, an installed rule) on its codecs, made and to be made.
+ */
+export function setModelRule(schema: Schema, model: string, name: string, rule: ModelRule | undefined): void {
   let byModel = rules.get(schema);
   if (!byModel) {
     byModel = new Map();
     rules.set(schema, byModel);
   }
-  if (rule) byModel.set(model, rule);
-  else byModel.delete(model);
+  const parts = new Map(byModel.get(model));
+  if (rule && rule.length > 0) parts.set(name, rule);
+  else parts.delete(name);
+  byModel.set(model, parts);
   for (const codec of cache.get(schema)?.values() ?? []) {
-    if (codec.meta.name === model) codec.setRule(rule);
+    if (codec.meta.name === model) codec.setRuleParts(parts);
   }
 }

@@ -26,6 +26,10 @@ export interface QueryState {
   readonly strategy: RelationLoadStrategy | undefined;
   /** Relation aggregates selected with each row (withCount, withSum, ...). */
   readonly aggregates: readonly AggregateNode[];
+  /** Soft-deleted rows: kept ("with", withTrashed) or read alone ("only", onlyTrashed); undefined: left out. */
+  readonly trashed: "with" | "only" | undefined;
+  /** Global scopes this query leaves out (withoutGlobalScope); "*": all of them. */
+  readonly without: readonly string[];
 }
 
 /** A sort key: a field, or an expression (an aggregate) under the name it was given. */
@@ -71,6 +75,8 @@ export const EMPTY_STATE: QueryState = {
   pivotWheres: [],
   strategy: undefined,
   aggregates: [],
+  trashed: undefined,
+  without: [],
 };
 
 /** SQLite and MySQL accept OFFSET only after a LIMIT; this one never binds. */
@@ -85,9 +91,9 @@ export function allConditions(state: QueryState): readonly WhereNode[] {
   return [...state.scope, { type: "group", or: false, not: false, nodes: state.wheres }];
 }
 
-/** FROM + WHERE of a state (under the model's rule), with no selection yet. */
+/** FROM + WHERE of a state (under the model's rule, less what the state removes from it), with no selection yet. */
 export function baseQuery(session: Session, codec: ModelCodec, state: QueryState): AnySelect {
-  return selectModel(session, codec, allConditions(state));
+  return selectModel(session, codec.under(state), allConditions(state));
 }
 
 /** ORDER BY / LIMIT / OFFSET of a state applied to `query`. */

@@ -414,9 +414,16 @@ export function prepareInsert(
   // input's own values: an inherited one was never checked.
   const row: Record<string, unknown> = {};
   const missing: string[] = [];
+  const stamps = codec.meta.timestamps;
+  const now = stamps ? new Date() : undefined;
   for (const field of codec.meta.fields.values()) {
     const given = Object.hasOwn(input, field.name) ? input[field.name] : undefined;
-    const value = given !== undefined ? given : defaultValue(field.config);
+    const value =
+      given !== undefined
+        ? given
+        : stamps && (field.name === stamps.createdAt || field.name === stamps.updatedAt)
+          ? now
+          : defaultValue(field.config);
     if (value !== undefined) row[field.name] = value;
     else if (!field.config.autoIncrement && !later?.has(field.name)) missing.push(field.name);
   }

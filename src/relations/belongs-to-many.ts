@@ -79,7 +79,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
         many: true,
         withDefault: false,
         correlate(parent, alias) {
-          const target = codecFor(session, meta.target).aliased(alias);
+          const target = codecFor(session, meta.target).under(state).aliased(alias);
           const pivot = pivotCodec(session, meta).aliased(`${alias}_p`);
           const query = joinModel(
             selectModel(session, target),

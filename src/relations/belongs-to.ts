@@ -32,13 +32,13 @@ export const belongsTo: RelationLoader<BelongsToMeta> = {
     }
     return [{ model: meta.target, rows }];
   },
-  joinLinks: (session, meta) => [
+  joinLinks: (session, meta, state) => [
     {
       model: meta.target,
       many: false,
       withDefault: meta.withDefault,
       correlate(parent, alias) {
-        const target = codecFor(session, meta.target).aliased(alias);
+        const target = codecFor(session, meta.target).under(state).aliased(alias);
         const query = selectModel(session, target).where((eb) =>
           allOf(eb, [
             keyEquals(eb, session, target, meta.ownerKey, parent, meta.foreignKey),

@@ -126,7 +126,8 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
 
 /** The shape and values of a level's query, when its relation names it (`cacheKey`). */
 function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): ShapeValues | undefined {
-  const { target, state } = spec;
+  const { state } = spec;
+  const target = spec.target.under(state);
   if (spec.cacheKey === undefined || state.aggregates.length > 0 || state.orders.some((o) => o.build)) return undefined;
   if (state.pivotWheres.length > 0) return undefined;
   const pg = target.profile.numberedParameters;
@@ -151,7 +152,7 @@ function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly u
 
 function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): AnySelect {
   const { session, target, state } = spec;
-  let query = selectModel(session, target);
+  let query = selectModel(session, target.under(state));
   if (spec.join) query = joinModel(query, spec.join.table, spec.join.left, spec.join.right);
   query = query
     .select([...target.select(fields), ...aggregateSelections(target, state), ...(spec.extraSelect ?? [])])

@@ -1,6 +1,7 @@
 import type { Session } from "../dialect/session.js";
 import { selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
 import { compareNode } from "../plan/where.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
@@ -48,7 +49,7 @@ async function load(request: LoadRequest<HasMeta>, many: boolean): Promise<Loade
   return [{ model: meta.target, rows: many ? rows : attached }];
 }
 
-function joinLinks(session: Session, meta: HasMeta, many: boolean): JoinLink[] {
+function joinLinks(session: Session, meta: HasMeta, state: QueryState, many: boolean): JoinLink[] {
   const key = childKey(meta);
   return [
     {
@@ -56,7 +57,7 @@ function joinLinks(session: Session, meta: HasMeta, many: boolean): JoinLink[] {
       many,
       withDefault: "withDefault" in meta ? meta.withDefault : false,
       correlate(parent, alias) {
-        const target = codecFor(session, meta.target).aliased(alias);
+        const target = codecFor(session, meta.target).under(state).aliased(alias);
         const query = selectModel(session, target).where((eb) =>
           allOf(eb, [
             keyEquals(eb, session, target, key, parent, meta.localKey),
@@ -87,23 +88,23 @@ export const hasOne: RelationLoader<HasOneMeta> = {
   parentFields,
   scope,
   load: (r) => load(r, false),
-  joinLinks: (session, meta) => joinLinks(session, meta, false),
+  joinLinks: (session, meta, state) => joinLinks(session, meta, state, false),
 };
 export const hasMany: RelationLoader<HasManyMeta> = {
   parentFields,
   scope,
   load: (r) => load(r, true),
-  joinLinks: (session, meta) => joinLinks(session, meta, true),
+  joinLinks: (session, meta, state) => joinLinks(session, meta, state, true),
 };
 export const morphOne: RelationLoader<MorphOneMeta> = {
   parentFields,
   scope,
   load: (r) => load(r, false),
-  joinLinks: (session, meta) => joinLinks(session, meta, false),
+  joinLinks: (session, meta, state) => joinLinks(session, meta, state, false),
 };
 export const morphMany: RelationLoader<MorphManyMeta> = {
   parentFields,
   scope,
   load: (r) => load(r, true),
-  joinLinks: (session, meta) => joinLinks(session, meta, true),
+  joinLinks: (session, meta, state) => joinLinks(session, meta, state, true),
 };

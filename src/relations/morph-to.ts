@@ -56,14 +56,14 @@ export const morphTo: RelationLoader<MorphToMeta> = {
     }
     return groups;
   },
-  joinLinks: (session, meta) =>
+  joinLinks: (session, meta, state) =>
     [...meta.targets].map(([value, target]) => ({
       model: target.model,
       morphValue: value,
       many: false,
       withDefault: meta.withDefault,
       correlate(parent, alias) {
-        const codec = codecFor(session, target.model).aliased(alias);
+        const codec = codecFor(session, target.model).under(state).aliased(alias);
         const query = selectModel(session, codec).where((eb) =>
           allOf(eb, [
             keyEquals(eb, session, codec, target.ownerKey, parent, meta.morphId),

@@ -36,6 +36,9 @@ export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCode
       relations: new Map(),
       morphAlias: "",
       morphPairs: [],
+      timestamps: undefined,
+      softDelete: undefined,
+      scopes: new Map(),
     };
     codec = new ModelCodec(model, session.profile, undefined, false);
     byDialect.set(session.profile.name, codec);

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { joinModel, selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
+import type { QueryState } from "../plan/state.js";
 import type { WhereNode } from "../plan/where.js";
 import type { ThroughMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
@@ -37,14 +38,14 @@ async function load(request: LoadRequest<ThroughMeta>, many: boolean): Promise<L
   return [{ model: meta.target, rows: many ? rows : attached }];
 }
 
-function joinLinks(session: Session, meta: ThroughMeta, many: boolean): JoinLink[] {
+function joinLinks(session: Session, meta: ThroughMeta, state: QueryState, many: boolean): JoinLink[] {
   return [
     {
       model: meta.target,
       many,
       withDefault: false,
       correlate(parent, alias) {
-        const target = codecFor(session, meta.target).aliased(alias);
+        const target = codecFor(session, meta.target).under(state).aliased(alias);
         const through = codecFor(session, meta.through).aliased(`${alias}_t`);
         const query = joinModel(
           selectModel(session, target),
@@ -89,11 +90,11 @@ export const hasOneThrough: RelationLoader<ThroughMeta> = {
   parentFields,
   scope,
   load: (r) => load(r, false),
-  joinLinks: (session, meta) => joinLinks(session, meta, false),
+  joinLinks: (session, meta, state) => joinLinks(session, meta, state, false),
 };
 export const hasManyThrough: RelationLoader<ThroughMeta> = {
   parentFields,
   scope,
   load: (r) => load(r, true),
-  joinLinks: (session, meta) => joinLinks(session, meta, true),
+  joinLinks: (session, meta, state) => joinLinks(session, meta, state, true),
 };

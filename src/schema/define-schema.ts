@@ -1,7 +1,7 @@
 import { SchemaError } from "../errors.js";
 import { applyCasing, type Casing } from "./casing.js";
 import type { FieldMeta, ForeignKeyMeta, ModelMeta, SchemaMeta } from "./meta.js";
-import type { FieldsShape, ModelDef } from "./model.js";
+import type { FieldsShape, ModelDef, ModelOptions } from "./model.js";
 import type { MutableModelMeta } from "./relation-context.js";
 import { resolveRelations } from "./resolve-relations.js";
 
@@ -119,7 +119,56 @@ function buildModelMeta(name: string, def: ModelDef<any, any>, casing: Casing, p
     relations: new Map(),
     morphAlias: name,
     morphPairs: [],
+    ...lifecycle(name, def.options ?? {}, fields, problems),
   };
+}
+
+/** The lifecycle options of a model, resolved against its fields. */
+function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<string, FieldMeta>, problems: string[]) {
+  const timestampField = (option: string, field: string, nullable: boolean): string => {
+    const meta = fields.get(field);
+    if (!meta) {
+      problems.push(
+        `model "${name}": ${option} needs the field "${field}"; add ${field}: timestamp()${nullable ? ".nullable()" : ""} to its fields`,
+      );
+    } else if (meta.config.kind !== "timestamp") {
+      problems.push(
+        `model "${name}": ${option} fills "${field}", which must be a timestamp(), not ${meta.config.kind}()`,
+      );
+    } else if (nullable && !meta.config.nullable) {
+      problems.push(`model "${name}": ${option} clears "${field}" on restore, so it must be timestamp().nullable()`);
+    }
+    return field;
+  };
+  const { timestamps, softDeletes, scopes = {} } = options;
+  let stamps: ModelMeta["timestamps"];
+  if (timestamps !== undefined && timestamps !== false) {
+    const names =
+      timestamps === true ? {} : typeof timestamps === "object" && timestamps !== null ? timestamps : undefined;
+    if (!names) problems.push(`model "${name}": timestamps takes true or { createdAt, updatedAt }`);
+    else {
+      const pick = (key: "createdAt" | "updatedAt") => {
+        const given = names[key];
+        if (given === false) return undefined;
+        return timestampField("timestamps", typeof given === "string" ? given : key, false);
+      };
+      stamps = { createdAt: pick("createdAt"), updatedAt: pick("updatedAt") };
+    }
+  }
+  let softDelete: string | undefined;
+  if (softDeletes !== undefined && softDeletes !== false) {
+    const field = softDeletes === true ? "deletedAt" : typeof softDeletes === "object" ? softDeletes?.field : undefined;
+    if (typeof field !== "string") problems.push(`model "${name}": softDeletes takes true or { field }`);
+    else softDelete = timestampField("softDeletes", field, true);
+  }
+  if (typeof scopes !== "object" || scopes === null)
+    problems.push(`model "${name}": scopes takes { name: (q) => q... }`);
+  const scopeMap = new Map<string, (q: any) => unknown>();
+  for (const [scope, fn] of Object.entries(scopes ?? {})) {
+    if (typeof fn !== "function") problems.push(`model "${name}": scope "${scope}" must be a function (q) => q...`);
+    else scopeMap.set(scope, fn);
+  }
+  return { timestamps: stamps, softDelete, scopes: scopeMap };
 }
 
 function resolveMorphMap(

@@ -30,6 +30,12 @@ export interface ModelMeta {
   readonly morphAlias: string;
   /** Pairs of fields (`type`, `id`) used by polymorphic relations; indexed together by push. */
   readonly morphPairs: readonly (readonly [string, string])[];
+  /** The timestamp fields relata fills in (model option `timestamps`), each undefined when not kept. */
+  readonly timestamps: { readonly createdAt: string | undefined; readonly updatedAt: string | undefined } | undefined;
+  /** The field `delete()` sets instead of deleting (model option `softDeletes`). */
+  readonly softDelete: string | undefined;
+  /** Global scopes by name (model option `scopes`): each gets a query of the model and returns it. */
+  readonly scopes: ReadonlyMap<string, (q: any) => unknown>;
 }
 
 /** A pivot (bare table or join model) of a many-to-many relation. */
@@ -46,6 +52,10 @@ export interface PivotMeta {
   /** Extra pivot columns exposed as `row.pivot`. */
   readonly fields: readonly PivotColumn[];
   readonly timestamps: boolean;
+  /**
+   * Pivot values the relation's pivot rows have (options `pivotWhere` and `withPivotValue`): reads
+   * match only such rows, and attach, sync and nested connects write them in.
+   */
   readonly where: Readonly<Record<string, unknown>> | undefined;
 }
 
@@ -100,6 +110,8 @@ export interface BelongsToManyMeta extends RelationBase {
   readonly parentKey: string;
   /** Field on the target the pivot's `relatedKey` holds. */
   readonly relatedKey: string;
+  /** The property related rows carry their pivot values in (option `as`); undefined: `pivot`. */
+  readonly accessor?: string | undefined;
 }
 
 export interface MorphOneOrManyMeta extends RelationBase {

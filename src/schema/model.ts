@@ -1,27 +1,92 @@
-import type { AnyField } from "./fields.js";
+import { SchemaError } from "../errors.js";
+import type { AnyField, Field } from "./fields.js";
 import type { RelationDef } from "./relations.js";
 
 export type FieldsShape = Record<string, AnyField>;
 export type RelationsShape = Record<string, RelationDef>;
 
-/** A model as declared: its table, fields and relations (resolved by `defineSchema`). */
+/**
+ * `timestamps`: relata fills `createdAt` on insert and `updatedAt` on insert and every update.
+ * `true` uses those field names; an object renames them, `false` leaves one out.
+ */
+export type TimestampsOption = boolean | { readonly createdAt?: string | false; readonly updatedAt?: string | false };
+
+/** `softDeletes`: `delete()` sets the field (default `deletedAt`, a nullable timestamp) and reads leave such rows out. */
+export type SoftDeletesOption = boolean | { readonly field?: string };
+
+/**
+ * A global scope: conditions every query of the model meets, wherever it is read (also as a
+ * related model), unless the query says `withoutGlobalScope(name)`. It gets a query of the model
+ * and returns it: `(q) => q.where("active", true)`.
+ */
+export type ScopeFn = (q: any) => unknown;
+
+/** The lifecycle options of a model, resolved by `defineSchema`. */
+export interface ModelOptions {
+  readonly timestamps?: TimestampsOption;
+  readonly softDeletes?: SoftDeletesOption;
+  readonly scopes?: Readonly<Record<string, ScopeFn>>;
+}
+
+/** A model as declared: its table, fields, relations and lifecycle options (resolved by `defineSchema`). */
 export interface ModelDef<F extends FieldsShape = FieldsShape, R extends RelationsShape = RelationsShape> {
   readonly table: string | undefined;
   readonly fields: F;
   readonly relations: R;
+  readonly options: ModelOptions;
 }
+
+/** The field names `timestamps` fills in. */
+type TimestampNames<T> = T extends true
+  ? "createdAt" | "updatedAt"
+  : T extends { readonly createdAt?: infer C; readonly updatedAt?: infer U }
+    ?
+        | (C extends string ? C : C extends false ? never : "createdAt")
+        | (U extends string ? U : U extends false ? never : "updatedAt")
+    : never;
+
+/** The fields with the ones relata fills in (timestamps) optional on create, as if they had a default. */
+export type WithFilled<F extends FieldsShape, Names extends string> = {
+  [K in keyof F]: K extends Names ? (F[K] extends Field<infer T, infer N, boolean> ? Field<T, N, true> : F[K]) : F[K];
+};
+
+const KEYS = new Set(["table", "fields", "relations", "timestamps", "softDeletes", "scopes"]);
 
 /**
  * Declares a model. `table` defaults to the model's name (after the schema's casing).
  *
  * ```ts
  * const user = model({ table: "users", fields: { id: id(), name: string() } });
+ * const post = model({
+ *   fields: { id: id(), title: string(), createdAt: timestamp(), updatedAt: timestamp(), deletedAt: timestamp().nullable() },
+ *   timestamps: true,                              // createdAt / updatedAt filled on every write
+ *   softDeletes: true,                             // delete() sets deletedAt; reads leave those rows out
+ *   scopes: { titled: (q) => q.whereNotNull("title") },   // global scopes
+ * });
  * ```
  */
-export function model<const F extends FieldsShape, const R extends RelationsShape = {}>(def: {
+export function model<
+  const F extends FieldsShape,
+  const R extends RelationsShape = {},
+  const T extends TimestampsOption = false,
+>(def: {
   table?: string;
   fields: F;
   relations?: R;
-}): ModelDef<F, R> {
-  return { table: def.table, fields: def.fields, relations: (def.relations ?? {}) as R };
+  timestamps?: T;
+  softDeletes?: SoftDeletesOption;
+  scopes?: Readonly<Record<string, ScopeFn>>;
+}): ModelDef<[TimestampNames<T>] extends [never] ? F : WithFilled<F, TimestampNames<T> & string>, R> {
+  const unknown = Object.keys(def).filter((key) => !KEYS.has(key));
+  if (unknown.length > 0) {
+    throw new SchemaError(
+      unknown.map((key) => `model(): unknown option "${key}"; model() takes ${[...KEYS].join(", ")}`),
+    );
+  }
+  return {
+    table: def.table,
+    fields: def.fields as never,
+    relations: (def.relations ?? {}) as R,
+    options: { timestamps: def.timestamps, softDeletes: def.softDeletes, scopes: def.scopes },
+  };
 }

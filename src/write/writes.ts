@@ -137,16 +137,31 @@ function targetRows(session: Session, codec: ModelCodec, state: QueryState): rea
   return [{ type: "expr", or: false, build: (eb) => eb(codec.ref(pk), "in", keys) }];
 }
 
-/** Updates the rows a state matches; returns how many matched. */
+/**
+ * Updates the rows a state matches; returns how many matched. A model with timestamps gets its
+ * `updatedAt` set too, unless the values give it.
+ */
 export async function updateRows(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
-  const set = toColumns(codec, prepareUpdate(codec, values));
-  const query = updateModel(session, codec, set, targetRows(session, codec, state));
+  const stamp = codec.meta.timestamps?.updatedAt;
+  const stamped = stamp !== undefined && values[stamp] === undefined ? { ...values, [stamp]: new Date() } : values;
+  const set = toColumns(codec, prepareUpdate(codec, stamped));
+  const query = updateModel(session, codec.under(state), set, targetRows(session, codec, state));
   const result = await session.execute(query, codec.meta.table);
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Deletes the rows a state matches; returns how many. */
-export async function deleteRows(session: Session, codec: ModelCodec, state: QueryState): Promise<number> {
+/**
+ * Deletes the rows a state matches; returns how many. A model with soft deletes has them
+ * marked deleted instead (its `deletedAt` set), unless `force`.
+ */
+export async function deleteRows(
+  session: Session,
+  codec: ModelCodec,
+  state: QueryState,
+  force = false,
+): Promise<number> {
+  const trashed = codec.meta.softDelete;
+  if (trashed !== undefined && !force) return updateRows(session, codec, state, { [trashed]: new Date() });
   const pivots = morphPivotsOf(session, codec);
   if (pivots.length === 0) return deleteMatching(session, codec, state);
   // Polymorphic pivot rows have no foreign key to cascade from: remove them in the same transaction.
@@ -166,7 +181,7 @@ export async function deleteRows(session: Session, codec: ModelCodec, state: Que
 }
 
 async function deleteMatching(session: Session, codec: ModelCodec, state: QueryState): Promise<number> {
-  const query = deleteModel(session, codec, targetRows(session, codec, state));
+  const query = deleteModel(session, codec.under(state), targetRows(session, codec, state));
   const result = await session.execute(query, codec.meta.table);
   return Number(result.numAffectedRows ?? 0n);
 }
