@@ -11,6 +11,7 @@ import { codecFor } from "./plan/model-codec.js";
 import type { RelationLoadStrategy } from "./plan/state.js";
 import type { Schema } from "./schema/define-schema.js";
 import type { ModelName } from "./schema/types.js";
+import { setEventFacade } from "./write/events.js";
 
 export type { PoolOptions, RelationLoadStrategy };
 
@@ -111,6 +112,7 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
   });
   const session = new Session(kysely, resolved.profile, schema, strategy ?? resolved.profile.defaultLoadStrategy);
   installGlobalScopes(session);
+  setEventFacade(session, (tx) => dbFor<S>(tx));
   return dbFor<S>(session);
 }
 

@@ -39,6 +39,7 @@ export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCode
       timestamps: undefined,
       softDelete: undefined,
       scopes: new Map(),
+      events: new Map(),
     };
     codec = new ModelCodec(model, session.profile, undefined, false);
     byDialect.set(session.profile.name, codec);

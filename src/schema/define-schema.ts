@@ -1,7 +1,7 @@
 import { SchemaError } from "../errors.js";
 import { applyCasing, type Casing } from "./casing.js";
 import type { FieldMeta, ForeignKeyMeta, ModelMeta, SchemaMeta } from "./meta.js";
-import type { FieldsShape, ModelDef, ModelOptions } from "./model.js";
+import { type FieldsShape, MODEL_EVENTS, type ModelDef, type ModelOptions } from "./model.js";
 import type { MutableModelMeta } from "./relation-context.js";
 import { resolveRelations } from "./resolve-relations.js";
 
@@ -140,7 +140,7 @@ function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<stri
     }
     return field;
   };
-  const { timestamps, softDeletes, scopes = {} } = options;
+  const { timestamps, softDeletes, scopes = {}, events = {} } = options;
   let stamps: ModelMeta["timestamps"];
   if (timestamps !== undefined && timestamps !== false) {
     const names =
@@ -168,7 +168,14 @@ function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<stri
     if (typeof fn !== "function") problems.push(`model "${name}": scope "${scope}" must be a function (q) => q...`);
     else scopeMap.set(scope, fn);
   }
-  return { timestamps: stamps, softDelete, scopes: scopeMap };
+  const eventMap = new Map<string, (row: any, context: { readonly db: any }) => unknown>();
+  for (const [event, hook] of Object.entries(events ?? {})) {
+    if (!(MODEL_EVENTS as readonly string[]).includes(event)) {
+      problems.push(`model "${name}": unknown event "${event}"; events are ${MODEL_EVENTS.join(", ")}`);
+    } else if (typeof hook !== "function") problems.push(`model "${name}": the ${event} hook must be a function`);
+    else eventMap.set(event, hook as (row: any, context: { readonly db: any }) => unknown);
+  }
+  return { timestamps: stamps, softDelete, scopes: scopeMap, events: eventMap };
 }
 
 function resolveMorphMap(

@@ -21,11 +21,51 @@ export type SoftDeletesOption = boolean | { readonly field?: string };
  */
 export type ScopeFn = (q: any) => unknown;
 
+/** The model events, in the order a write fires them. */
+export const MODEL_EVENTS = [
+  "saving",
+  "creating",
+  "created",
+  "updating",
+  "updated",
+  "saved",
+  "deleting",
+  "deleted",
+  "restoring",
+  "restored",
+] as const;
+export type ModelEvent = (typeof MODEL_EVENTS)[number];
+
+/** What a model event hook gets besides the row: the db handle of the write's transaction. */
+export interface EventContext {
+  /** The db of the transaction the write runs in: queries through it are part of the write. */
+  readonly db: any;
+}
+
+/**
+ * Model event hooks. `saving`/`creating` get the values about to be inserted (and may change
+ * them); `saving`/`updating` on an update get the row with the new values (changes to it are
+ * written too); the others get the row as written. A hook that throws cancels the write: it
+ * runs inside the write's transaction, which rolls back.
+ */
+/** A row of fields `F` as a hook sees it (types.ts's InferRow, which imports this module). */
+type HookRow<F extends FieldsShape> = {
+  -readonly [K in keyof F]: F[K] extends Field<infer T, infer N, boolean> ? (N extends true ? T | null : T) : never;
+};
+
+export type ModelEvents<F extends FieldsShape = FieldsShape> = {
+  readonly [E in ModelEvent]?: (
+    row: E extends "saving" | "creating" ? Partial<HookRow<F>> : HookRow<F>,
+    context: EventContext,
+  ) => unknown;
+};
+
 /** The lifecycle options of a model, resolved by `defineSchema`. */
 export interface ModelOptions {
   readonly timestamps?: TimestampsOption;
   readonly softDeletes?: SoftDeletesOption;
   readonly scopes?: Readonly<Record<string, ScopeFn>>;
+  readonly events?: ModelEvents<any>;
 }
 
 /** A model as declared: its table, fields, relations and lifecycle options (resolved by `defineSchema`). */
@@ -50,7 +90,7 @@ export type WithFilled<F extends FieldsShape, Names extends string> = {
   [K in keyof F]: K extends Names ? (F[K] extends Field<infer T, infer N, boolean> ? Field<T, N, true> : F[K]) : F[K];
 };
 
-const KEYS = new Set(["table", "fields", "relations", "timestamps", "softDeletes", "scopes"]);
+const KEYS = new Set(["table", "fields", "relations", "timestamps", "softDeletes", "scopes", "events"]);
 
 /**
  * Declares a model. `table` defaults to the model's name (after the schema's casing).
@@ -76,6 +116,7 @@ export function model<
   timestamps?: T;
   softDeletes?: SoftDeletesOption;
   scopes?: Readonly<Record<string, ScopeFn>>;
+  events?: ModelEvents<NoInfer<F>>;
 }): ModelDef<[TimestampNames<T>] extends [never] ? F : WithFilled<F, TimestampNames<T> & string>, R> {
   const unknown = Object.keys(def).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) {
@@ -87,6 +128,6 @@ export function model<
     table: def.table,
     fields: def.fields as never,
     relations: (def.relations ?? {}) as R,
-    options: { timestamps: def.timestamps, softDeletes: def.softDeletes, scopes: def.scopes },
+    options: { timestamps: def.timestamps, softDeletes: def.softDeletes, scopes: def.scopes, events: def.events },
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
+import { readRows } from "../loader/read.js";
 import {
   deleteModel,
   deletePivot,
@@ -12,11 +13,12 @@ import {
   updateModel,
 } from "../plan/front-door.js";
 import type { ModelCodec } from "../plan/model-codec.js";
-import { allConditions, applyPaging, baseQuery, type QueryState } from "../plan/state.js";
+import { allConditions, applyPaging, baseQuery, EMPTY_STATE, type QueryState } from "../plan/state.js";
 import { prepareInsert, prepareUpdate, toColumns } from "../plan/validate.js";
-import type { WhereNode } from "../plan/where.js";
+import { compareNode, type WhereNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
 import type { PivotMeta } from "../schema/meta.js";
+import { fire, hasHooks } from "./events.js";
 
 type Values = Record<string, unknown>;
 
@@ -26,6 +28,20 @@ type Values = Record<string, unknown>;
  * one transaction.
  */
 export async function insertRows(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
+  if (!hasHooks(codec, "saving", "creating", "created", "saved")) return insert(session, codec, inputs);
+  // The hooks run in the insert's transaction, on copies of the values (theirs to change, checked after).
+  return session.transaction(async (tx) => {
+    const values = inputs.map((input) => ({ ...input }));
+    await fire(tx, codec, "saving", values);
+    await fire(tx, codec, "creating", values);
+    const rows = await insert(tx, codec, values);
+    await fire(tx, codec, "created", rows);
+    await fire(tx, codec, "saved", rows);
+    return rows;
+  });
+}
+
+async function insert(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
   const rows = inputs.map((input) => prepareInsert(codec, input));
   if (rows.length === 0) return [];
   const batches = planBatches(session, rows);
@@ -139,9 +155,50 @@ function targetRows(session: Session, codec: ModelCodec, state: QueryState): rea
 
 /**
  * Updates the rows a state matches; returns how many matched. A model with timestamps gets its
- * `updatedAt` set too, unless the values give it.
+ * `updatedAt` set too, unless the values give it. A model with update hooks (saving, updating,
+ * updated, saved) has its matching rows read first and updated one by one, each with what its
+ * hooks changed, in one transaction.
  */
 export async function updateRows(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
+  if (!hasHooks(codec, "saving", "updating", "updated", "saved")) return update(session, codec, state, values);
+  const pk = singleKey(codec, "update");
+  prepareUpdate(codec, values);
+  return session.transaction(async (tx) => {
+    const rows = await readRows(tx, codec, { ...state, selects: undefined, eager: new Map(), aggregates: [] });
+    const next = rows.map((row) => ({ ...row, ...values }));
+    await fire(tx, codec, "saving", next);
+    await fire(tx, codec, "updating", next);
+    for (const [i, row] of next.entries()) {
+      const changes = Object.fromEntries(
+        Object.entries(row).filter(([field, value]) => Object.hasOwn(values, field) || !same(rows[i]![field], value)),
+      );
+      const byKey = { ...EMPTY_STATE, trashed: state.trashed, without: state.without };
+      await update(tx, codec, { ...byKey, wheres: [compareNode(codec, false, pk, "=", rows[i]![pk])] }, changes);
+    }
+    await fire(tx, codec, "updated", next);
+    await fire(tx, codec, "saved", next);
+    return rows.length;
+  });
+}
+
+/** Whether a hook left a value as it was read (dates by time). */
+const same = (a: unknown, b: unknown) =>
+  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : Object.is(a, b);
+
+/** The model's single primary key, which writes with events address rows by. */
+function singleKey(codec: ModelCodec, action: string): string {
+  const [pk, ...rest] = codec.meta.primaryKey;
+  if (pk === undefined || rest.length > 0) {
+    throw new ValidationError(
+      `An ${action} with event hooks on "${codec.meta.name}" needs a single primary key to address each row.`,
+      codec.meta.name,
+    );
+  }
+  return pk;
+}
+
+/** The UPDATE itself (no hooks). */
+async function update(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
   const stamp = codec.meta.timestamps?.updatedAt;
   const stamped = stamp !== undefined && values[stamp] === undefined ? { ...values, [stamp]: new Date() } : values;
   const set = toColumns(codec, prepareUpdate(codec, stamped));
@@ -160,8 +217,21 @@ export async function deleteRows(
   state: QueryState,
   force = false,
 ): Promise<number> {
+  if (!hasHooks(codec, "deleting", "deleted")) return remove(session, codec, state, force);
+  // The hooks see the rows about to go (deleting) and gone (deleted), in the delete's transaction.
+  return session.transaction(async (tx) => {
+    const rows = await readRows(tx, codec, { ...state, selects: undefined, eager: new Map(), aggregates: [] });
+    await fire(tx, codec, "deleting", rows);
+    const deleted = rows.length === 0 ? 0 : await remove(tx, codec, state, force);
+    await fire(tx, codec, "deleted", rows);
+    return deleted;
+  });
+}
+
+/** The DELETE itself, or a soft delete's UPDATE (neither fires update hooks: a soft delete is a delete). */
+async function remove(session: Session, codec: ModelCodec, state: QueryState, force: boolean): Promise<number> {
   const trashed = codec.meta.softDelete;
-  if (trashed !== undefined && !force) return updateRows(session, codec, state, { [trashed]: new Date() });
+  if (trashed !== undefined && !force) return update(session, codec, state, { [trashed]: new Date() });
   const pivots = morphPivotsOf(session, codec);
   if (pivots.length === 0) return deleteMatching(session, codec, state);
   // Polymorphic pivot rows have no foreign key to cascade from: remove them in the same transaction.

@@ -58,3 +58,22 @@ describe("lifecycle option types", () => {
     expectTypeOf(check).toBeFunction();
   });
 });
+
+describe("event hook types", () => {
+  it("hooks get the model's row (creating: the values, partial) and the transaction's db", () => {
+    model({
+      fields: { id: id(), title: string(), at: timestamp().nullable() },
+      events: {
+        creating: (values, { db }) => {
+          expectTypeOf(values).toEqualTypeOf<{ id?: number; title?: string; at?: Date | null }>();
+          expectTypeOf(db).toBeAny();
+        },
+        updated: (row) => {
+          expectTypeOf(row).toEqualTypeOf<{ id: number; title: string; at: Date | null }>();
+        },
+        // @ts-expect-error a hook reads fields of its own model only
+        deleted: (row) => row.nope,
+      },
+    });
+  });
+});

@@ -1,9 +1,12 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { ValidationError } from "../../errors.js";
+import { readRows } from "../../loader/read.js";
 import { describeValue } from "../../plan/arguments.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
+import type { QueryState } from "../../plan/state.js";
 import type { Schema } from "../../schema/define-schema.js";
 import type { ModelName } from "../../schema/types.js";
+import { fire, hasHooks } from "../../write/events.js";
 import { deleteRows, updateRows } from "../../write/writes.js";
 import type { Chained, HandleKind } from "../builder-types.js";
 import { arity, type BuilderSelf, next, PROPS } from "./self.js";
@@ -102,7 +105,19 @@ export const lifecycleMethods = {
     arity(this, arguments, 0, "restore()");
     const { ctx, state } = this[PROPS];
     const field = softDeleteOf(ctx.codec, "restore");
-    return updateRows(ctx.session, ctx.codec, { ...state, trashed: "only" }, { [field]: null });
+    const trashed: QueryState = { ...state, trashed: "only" };
+    if (!hasHooks(ctx.codec, "restoring", "restored"))
+      return updateRows(ctx.session, ctx.codec, trashed, { [field]: null });
+    // restoring / restored around the update (which fires the update hooks), in one transaction.
+    return ctx.session.transaction(async (tx) => {
+      const read = { ...trashed, selects: undefined, eager: new Map(), aggregates: [] };
+      const rows = await readRows(tx, ctx.codec, read);
+      await fire(tx, ctx.codec, "restoring", rows);
+      const restored = await updateRows(tx, ctx.codec, trashed, { [field]: null });
+      for (const row of rows) row[field] = null;
+      await fire(tx, ctx.codec, "restored", rows);
+      return restored;
+    });
   },
   forceDelete(this: BuilderSelf) {
     arity(this, arguments, 0, "forceDelete()");
