@@ -1,3 +1,4 @@
+export type { MorphToConstraint, MorphTypes } from "./api/builder/morph-types.js";
 export type { CreateArgs, KeyValue, ModelHandle } from "./api/model-handle.js";
 export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./api/query-builder.js";
 export type {
@@ -65,7 +66,15 @@ export {
   uuid,
 } from "./schema/fields.js";
 export type * from "./schema/meta.js";
-export { type ModelDef, model } from "./schema/model.js";
+export {
+  type EventContext,
+  type ModelDef,
+  type ModelEvent,
+  type ModelEvents,
+  model,
+  type SoftDeletesOption,
+  type TimestampsOption,
+} from "./schema/model.js";
 export type {
   EagerObject,
   Loaded,

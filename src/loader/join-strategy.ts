@@ -1,5 +1,6 @@
 import type { RawBuilder } from "kysely";
 import type { Session } from "../dialect/session.js";
+import { typeState } from "../plan/eager.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { decodeAggregates, type EagerTree, type Order, orderExpression } from "../plan/state.js";
 import { compileWhere } from "../plan/where.js";
@@ -33,7 +34,8 @@ export function joinColumns(
     for (const link of loaderFor(relation).joinLinks(session, relation, node.state)) {
       const alias = `${aliasPrefix}${index++}`;
       const { target, query, extras } = link.correlate(parent, alias);
-      const { state } = node;
+      // A morphTo link reads its model's own constraint and relations below (constrain / morphWith).
+      const state = typeState(node.state, link.model);
       // Nested morphTo relations pick their column by a type field: include it even when not selected.
       const fields = state.selects
         ? [...new Set([...state.selects, ...parentFieldsFor(session, target.meta.name, state.eager)])]
@@ -80,7 +82,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
     if (!relation) continue;
     const links = loaderFor(relation).joinLinks(session, relation, node.state);
     const codecs = new Map(links.map((link) => [link, codecFor(session, link.model)]));
-    const { state } = node;
+    const states = new Map(links.map((link) => [link, typeState(node.state, link.model)]));
     for (const row of rows) {
       let link: JoinLink | undefined = links[0];
       if (relation.kind === "morphTo") {
@@ -100,6 +102,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
       }
       let items = (typeof raw === "string" ? JSON.parse(raw) : (raw ?? [])) as Row[];
       const codec = codecs.get(link)!;
+      const state = states.get(link)!;
       for (const item of items) {
         codec.decodeJson(item);
         link.finish?.(item);

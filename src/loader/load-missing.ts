@@ -1,6 +1,6 @@
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
-import { targetModels } from "../plan/eager.js";
+import { targetModels, typeState, withoutEager } from "../plan/eager.js";
 import type { EagerTree } from "../plan/state.js";
 import type { Row } from "../relations/fetch.js";
 import type { RelationMeta } from "../schema/meta.js";
@@ -37,21 +37,23 @@ export async function loadMissing(session: Session, model: string, rows: Row[], 
     const relation = meta.relations.get(node.relation);
     if (!relation) continue;
     const absent = rows.filter((row) => !(node.relation in row));
-    const shallow = { ...node, state: { ...node.state, eager: new Map() } };
+    const shallow = { ...node, state: withoutEager(node.state) };
     await loadRelations(session, model, absent, new Map([[node.relation, shallow]]));
-    if (node.state.eager.size > 0) {
-      for (const target of targetModels(relation)) {
+    for (const target of targetModels(relation)) {
+      // A morphTo level may load other relations below each target model (morphWith).
+      const state = typeState(node.state, target);
+      if (state.eager.size > 0) {
         const related = rows.flatMap((row) => relatedOf(row, relation, target));
-        checkLoadable(session, target, related, node.state.eager);
-        await loadMissing(session, target, related, node.state.eager);
+        checkLoadable(session, target, related, state.eager);
+        await loadMissing(session, target, related, state.eager);
       }
+      stripUnselected(
+        session,
+        target,
+        absent.flatMap((row) => relatedOf(row, relation, target)),
+        state,
+      );
     }
-    stripUnselected(
-      session,
-      targetModels(relation),
-      absent.flatMap((row) => targetModels(relation).flatMap((t) => relatedOf(row, relation, t))),
-      node.state,
-    );
   }
 }
 

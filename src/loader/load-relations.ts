@@ -1,4 +1,5 @@
 import type { Session } from "../dialect/session.js";
+import { typeState } from "../plan/eager.js";
 import type { EagerTree, QueryState } from "../plan/state.js";
 import type { Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
@@ -29,11 +30,13 @@ export async function loadRelations(session: Session, model: string, rows: Row[]
       meta: relation,
       parents: rows,
       state: node.state,
-      required: (target) => parentFieldsFor(session, target, node.state.eager),
+      required: (target) => parentFieldsFor(session, target, typeState(node.state, target).eager),
     });
     for (const group of groups) {
-      await loadRelations(session, group.model, group.rows, node.state.eager);
-      stripUnselected(session, group.model, group.rows, node.state);
+      // A morphTo level may load other relations below each target model (morphWith).
+      const state = typeState(node.state, group.model);
+      await loadRelations(session, group.model, group.rows, state.eager);
+      stripUnselected(session, group.model, group.rows, state);
     }
   }
 }

@@ -12,6 +12,57 @@ export function targetModels(meta: RelationMeta): string[] {
 }
 
 /**
+ * A morphTo level keeps what `morphWith` / `constrain` give each of its target models in
+ * `QueryState.perType`: a state per model name (its constraint, and the relations to load below
+ * rows of that model). The level's own state holds what applies to every target
+ * (`with("commentable.comments")`).
+ */
+type MorphLevelState = QueryState;
+
+/** The per-model states of a morphTo level (undefined when it has none). */
+function perTypeOf(state: QueryState): ReadonlyMap<string, QueryState> | undefined {
+  return state.perType;
+}
+
+/** A morphTo level's state with a constraint per target model (`morphWith` / `constrain`). */
+export function morphLevelState(perType: ReadonlyMap<string, QueryState>): QueryState {
+  const state: MorphLevelState = { ...EMPTY_STATE, perType };
+  return state;
+}
+
+/**
+ * The state rows of `model` are loaded with at a level: the level's own state, or for a morphTo
+ * level the constraint given to that target model, with the relations every target loads.
+ */
+export function typeState(state: QueryState, model: string): QueryState {
+  const own = perTypeOf(state)?.get(model);
+  if (!own) return state;
+  return { ...own, eager: mergeTrees(state.eager, own.eager) };
+}
+
+/** A state with nothing to load below it, per target model too (loadMissing's first pass). */
+export function withoutEager(state: QueryState): QueryState {
+  const perType = perTypeOf(state);
+  const shallow: MorphLevelState = { ...state, eager: new Map() };
+  if (!perType) return shallow;
+  const each = new Map([...perType].map(([model, own]) => [model, { ...own, eager: new Map() }] as const));
+  const result: MorphLevelState = { ...shallow, perType: each };
+  return result;
+}
+
+/** Two states of one level: the right side's constraint wins, the relations below merge (per target model too). */
+function mergeStates(left: QueryState, right: QueryState): QueryState {
+  const merged: MorphLevelState = { ...right, eager: mergeTrees(left.eager, right.eager) };
+  const mine = perTypeOf(left);
+  const theirs = perTypeOf(right);
+  if (!mine) return merged;
+  const perType = new Map(mine);
+  for (const [model, own] of theirs ?? []) perType.set(model, mergeStates(mine.get(model) ?? EMPTY_STATE, own));
+  const result: MorphLevelState = { ...merged, perType };
+  return result;
+}
+
+/**
  * Adds a dotted path (`"posts.comments"`) to an eager tree, checking every segment against the
  * schema: an unknown relation is a RelationNotFoundError naming the model and its relations.
  * A constraint applies to the last segment. Trees are immutable; a new one is returned.
@@ -26,7 +77,7 @@ export function addEagerPath(
   if (typeof path !== "string" || path === "") {
     throw new ValidationError(`with() on "${model}" needs relation names, got ${JSON.stringify(path)}.`, model);
   }
-  return addSegments(schema, [model], tree, path.split("."), constrain);
+  return addSegments(schema, [model], tree, path.split("."), constrain, path);
 }
 
 function addSegments(
@@ -35,31 +86,55 @@ function addSegments(
   tree: EagerTree,
   [head, ...rest]: readonly string[],
   constrain: Constrain | undefined,
+  path: string,
 ): EagerTree {
   const metas = models.flatMap((m) => schema.model(m).relations.get(head!) ?? []);
-  if (metas.length === 0) {
-    const valid = [...new Set(models.flatMap((m) => [...schema.model(m).relations.keys()]))];
-    throw new RelationNotFoundError(models.join(" | "), head!, valid);
-  }
+  if (metas.length < models.length) throw missingRelation(schema, models, head!, path);
   const existing = tree.get(head!)?.state ?? EMPTY_STATE;
   let state: QueryState;
   if (rest.length > 0) {
-    state = { ...existing, eager: addSegments(schema, metas.flatMap(targetModels), existing.eager, rest, constrain) };
+    state = {
+      ...existing,
+      eager: addSegments(schema, [...new Set(metas.flatMap(targetModels))], existing.eager, rest, constrain, path),
+    };
   } else if (constrain) {
     const [meta] = metas;
-    if (metas.length > 1 || meta!.kind === "morphTo") {
+    if (metas.length > 1) {
       throw new ValidationError(
         `A constraint on "${head}" is ambiguous: its rows belong to several models (${metas.flatMap(targetModels).join(", ")}).`,
         models.join(" | "),
       );
     }
-    const constraint = constrain(meta!);
-    state = { ...constraint, eager: mergeTrees(existing.eager, constraint.eager) };
+    // A morphTo's constraint (morphWith / constrain) comes back as a state per target model.
+    state = mergeStates(existing, constrain(meta!));
   } else {
     state = existing;
   }
   const node: EagerNode = { relation: head!, state };
   return new Map(tree).set(head!, node);
+}
+
+/**
+ * A segment some of `models` lack. Past a morphTo, `models` are its targets and the segment must
+ * be a relation of every one of them (as in Eloquent); what only some have is loaded with morphWith.
+ */
+function missingRelation(schema: Schema, models: readonly string[], relation: string, path: string) {
+  const lacking = models.filter((m) => !schema.model(m).relations.has(relation));
+  const relationsOf = (m: string) => [...schema.model(m).relations.keys()];
+  // The relations that are valid here: those every model has.
+  const valid = relationsOf(models[0]!).filter((r) => models.every((m) => schema.model(m).relations.has(r)));
+  const error = new RelationNotFoundError(lacking.join(" | "), relation, valid);
+  if (models.length > 1) {
+    const having = models.filter((m) => !lacking.includes(m));
+    error.message =
+      `Relation "${relation}" in with("${path}") is not defined on ${lacking.map((m) => `"${m}"`).join(", ")}: ` +
+      `past a morphTo (targets ${models.join(", ")}) a relation must exist on every target. ` +
+      (having.length > 0
+        ? `Load it for ${having.join(", ")} only with morphWith: with("${path.slice(0, path.lastIndexOf(`.${relation}`)) || path}", (q) => q.morphWith({ ${having[0]}: ["${relation}"] })). `
+        : "") +
+      (valid.length ? `Relations of every target: ${valid.join(", ")}.` : "The targets share no relation.");
+  }
+  return error;
 }
 
 /** Both trees' relations; where both name one, the right side's constraint wins and children merge. */
@@ -68,10 +143,7 @@ export function mergeTrees(left: EagerTree, right: EagerTree): EagerTree {
   const merged = new Map(left);
   for (const [name, node] of right) {
     const mine = merged.get(name);
-    merged.set(
-      name,
-      mine ? { relation: name, state: { ...node.state, eager: mergeTrees(mine.state.eager, node.state.eager) } } : node,
-    );
+    merged.set(name, mine ? { relation: name, state: mergeStates(mine.state, node.state) } : node);
   }
   return merged;
 }

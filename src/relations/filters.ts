@@ -1,11 +1,12 @@
 import type { Session } from "../dialect/session.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
+import { describeValue } from "../plan/arguments.js";
 import { targetModels } from "../plan/eager.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { Operator, WhereNode } from "../plan/where.js";
 import type { RelationMeta } from "../schema/meta.js";
-import { countCondition, existsAny, relatedQueries } from "./subquery.js";
+import { countCondition, relatedQueries } from "./subquery.js";
 
 export const COUNT_OPERATORS: readonly Operator[] = ["=", "!=", "<>", "<", "<=", ">", ">="];
 
@@ -117,49 +118,82 @@ export function hasNode(ctx: FilterContext, path: string, options: HasOptions): 
   return { type: "expr", or: options.or, build: not ? (eb, outer) => eb.not(positive(eb, outer)) : positive };
 }
 
+/** How a morph filter is joined and counted: `op count` parents per listed type (default `>= 1`), negated by `not`. */
+export interface HasMorphOptions {
+  readonly or: boolean;
+  readonly not: boolean;
+  readonly op?: unknown;
+  readonly count?: unknown;
+  /** The public method, for error messages (`hasMorph`, `whereMorphRelation`, ...). */
+  readonly method: string;
+}
+
+/** The target models a morph filter names: a list of model names (or one), or "*" for every target. */
+function morphTypes(model: string, meta: RelationMeta, types: unknown, method: string): string[] {
+  const known = targetModels(meta);
+  if (types === "*") return known;
+  const list = typeof types === "string" ? [types] : types;
+  if (!Array.isArray(list) || list.some((type) => typeof type !== "string")) {
+    throw new ValidationError(
+      `${method} on "${model}" takes the types as a list of model names or "*", got ${describeValue(types)}.`,
+      model,
+      meta.name,
+    );
+  }
+  for (const type of list as string[]) {
+    if (!known.includes(type)) {
+      throw new ValidationError(
+        `"${type}" is not a target of "${model}.${meta.name}" (targets: ${known.join(", ")}).`,
+        model,
+        meta.name,
+      );
+    }
+  }
+  return [...new Set(list as string[])];
+}
+
 /**
- * whereHasMorph: rows whose morphTo parent is one of `types` (model names, or "*") and, per
- * type, passes the constraint (the callback gets a builder of that model and its name).
+ * hasMorph / whereHasMorph / doesntHaveMorph and their or-forms: rows whose morphTo parent is
+ * one of `types` (model names, or "*") and, per type, passes the constraint (the callback gets
+ * a builder of that model and its name) `op count` times (a morphTo has one parent: 0 or 1).
  */
 export function hasMorphNode(
   ctx: FilterContext,
   relation: string,
   types: unknown,
   callback: unknown,
-  options: { or: boolean; not: boolean },
+  options: HasMorphOptions,
 ): WhereNode {
   const model = ctx.codec.meta.name;
+  const { method } = options;
+  if (typeof relation !== "string") {
+    throw new ValidationError(`${method} on "${model}" needs a relation name, got ${describeValue(relation)}.`, model);
+  }
   const meta = ctx.codec.meta.relations.get(relation);
   if (!meta) throw new RelationNotFoundError(model, relation, [...ctx.codec.meta.relations.keys()]);
   if (meta.kind !== "morphTo") {
+    throw new ValidationError(`${method} needs a morphTo relation; "${model}.${relation}" is a ${meta.kind}.`, model);
+  }
+  const chosen = morphTypes(model, meta, types, method);
+  const [op, n] = checkCount(model, options.op, options.count);
+  if (callback !== undefined && typeof callback !== "function") {
     throw new ValidationError(
-      `whereHasMorph needs a morphTo relation; "${model}.${relation}" is a ${meta.kind}.`,
+      `The constraint of ${method}("${relation}", ...) on "${model}" must be a callback, got ${describeValue(callback)}.`,
       model,
     );
-  }
-  const known = targetModels(meta);
-  const chosen = types === "*" ? known : (Array.isArray(types) ? types : [types]).map(String);
-  for (const type of chosen) {
-    if (!known.includes(type)) {
-      throw new ValidationError(
-        `"${type}" is not a target of "${model}.${relation}" (targets: ${known.join(", ")}).`,
-        model,
-        relation,
-      );
-    }
   }
   const states = chosen.map(
     (type) => [type, callback === undefined ? EMPTY_STATE : ctx.constrain(type, meta, callback)] as const,
   );
-  // As Eloquent: per listed type, `type = T AND [NOT] EXISTS(...)`; rows of other types never match.
+  // As Eloquent: per listed type, `type = T AND [NOT] (count op n)`; rows of other types never match.
   const build: Build = (eb, outer) => {
     const outerMeta = outer.meta.relations.get(relation) as Extract<RelationMeta, { kind: "morphTo" }>;
     const checks = states.map(([type, state]) => {
       const alias = [...outerMeta.targets].find(([, t]) => t.model === type)![0];
-      const exists = existsAny(eb, relatedQueries(ctx.session, outer, outerMeta, state, [type]));
+      const counted = countCondition(eb, relatedQueries(ctx.session, outer, outerMeta, state, [type]), op, n);
       return eb.and([
         eb(outer.ref(outerMeta.morphType), "=", outer.encode(outerMeta.morphType, alias)),
-        options.not ? eb.not(exists) : exists,
+        options.not ? eb.not(counted) : counted,
       ]);
     });
     return checks.length === 0 ? eb.lit(false) : checks.length === 1 ? checks[0]! : eb.or(checks);

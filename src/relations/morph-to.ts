@@ -1,4 +1,5 @@
 import { RelataError } from "../errors.js";
+import { typeState } from "../plan/eager.js";
 import { selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
 import { compareNode } from "../plan/where.js";
@@ -44,7 +45,8 @@ export const morphTo: RelationLoader<MorphToMeta> = {
         keyRef: codec.ref(target.ownerKey),
         keys: distinctKeys(typed, meta.morphId),
         encodeKey: (v) => codec.encodeKey(target.ownerKey, v),
-        state: withFixedWhere(codec, state, meta.where),
+        // The constraint given to this target model (morphWith / constrain), or the level's own.
+        state: withFixedWhere(codec, typeState(state, target.model), meta.where),
         requiredFields: [target.ownerKey, ...required(target.model)],
       });
       const byKey = new Map<string, Row>(rows.map((row) => [keyOf(row[target.ownerKey])!, row]));
@@ -63,7 +65,7 @@ export const morphTo: RelationLoader<MorphToMeta> = {
       many: false,
       withDefault: meta.withDefault,
       correlate(parent, alias) {
-        const codec = codecFor(session, target.model).under(state).aliased(alias);
+        const codec = codecFor(session, target.model).under(typeState(state, target.model)).aliased(alias);
         const query = selectModel(session, codec).where((eb) =>
           allOf(eb, [
             keyEquals(eb, session, codec, target.ownerKey, parent, meta.morphId),

@@ -1,22 +1,23 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { ValidationError } from "../../errors.js";
 import { describeValue } from "../../plan/arguments.js";
-import { addEagerPath, flattenEagerObject } from "../../plan/eager.js";
+import { addEagerPath, flattenEagerObject, morphLevelState, targetModels } from "../../plan/eager.js";
 import { codecFor } from "../../plan/model-codec.js";
-import type { QueryState } from "../../plan/state.js";
+import { EMPTY_STATE, type QueryState } from "../../plan/state.js";
 import type { Operator } from "../../plan/where.js";
 import { type AggregateFunction, aggregateNode } from "../../relations/aggregates.js";
 import {
   COUNT_OPERATORS,
   type FilterContext,
+  type HasMorphOptions,
   type HasOptions,
   hasMorphNode,
   hasNode,
 } from "../../relations/filters.js";
-import { belongsToNode, morphedToNode } from "../../relations/owner-filters.js";
+import { attachedToNode, belongsToNode, morphedToNode } from "../../relations/owner-filters.js";
 import { pivotCodec } from "../../relations/pivot.js";
 import type { Schema } from "../../schema/define-schema.js";
-import { isPivotRelation, type RelationMeta } from "../../schema/meta.js";
+import { isPivotRelation, type MorphToMeta, type RelationMeta } from "../../schema/meta.js";
 import type {
   AggregateName,
   AggregateSpec,
@@ -44,6 +45,16 @@ import type {
   Target,
 } from "../builder-types.js";
 import { addWhere } from "./conditions.js";
+import type {
+  ManyToManyRelation,
+  MorphLoaded,
+  MorphRelationFilter,
+  MorphTargetOf,
+  MorphToConstraint,
+  MorphToPath,
+  MorphToRelation,
+  MorphTypes,
+} from "./morph-types.js";
 import { arity, type BuilderSelf, next, PROPS, spawn, stateOf } from "./self.js";
 
 /** The relation methods of a builder: eager loading, relation filters, relation aggregates. */
@@ -60,6 +71,20 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
    * ```
    */
   with<const P extends RelationPath<S, M>[]>(...paths: P): Chained<H, S, M, Simplify<O & Loaded<S, M, P[number]>>, K>;
+  /**
+   * A morphTo's callback gets its constraint: relations to load below each target model
+   * (`morphWith`) and a constraint per target model (`constrain`).
+   *
+   * ```ts
+   * db.comment.with("commentable", (q) => q.morphWith({ post: ["author"] }).constrain({ video: (v) => v.select("id", "title") }));
+   * ```
+   */
+  with<const P extends MorphToPath<S, M>, X>(
+    path: P,
+    constrain: (
+      q: MorphToConstraint<S, PathTarget<S, M, P> & ModelName<S>>,
+    ) => MorphToConstraint<S, PathTarget<S, M, P> & ModelName<S>, X>,
+  ): Chained<H, S, M, Simplify<O & MorphLoaded<S, M, P, X>>, K>;
   with<const P extends RelationPath<S, M>, R>(
     path: P,
     constrain: (
@@ -138,6 +163,41 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
   orWhereBelongsTo(rows: object | readonly object[], relation?: RelationName<S, M>): Chained<H, S, M, O, K>;
 
   /**
+   * Rows whose many-to-many relation (belongsToMany, morphToMany, morphedByMany) attaches them
+   * to any of `rows`. The relation is found from the rows' model when relata read them, or
+   * named: `db.user.whereAttachedTo(admin, "roles")`. One correlated EXISTS, no join.
+   */
+  whereAttachedTo(rows: object | readonly object[], relation?: ManyToManyRelation<S, M>): Chained<H, S, M, O, K>;
+  orWhereAttachedTo(rows: object | readonly object[], relation?: ManyToManyRelation<S, M>): Chained<H, S, M, O, K>;
+
+  /**
+   * Rows whose morphTo parent is one of `types` (model names, or "*": every target), counted
+   * as `has` counts: `hasMorph("commentable", ["post"])`, `hasMorph("commentable", "*", ">=", 1)`.
+   * Rows of other types never match.
+   */
+  hasMorph<const R extends MorphToRelation<S, M>>(
+    relation: R,
+    types: MorphTypes<S, M, R>,
+    op?: CountOperator,
+    count?: number,
+  ): Chained<H, S, M, O, K>;
+  orHasMorph<const R extends MorphToRelation<S, M>>(
+    relation: R,
+    types: MorphTypes<S, M, R>,
+    op?: CountOperator,
+    count?: number,
+  ): Chained<H, S, M, O, K>;
+  /** Rows whose morph type is one of `types` and whose parent of that type is missing. */
+  doesntHaveMorph<const R extends MorphToRelation<S, M>>(
+    relation: R,
+    types: MorphTypes<S, M, R>,
+  ): Chained<H, S, M, O, K>;
+  orDoesntHaveMorph<const R extends MorphToRelation<S, M>>(
+    relation: R,
+    types: MorphTypes<S, M, R>,
+  ): Chained<H, S, M, O, K>;
+
+  /**
    * Rows whose morphTo parent is one of `types` (model names, or "*"), each checked against the
    * constraint; the callback gets a builder of that model and the model's name.
    */
@@ -151,15 +211,47 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
     types: readonly string[] | "*",
     constrain?: MorphConstraint<S>,
   ): Chained<H, S, M, O, K>;
+  /** Rows whose morph type is one of `types` and whose parent of that type is missing or fails the constraint. */
   whereDoesntHaveMorph(
     relation: RelationName<S, M>,
     types: readonly string[] | "*",
     constrain?: MorphConstraint<S>,
   ): Chained<H, S, M, O, K>;
+  orWhereDoesntHaveMorph(
+    relation: RelationName<S, M>,
+    types: readonly string[] | "*",
+    constrain?: MorphConstraint<S>,
+  ): Chained<H, S, M, O, K>;
 
-  /** Rows whose morphTo points at `row` (of `model`, inferred when relata read the row); null: points nowhere. */
-  whereMorphedTo(relation: RelationName<S, M>, row: object | null, model?: ModelName<S>): Chained<H, S, M, O, K>;
-  orWhereMorphedTo(relation: RelationName<S, M>, row: object | null, model?: ModelName<S>): Chained<H, S, M, O, K>;
+  /**
+   * Rows whose morphTo parent is one of `types` and whose field matches:
+   * `whereMorphRelation("commentable", ["post"], "published", true)`,
+   * `whereMorphRelation("commentable", "*", "title", "like", "V%")`.
+   */
+  whereMorphRelation: MorphRelationFilter<S, M, Chained<H, S, M, O, K>>;
+  orWhereMorphRelation: MorphRelationFilter<S, M, Chained<H, S, M, O, K>>;
+  /**
+   * Rows whose morph type is one of `types` and whose parent of that type is missing or its
+   * field does not match (Eloquent's whereMorphDoesntHaveRelation).
+   */
+  whereMorphDoesntHaveRelation: MorphRelationFilter<S, M, Chained<H, S, M, O, K>>;
+  orWhereMorphDoesntHaveRelation: MorphRelationFilter<S, M, Chained<H, S, M, O, K>>;
+
+  /**
+   * Rows whose morphTo points at `target`: a row or an array of rows (of `model`, or of the model
+   * relata read each from; rows of several target models are matched per model), a model name
+   * (every row pointing at that model, whatever the id), or null (pointing nowhere).
+   */
+  whereMorphedTo<const R extends RelationName<S, M>>(
+    relation: R,
+    target: object | readonly object[] | MorphTargetOf<S, M, R> | null,
+    model?: ModelName<S>,
+  ): Chained<H, S, M, O, K>;
+  orWhereMorphedTo<const R extends RelationName<S, M>>(
+    relation: R,
+    target: object | readonly object[] | MorphTargetOf<S, M, R> | null,
+    model?: ModelName<S>,
+  ): Chained<H, S, M, O, K>;
 
   /**
    * Adds the number of related rows to each row: `withCount("posts")` gives `postsCount`;
@@ -241,10 +333,56 @@ function relationArgs(self: BuilderSelf, or: boolean, path: string, args: unknow
   return has(self, path, { or, not: false, constrain });
 }
 
-function morphArgs(self: BuilderSelf, args: IArguments, signature: string, or: boolean, not: boolean) {
+/** A morph filter: (relation, types, ...rest), `take` naming what the rest holds. */
+function morphFilter(
+  self: BuilderSelf,
+  args: IArguments,
+  signature: string,
+  options: Omit<HasMorphOptions, "op" | "count" | "method">,
+  take: readonly ("constrain" | "op" | "count")[],
+) {
+  arity(self, args, 2 + take.length, signature);
+  const given: Record<string, unknown> = {};
+  take.forEach((name, i) => {
+    given[name] = args[2 + i];
+  });
+  const method = signature.slice(0, signature.indexOf("("));
+  return addWhere(
+    self,
+    hasMorphNode(filtersOf(self), args[0], args[1], given.constrain, {
+      ...options,
+      op: given.op,
+      count: given.count,
+      method,
+    }),
+  );
+}
+
+/** whereMorphRelation and its forms: (relation, types, field, value) or (relation, types, field, operator, value). */
+function morphRelation(self: BuilderSelf, args: IArguments, method: string, or: boolean, not: boolean) {
+  const model = self[PROPS].ctx.codec.meta.name;
+  const [relation, types, field, ...where] = Array.from(args);
+  if ((args.length !== 4 && args.length !== 5) || typeof field !== "string") {
+    throw new ValidationError(
+      `${method} on "${model}" takes (relation, types, field, value) or (relation, types, field, operator, value); got ${args.length} argument${args.length === 1 ? "" : "s"}${args.length >= 3 && typeof field !== "string" ? ` and the field ${describeValue(field)}` : ""}.`,
+      model,
+    );
+  }
+  const constrain = (q: { where: (...a: unknown[]) => unknown }) => q.where(field, ...where);
+  return addWhere(self, hasMorphNode(filtersOf(self), relation, types, constrain, { or, not, method }));
+}
+
+function morphedTo(self: BuilderSelf, args: IArguments, signature: string, or: boolean) {
   arity(self, args, 3, signature);
-  const [relation, types, constrain] = args as unknown as [string, readonly string[] | "*", unknown];
-  return addWhere(self, hasMorphNode(filtersOf(self), relation, types, constrain as never, { or, not }));
+  const node = morphedToNode(self[PROPS].ctx.codec, args[0], args[1], args[2]);
+  return addWhere(self, or ? { ...node, or: true } : node);
+}
+
+function attachedTo(self: BuilderSelf, args: IArguments, signature: string, or: boolean) {
+  arity(self, args, 2, signature);
+  const { session, codec } = self[PROPS].ctx;
+  const node = attachedToNode(session, codec, args[0], args[1]);
+  return addWhere(self, or ? { ...node, or: true } : node);
 }
 
 function aggregate(self: BuilderSelf, fn: AggregateFunction, spec: unknown, column?: unknown, constrain?: unknown) {
@@ -270,6 +408,11 @@ function fieldAggregate(self: BuilderSelf, args: IArguments, fn: AggregateFuncti
   arity(self, args, 2, signature);
   return aggregate(self, fn, args[0], args[1]);
 }
+
+const HAS = { or: false, not: false } as const;
+const OR_HAS = { or: true, not: false } as const;
+const NOT = { or: false, not: true } as const;
+const OR_NOT = { or: true, not: true } as const;
 
 /** The implementations of RelationMethods, for any builder class. */
 export const relationMethods = {
@@ -348,22 +491,53 @@ export const relationMethods = {
     arity(this, arguments, 2, "orWhereBelongsTo(rows, relation)");
     return addWhere(this, { ...belongsToNode(this[PROPS].ctx.codec, rows, relation), or: true });
   },
+  whereAttachedTo(this: BuilderSelf) {
+    return attachedTo(this, arguments, "whereAttachedTo(rows, relation)", false);
+  },
+  orWhereAttachedTo(this: BuilderSelf) {
+    return attachedTo(this, arguments, "orWhereAttachedTo(rows, relation)", true);
+  },
+  hasMorph(this: BuilderSelf) {
+    return morphFilter(this, arguments, "hasMorph(relation, types, operator, count)", HAS, ["op", "count"]);
+  },
+  orHasMorph(this: BuilderSelf) {
+    return morphFilter(this, arguments, "orHasMorph(relation, types, operator, count)", OR_HAS, ["op", "count"]);
+  },
+  doesntHaveMorph(this: BuilderSelf) {
+    return morphFilter(this, arguments, "doesntHaveMorph(relation, types)", NOT, []);
+  },
+  orDoesntHaveMorph(this: BuilderSelf) {
+    return morphFilter(this, arguments, "orDoesntHaveMorph(relation, types)", OR_NOT, []);
+  },
   whereHasMorph(this: BuilderSelf) {
-    return morphArgs(this, arguments, "whereHasMorph(relation, types, constraint)", false, false);
+    return morphFilter(this, arguments, "whereHasMorph(relation, types, constraint)", HAS, ["constrain"]);
   },
   orWhereHasMorph(this: BuilderSelf) {
-    return morphArgs(this, arguments, "orWhereHasMorph(relation, types, constraint)", true, false);
+    return morphFilter(this, arguments, "orWhereHasMorph(relation, types, constraint)", OR_HAS, ["constrain"]);
   },
   whereDoesntHaveMorph(this: BuilderSelf) {
-    return morphArgs(this, arguments, "whereDoesntHaveMorph(relation, types, constraint)", false, true);
+    return morphFilter(this, arguments, "whereDoesntHaveMorph(relation, types, constraint)", NOT, ["constrain"]);
   },
-  whereMorphedTo(this: BuilderSelf, relation: string, row: object | null, model?: string) {
-    arity(this, arguments, 3, "whereMorphedTo(relation, row, model)");
-    return addWhere(this, morphedToNode(this[PROPS].ctx.codec, relation, row, model));
+  orWhereDoesntHaveMorph(this: BuilderSelf) {
+    return morphFilter(this, arguments, "orWhereDoesntHaveMorph(relation, types, constraint)", OR_NOT, ["constrain"]);
   },
-  orWhereMorphedTo(this: BuilderSelf, relation: string, row: object | null, model?: string) {
-    arity(this, arguments, 3, "orWhereMorphedTo(relation, row, model)");
-    return addWhere(this, { ...morphedToNode(this[PROPS].ctx.codec, relation, row, model), or: true });
+  whereMorphRelation(this: BuilderSelf) {
+    return morphRelation(this, arguments, "whereMorphRelation", false, false);
+  },
+  orWhereMorphRelation(this: BuilderSelf) {
+    return morphRelation(this, arguments, "orWhereMorphRelation", true, false);
+  },
+  whereMorphDoesntHaveRelation(this: BuilderSelf) {
+    return morphRelation(this, arguments, "whereMorphDoesntHaveRelation", false, true);
+  },
+  orWhereMorphDoesntHaveRelation(this: BuilderSelf) {
+    return morphRelation(this, arguments, "orWhereMorphDoesntHaveRelation", true, true);
+  },
+  whereMorphedTo(this: BuilderSelf) {
+    return morphedTo(this, arguments, "whereMorphedTo(relation, target, model)", false);
+  },
+  orWhereMorphedTo(this: BuilderSelf) {
+    return morphedTo(this, arguments, "orWhereMorphedTo(relation, target, model)", true);
   },
   withCount(this: BuilderSelf, ...specs: unknown[]) {
     return aggregates(this, "count", specs);
@@ -406,12 +580,134 @@ export const relationMethods = {
   },
 };
 
-/** Runs a `with` constraint callback on a builder of the relation's target; returns what it built. */
+/**
+ * Runs a `with` constraint callback on a builder of the relation's target; returns what it built.
+ * A morphTo's callback gets a MorphToConstraint instead and gives a state per target model.
+ */
 function constraintState(self: BuilderSelf, meta: RelationMeta, path: string, constrain: unknown): QueryState {
-  if (meta.kind === "morphTo") {
-    throw new ValidationError(`The constraint of with("${path}") must be a callback on one model.`, meta.model);
+  if (meta.kind !== "morphTo") return constraintFor(self, meta, meta.target, path, constrain);
+  if (typeof constrain !== "function") {
+    throw new ValidationError(`The constraint of "${path}" must be a callback.`, meta.model);
   }
-  return constraintFor(self, meta, meta.target, path, constrain);
+  const built = (constrain as (q: unknown) => unknown)(morphToConstraint(self, meta, path, new Map()));
+  const perType = typeof built === "object" && built !== null ? (built as MorphToSelf)[MORPH_STATES] : undefined;
+  if (!perType) {
+    throw new ValidationError(
+      `The constraint of with("${path}") must return the morphTo constraint it was given (q => q.morphWith({...}).constrain({...})).`,
+      meta.model,
+    );
+  }
+  return morphLevelState(perType);
+}
+
+/** Where a MorphToConstraint keeps the state it has built per target model. */
+const MORPH_STATES = Symbol("relata.morphToConstraint");
+
+interface MorphToSelf {
+  readonly [MORPH_STATES]: ReadonlyMap<string, QueryState>;
+}
+
+/**
+ * The object a morphTo's `with` callback gets (MorphToConstraint): morphWith and constrain, each
+ * giving a new one with a builder's state per target model. Any builder method called on it is a
+ * ValidationError pointing at constrain (a condition applies to one model).
+ */
+function morphToConstraint(
+  self: BuilderSelf,
+  meta: MorphToMeta,
+  path: string,
+  states: ReadonlyMap<string, QueryState>,
+): MorphToSelf {
+  const { session } = self[PROPS].ctx;
+  const model = meta.model;
+  const targets = targetModels(meta);
+  /** A builder of `target` holding what was given for it so far. */
+  const builderOf = (target: string): any =>
+    new self.constructor({ session, codec: codecFor(session, target) }, states.get(target) ?? EMPTY_STATE);
+  const perType = (
+    method: string,
+    args: IArguments,
+    build: (target: string, value: unknown) => QueryState,
+  ): MorphToSelf => {
+    if (args.length !== 1) {
+      throw new ValidationError(
+        `${method}() in with("${path}") takes one object keyed by target model (${targets.join(", ")}); got ${args.length} arguments.`,
+        model,
+      );
+    }
+    const spec: unknown = args[0];
+    if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+      throw new ValidationError(
+        `${method}() in with("${path}") takes an object keyed by target model (${targets.join(", ")}), got ${describeValue(spec)}.`,
+        model,
+      );
+    }
+    const next = new Map(states);
+    for (const [target, value] of Object.entries(spec)) {
+      if (!targets.includes(target)) {
+        throw new ValidationError(
+          `${method}() in with("${path}"): "${target}" is not a target of "${model}.${meta.name}" (targets: ${targets.join(", ")}).`,
+          model,
+          meta.name,
+        );
+      }
+      if (value !== undefined) next.set(target, build(target, value));
+    }
+    return morphToConstraint(self, meta, path, next);
+  };
+  const constraint = {
+    [MORPH_STATES]: states,
+    morphWith(): MorphToSelf {
+      return perType("morphWith", arguments, (target, value) => {
+        const list = Array.isArray(value) ? value : [value];
+        let builder = builderOf(target);
+        for (const item of list) {
+          if (typeof item !== "string" && (typeof item !== "object" || item === null)) {
+            throw new ValidationError(
+              `morphWith() in with("${path}") takes, per target model, a list of relation paths of "${target}"; got ${describeValue(item)}.`,
+              model,
+            );
+          }
+          builder = builder.with(item);
+        }
+        return stateOf(builder)!;
+      });
+    },
+    constrain(): MorphToSelf {
+      // Each callback runs on a builder holding what was given for its model so far (morphWith).
+      return perType("constrain", arguments, (target, callback) => {
+        if (typeof callback !== "function") {
+          throw new ValidationError(
+            `constrain() in with("${path}") takes a callback per target model; "${target}" got ${describeValue(callback)}.`,
+            model,
+          );
+        }
+        const built = stateOf((callback as (q: unknown, model: string) => unknown)(builderOf(target), target));
+        if (!built) {
+          throw new ValidationError(
+            `The constraint of "${path}" for "${target}" must return the builder it was given (q => q.where(...)).`,
+            model,
+          );
+        }
+        return built;
+      });
+    },
+  };
+  const builderMethods = Object.getPrototypeOf(self) as object;
+  return new Proxy(constraint, {
+    get(target, key, receiver) {
+      if (typeof key === "string" && !(key in target) && key in builderMethods) {
+        return () => {
+          throw new ValidationError(
+            `with("${path}") loads a morphTo: its callback gets the morphTo's constraint (morphWith, constrain), not a query of one model, so it has no ${key}(). Constrain each target model: q.constrain({ ${targets[0]}: (q) => q.${key}(...) }).`,
+            model,
+            meta.name,
+          );
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }
 
 /** Runs a constraint callback on a builder of `target` (pivot-aware for many-to-many); returns its state. */
