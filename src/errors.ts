@@ -42,6 +42,21 @@ export class RelationNotFoundError extends RelataError {
   }
 }
 
+/**
+ * With `preventLazyLoading`, a relation property was read on a row that did not load it
+ * (relata never loads lazily: reading it would otherwise give `undefined`).
+ */
+export class LazyLoadingViolationError extends RelataError {
+  constructor(
+    readonly model: string,
+    readonly relation: string,
+  ) {
+    super(
+      `Relation "${model}.${relation}" was read on a row that did not load it (the schema sets preventLazyLoading): load it with .with("${relation}") on the query, or db.${model}.load(rows, "${relation}").`,
+    );
+  }
+}
+
 /** `findOrFail` / `firstOrFail` found no row. */
 export class NotFoundError extends RelataError {
   constructor(

@@ -32,6 +32,7 @@ export {
   DatabaseError,
   DeadlockError,
   ForeignKeyConstraintError,
+  LazyLoadingViolationError,
   NotFoundError,
   QueryTimeoutError,
   RelataError,

@@ -36,7 +36,7 @@ export async function loadMissing(session: Session, model: string, rows: Row[], 
   for (const node of tree.values()) {
     const relation = meta.relations.get(node.relation);
     if (!relation) continue;
-    const absent = rows.filter((row) => !(node.relation in row));
+    const absent = rows.filter((row) => !Object.hasOwn(row, node.relation));
     const shallow = { ...node, state: withoutEager(node.state) };
     await loadRelations(session, model, absent, new Map([[node.relation, shallow]]));
     for (const target of targetModels(relation)) {

@@ -2,7 +2,7 @@ import { type AliasedRawBuilder, type RawBuilder, sql } from "kysely";
 import { jsonDecoder } from "../dialect/codecs.js";
 import type { Decode, DialectProfile, Encode } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
-import { ValidationError } from "../errors.js";
+import { LazyLoadingViolationError, ValidationError } from "../errors.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldMeta, ModelMeta } from "../schema/meta.js";
 
@@ -24,6 +24,34 @@ function prototypeOf(model: string): object {
     prototypes.set(model, proto!);
   }
   return proto!;
+}
+
+/**
+ * With the schema's `preventLazyLoading`: a prototype per model of that schema (keyed by its
+ * relations map, which aliased copies of the meta share) whose relation properties throw
+ * LazyLoadingViolationError until loading sets them (the setter makes an own property).
+ */
+const strictPrototypes = new WeakMap<object, object>();
+
+function prototypeFor(meta: ModelMeta): object {
+  if (!meta.preventLazyLoading) return prototypeOf(meta.name);
+  let proto = strictPrototypes.get(meta.relations);
+  if (!proto) {
+    const accessors: PropertyDescriptorMap = {};
+    for (const relation of meta.relations.keys()) {
+      accessors[relation] = {
+        get() {
+          throw new LazyLoadingViolationError(meta.name, relation);
+        },
+        set(this: object, value: unknown) {
+          Object.defineProperty(this, relation, { value, writable: true, enumerable: true, configurable: true });
+        },
+      };
+    }
+    proto = Object.create(prototypeOf(meta.name), accessors) as object;
+    strictPrototypes.set(meta.relations, proto);
+  }
+  return proto;
 }
 
 /** The model a row was read from, when relata read it. */
@@ -80,7 +108,7 @@ export class ModelCodec {
     this.meta = meta;
     this.#options = options;
     this.#profile = profile;
-    this.#prototype = remembers ? prototypeOf(meta.name) : undefined;
+    this.#prototype = remembers ? prototypeFor(meta) : undefined;
     this.from = table === undefined ? meta.table : `${table} as ${meta.table}`;
     for (const field of meta.fields.values()) {
       const jsonDecode = jsonDecoder(field.config);

@@ -54,7 +54,8 @@ export const morphTo: RelationLoader<MorphToMeta> = {
       groups.push({ model: target.model, rows });
     }
     for (const parent of parents) {
-      if (!(meta.name in parent) || parent[meta.name] === null) parent[meta.name] = emptyToOne(meta.withDefault);
+      if (!Object.hasOwn(parent, meta.name) || parent[meta.name] === null)
+        parent[meta.name] = emptyToOne(meta.withDefault);
     }
     return groups;
   },

@@ -10,7 +10,14 @@ export interface SchemaOptions {
   casing?: Casing;
   /** The value stored in morph type columns per model: `{ post: "Post" }` (default: the model name). */
   morphMap?: Record<string, string>;
+  /**
+   * Reading a relation property a row did not load throws `LazyLoadingViolationError` (naming
+   * the relation and the `with(...)` that loads it) instead of giving `undefined`.
+   */
+  preventLazyLoading?: boolean;
 }
+
+const OPTIONS = ["casing", "morphMap", "preventLazyLoading"];
 
 type AnyModels = Record<string, ModelDef<any, any>>;
 
@@ -52,13 +59,20 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
 ): Schema<M, MM> {
   const casing = options.casing ?? "preserve";
   const problems: string[] = [];
+  for (const key of Object.keys(options ?? {})) {
+    if (!OPTIONS.includes(key)) problems.push(`defineSchema: unknown option "${key}"; it takes ${OPTIONS.join(", ")}`);
+  }
+  if (options.preventLazyLoading !== undefined && typeof options.preventLazyLoading !== "boolean") {
+    problems.push("defineSchema: preventLazyLoading must be true or false");
+  }
   const metas = new Map<string, MutableModelMeta>();
 
   for (const [name, def] of Object.entries(models)) {
     if (RESERVED_MODEL_NAMES.has(name) || PROTOTYPE_NAMES.has(name) || name.startsWith("$")) {
       problems.push(`model "${name}": the name is reserved by the db handle; choose another`);
     }
-    metas.set(name, buildModelMeta(name, def, casing, problems));
+    const meta = buildModelMeta(name, def, casing, problems);
+    metas.set(name, options.preventLazyLoading === true ? { ...meta, preventLazyLoading: true } : meta);
   }
 
   const morphAliases = resolveMorphMap(metas, options.morphMap ?? {}, problems);

@@ -36,6 +36,8 @@ export interface ModelMeta {
   readonly softDelete: string | undefined;
   /** Global scopes by name (model option `scopes`): each gets a query of the model and returns it. */
   readonly scopes: ReadonlyMap<string, (q: any) => unknown>;
+  /** The schema's `preventLazyLoading`: reading a relation a row did not load throws. */
+  readonly preventLazyLoading?: boolean;
   /** Event hooks by event name (model option `events`). */
   readonly events: ReadonlyMap<string, (row: any, context: { readonly db: any }) => unknown>;
 }

@@ -161,7 +161,7 @@ async function writeLevel(
     if (writer.beforeRow || writing.length === 0) continue;
     await writer.writeNested(step, meta, writing);
     // The rows that wrote nothing through it read it as empty.
-    if (assemble) for (const row of rows) if (!(name in row)) row[name] = !isToMany(meta) ? null : [];
+    if (assemble) for (const row of rows) if (!Object.hasOwn(row, name)) row[name] = !isToMany(meta) ? null : [];
   }
   return rows;
 }
