@@ -1,11 +1,12 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import type { Session } from "../dialect/session.js";
-import { ValidationError } from "../errors.js";
-import { noExtraArguments, ownValue } from "../plan/arguments.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import { checkOwnKey, describeValue, noExtraArguments, ownValue } from "../plan/arguments.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
-import { prepareInsert } from "../plan/validate.js";
+import { checkFilterValue, checkValue, prepareInsert } from "../plan/validate.js";
 import { compareNode } from "../plan/where.js";
+import { keyOf } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { RelationMeta } from "../schema/meta.js";
@@ -25,6 +26,9 @@ export type { AssociateOptions } from "../write/kinds/kind.js";
 export type { AttachInput, SyncResult } from "../write/pivot-writes.js";
 
 type Values = Record<string, unknown>;
+
+/** A key as `findOrFail` and `associate` take it by itself. */
+type KeyValue = string | number | bigint;
 
 declare module "./builder-types.js" {
   interface BuilderKinds<S extends Schema, M extends ModelName<S>, O, K extends string> {
@@ -51,6 +55,13 @@ export interface ChildWrites<S extends Schema, T extends ModelName<S>, K extends
   firstOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>): Promise<Row<S, T>>;
   /** Updates the first related row matching `attributes` with `values`, or creates one with both. One transaction. */
   updateOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>): Promise<Row<S, T>>;
+  /** An unsaved related row: `values` with the relation's keys set (`authorId`, or the morph type and id). No SQL. */
+  make<V extends Partial<Row<S, T>> = {}>(values?: V): Simplify<V & NewRowKeys<S, T, K>>;
+  /** The first related row matching `attributes`, or an unsaved one of `attributes` and `values` with the relation's keys set. */
+  firstOrNew<A extends Partial<Row<S, T>>, V extends Partial<Row<S, T>> = {}>(
+    attributes: A,
+    values?: V,
+  ): Promise<Row<S, T> | Simplify<A & V & NewRowKeys<S, T, K>>>;
   /**
    * Attaches a row to this parent: a row with its primary key is updated to point here (in the
    * database, and in memory), a row without one is created. Returns the row as it now is.
@@ -64,16 +75,50 @@ export interface ChildWrites<S extends Schema, T extends ModelName<S>, K extends
   dissociate(children: object | readonly object[], options?: AssociateOptions): Promise<object>;
 }
 
+/** The keys a relation sets on a new related row, as the related model types them. */
+type NewRowKeys<S extends Schema, T extends ModelName<S>, K extends string> = Pick<Row<S, T>, K & keyof Row<S, T>>;
+
+/** What an owner relation's associate takes: a row (not a list of rows), its key, or null. */
+type OwnerInput<X> = X extends readonly unknown[] ? never : X;
+
 /** The writes of a relation whose row holds its owner's key (belongsTo, morphTo). */
 export interface OwnerWrites {
-  /** Points this row at `owner` and saves it (`{ sync: false }`: in memory only; morphTo: `{ model }` names an unread row's model). */
-  associate(owner: object, options?: AssociateOptions): Promise<object>;
-  /** Clears this row's key (and morph type) and saves it. */
+  /**
+   * Points this row at `owner` and saves it: a row (the row's relation property becomes it), a
+   * raw key (the property is removed: the owner was not read; morphTo needs `{ model }`), or
+   * null (dissociates). `{ sync: false }`: in memory only; morphTo: `{ model }` names an unread
+   * row's model.
+   */
+  associate<X extends object | KeyValue | null>(owner: OwnerInput<X>, options?: AssociateOptions): Promise<object>;
+  /** Clears this row's key (and morph type), sets its relation property to null, and saves it. */
   dissociate(options?: AssociateOptions): Promise<object>;
 }
 
-/** The writes of a many-to-many relation: its pivot rows. */
-export interface PivotWrites {
+/** Finding related rows by primary key. */
+export interface RelatedFinds<O> {
+  /** The related row with this primary key; `NotFoundError` when it is not one of them. */
+  findOrFail(id: KeyValue): Promise<O>;
+  /** The related rows with these primary keys; `NotFoundError` naming the keys that are not related rows. */
+  findOrFail(ids: readonly KeyValue[]): Promise<O[]>;
+}
+
+/** The writes of a many-to-many relation: its pivot rows, and related rows found or created and attached. */
+export interface PivotWrites<S extends Schema = any, T extends ModelName<S> = any, O = Row<S, T>> {
+  /** The first related row matching `attributes` (with its pivot), or an unsaved one of `attributes` and `values` (not attached). */
+  firstOrNew<A extends Partial<Row<S, T>>, V extends Partial<Row<S, T>> = {}>(
+    attributes: A,
+    values?: V,
+  ): Promise<O | Simplify<A & V>>;
+  /**
+   * The first related row matching `attributes`; else the related model's first row matching
+   * them, or a new one of `attributes` and `values`, attached with `pivotValues`. One transaction.
+   */
+  firstOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>, pivotValues?: Values): Promise<O>;
+  /**
+   * `firstOrCreate` that also sets `values` (and `pivotValues`) on the row it finds. Returns the
+   * row as read through the relation. One transaction.
+   */
+  updateOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>, pivotValues?: Values): Promise<O>;
   /**
    * Attaches related rows by key or row, `{ key: pivotValues }`, or with pivot values for all.
    * Keys already attached are left alone; keys that are not related rows are a ValidationError.
@@ -95,7 +140,8 @@ export interface PivotWrites {
 /** `related(row, "posts")` of a hasMany or morphMany: a query on the children, and the child writes. */
 export interface HasManyHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>, K extends string = never>
   extends QueryBuilder<S, T, O, "hasMany", K>,
-    ChildWrites<S, T, K> {}
+    ChildWrites<S, T, K>,
+    RelatedFinds<O> {}
 
 /** `related(row, "profile")` of a hasOne or morphOne: a query on the child, and the child writes. */
 export interface HasOneHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>, K extends string = never>
@@ -107,16 +153,21 @@ export interface BelongsToHandle<S extends Schema, T extends ModelName<S>, O = R
   extends QueryBuilder<S, T, O, "belongsTo">,
     OwnerWrites {}
 
-/** `related(row, "roles")` of a many-to-many relation: a query on the related rows (with `row.pivot`), the attach family. */
+/**
+ * `related(row, "roles")` of a many-to-many relation: a query on the related rows (with
+ * `row.pivot`, or the relation's `as`; `orderByPivot`), the attach family, firstOrCreate.
+ */
 export interface ManyToManyHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
   extends QueryBuilder<S, T, O, "manyToMany">,
-    PivotWrites {}
+    PivotWrites<S, T, O>,
+    RelatedFinds<O> {}
 
 /** `related(row, "comments")` of a hasOneThrough / hasManyThrough: a query only (write through the intermediate model). */
 export interface ThroughHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
-  extends QueryBuilder<S, T, O, "through"> {}
+  extends QueryBuilder<S, T, O, "through">,
+    RelatedFinds<O> {}
 
-/** A row `related(row, relation)` reads: the related model's row, with `pivot` for many-to-many. */
+/** A row `related(row, relation)` reads: the related model's row, with its pivot values for many-to-many (`pivot`, or `as`). */
 type RelatedRowOf<S extends Schema, M extends ModelName<S>, R extends string> =
   RelationValue<S, M, R, never> extends readonly (infer E)[] ? E : Row<S, RelationTarget<S, M, R> & ModelName<S>>;
 
@@ -146,17 +197,49 @@ function scopedBuilder(session: Session, meta: RelationMeta, parent: Values, sta
   return new QueryBuilder<any, any, any>({ session, codec: codecFor(session, model) }, state, read);
 }
 
-/** `db.<model>.related(row, relation)`: the handle of one parent's related rows. */
+const sendsNothing = new WeakMap<Session, Session>();
+
+/**
+ * `session` for a query that can match no row: it sends nothing, and every statement reads no
+ * rows and changes none (the handle of a parent whose key is null, so `get()` is [], `count()`
+ * 0, `update()` 0, without a round trip). Statements are still built, so arguments are checked.
+ */
+function nothingSession(session: Session): Session {
+  let none = sendsNothing.get(session);
+  if (!none) {
+    const empty = Object.create(session) as Session;
+    Object.defineProperties(empty, {
+      execute: { value: async () => ({ rows: [] }) },
+      transaction: { value: <T>(fn: (s: Session) => Promise<T>) => fn(empty) },
+    });
+    none = empty;
+    sendsNothing.set(session, none);
+  }
+  return none;
+}
+
+/**
+ * `db.<model>.related(row, relation)`: the handle of one parent's related rows. A parent whose
+ * key the relation needs is null has none: its reads send no SQL.
+ */
 export function relationHandle(session: Session, meta: RelationMeta, parent: Values): RelationHandle {
   if (typeof parent !== "object" || parent === null) {
     throw new ValidationError(`related(row, "${meta.name}") needs a "${meta.model}" row.`, meta.model);
   }
-  const { model, wheres } = loaderFor(meta).scope(session, meta, parent);
+  const loader = loaderFor(meta);
+  // A key the row holds as null (or undefined) points nowhere: no related rows, read by nothing.
+  // A key the row lacks (not read) is a ValidationError asking for it (the kind's scope says so).
+  const unset = loader
+    .parentFields(meta)
+    .filter((field) => field in parent && (parent[field] === null || parent[field] === undefined));
+  const scoped = unset.length === 0 ? parent : { ...parent, ...Object.fromEntries(unset.map((f) => [f, null])) };
+  const { model, wheres } = loader.scope(session, meta, scoped);
+  const reads = unset.length === 0 ? session : nothingSession(session);
   return new RelationHandle(
     session,
     meta,
     parent,
-    scopedBuilder(session, meta, parent, { ...EMPTY_STATE, scope: wheres }, model),
+    scopedBuilder(reads, meta, parent, { ...EMPTY_STATE, scope: wheres }, model),
   );
 }
 
@@ -226,20 +309,43 @@ export class RelationHandle {
       : insertRows(this.#session, codec, rows);
   }
 
-  async firstOrCreate(attributes: Values, values: Values = {}): Promise<Values> {
-    this.#arity(arguments, 2, "firstOrCreate(attributes, values)");
-    this.#ownership("firstOrCreate");
-    this.#checkAttributes("firstOrCreate", attributes, values);
+  /** The first related row, or (a withDefault relation) its default row when there is none. */
+  async first(): Promise<Values | null> {
+    this.#arity(arguments, 0, "first()");
+    const row = (await this.#builder.first()) as Values | null;
+    return row ?? loaderFor(this.#meta).defaultRow?.(this.#session, this.#meta, this.#parent) ?? null;
+  }
+
+  make(values: Values = {}): Values {
+    this.#arity(arguments, 1, "make(values)");
+    const keys = this.#ownership("make");
+    this.#checkValues("make", "values", values);
+    return { ...values, ...keys };
+  }
+
+  async firstOrNew(attributes: Values, values: Values = {}): Promise<Values> {
+    this.#arity(arguments, 2, "firstOrNew(attributes, values)");
+    const keys = writerFor(this.#meta).newRow(this.#meta, this.#parent, this.#codec, "firstOrNew");
+    this.#checkAttributes("firstOrNew", attributes, values);
+    this.#checkValues("firstOrNew", "values", values);
+    const found = (await this.#builder.where(attributes as never).first()) as Values | null;
+    return found ?? { ...attributes, ...values, ...keys };
+  }
+
+  async firstOrCreate(attributes: Values, values: Values = {}, pivotValues?: Values): Promise<Values> {
+    this.#arity(arguments, 3, "firstOrCreate(attributes, values, pivotValues)");
+    const upsert = this.#upsert("firstOrCreate", attributes, values, pivotValues);
+    if (upsert) return upsert;
     return this.#withinTransaction(async (scoped, builder) => {
       const found = (await builder.where(attributes as never).first()) as Values | null;
       return found ?? scoped.create({ ...attributes, ...values });
     });
   }
 
-  async updateOrCreate(attributes: Values, values: Values = {}): Promise<Values> {
-    this.#arity(arguments, 2, "updateOrCreate(attributes, values)");
-    this.#ownership("updateOrCreate");
-    this.#checkAttributes("updateOrCreate", attributes, values);
+  async updateOrCreate(attributes: Values, values: Values = {}, pivotValues?: Values): Promise<Values> {
+    this.#arity(arguments, 3, "updateOrCreate(attributes, values, pivotValues)");
+    const upsert = this.#upsert("updateOrCreate", attributes, values, pivotValues);
+    if (upsert) return upsert;
     return this.#withinTransaction(async (scoped, builder) => {
       const found = (await builder.where(attributes as never).first()) as Values | null;
       if (!found) return scoped.create({ ...attributes, ...values });
@@ -248,6 +354,49 @@ export class RelationHandle {
       if (Object.keys(values).length > 0) await byKey.update(values as never);
       return (await byKey.first()) as Values;
     });
+  }
+
+  /**
+   * firstOrCreate / updateOrCreate, checked: through a kind that writes them its own way
+   * (many-to-many: found or created, then attached) the writer's promise; otherwise undefined,
+   * and the caller creates with the relation's keys (pivot values are for many-to-many only).
+   */
+  #upsert(
+    action: "firstOrCreate" | "updateOrCreate",
+    attributes: Values,
+    values: Values,
+    pivotValues: Values | undefined,
+  ): Promise<Values> | undefined {
+    const writer = writerFor(this.#meta);
+    this.#checkAttributes(action, attributes, values);
+    if (writer.upsert) {
+      const { state } = this.#builder[PROPS];
+      return writer.upsert(this.#session, this.#meta, this.#parent, state, { action, attributes, values, pivotValues });
+    }
+    this.#ownership(action);
+    if (pivotValues !== undefined) {
+      throw new ValidationError(
+        `${action} through "${this.#meta.model}.${this.#meta.name}" takes (attributes, values); pivot values are for many-to-many relations.`,
+        this.#meta.model,
+        this.#meta.name,
+      );
+    }
+    return undefined;
+  }
+
+  /** The fields of `values` checked against the related model (own keys, known fields, their types). */
+  #checkValues(action: string, name: string, values: Values): void {
+    const codec = this.#codec;
+    if (typeof values !== "object" || values === null || Array.isArray(values)) {
+      throw new ValidationError(
+        `${action} on "${codec.meta.name}": ${name} must be an object of field values, got ${describeValue(values)}.`,
+        codec.meta.name,
+      );
+    }
+    for (const [field, value] of Object.entries(values)) {
+      checkOwnKey(codec.meta.name, field);
+      if (value !== undefined) checkValue(codec, field, value);
+    }
   }
 
   /** firstOrCreate / updateOrCreate take two objects. */
@@ -321,6 +470,58 @@ export class RelationHandle {
     });
     // ...and the caller's objects change only once it has committed.
     return list.map((row, i) => Object.assign(row, changes[i]));
+  }
+
+  async findOrFail(ids: unknown): Promise<Values | Values[]> {
+    this.#arity(arguments, 1, "findOrFail(ids)");
+    const codec = this.#codec;
+    const model = codec.meta.name;
+    const [pk, ...rest] = codec.meta.primaryKey;
+    if (pk === undefined || rest.length > 0) {
+      throw new ValidationError(`findOrFail on "${model}" needs a single primary key; use where(...).`, model);
+    }
+    const many = Array.isArray(ids);
+    const keys: unknown[] = many ? ids : [ids];
+    for (const key of keys) {
+      if (typeof key !== "number" && typeof key !== "string" && typeof key !== "bigint") {
+        throw new ValidationError(
+          `findOrFail on "${model}" takes a key or an array of keys (numbers, strings or bigints); got ${describeValue(key)}.`,
+          model,
+          pk,
+        );
+      }
+      checkFilterValue(codec, pk, key);
+    }
+    if (keys.length === 0) return [];
+    const rows = (await (many
+      ? this.#builder.whereIn(pk as never, keys as never).get()
+      : this.#builder
+          .where(pk as never, keys[0] as never)
+          .limit(1)
+          .get())) as Values[];
+    const found = new Set(rows.map((row) => keyOf(row[pk])));
+    const missing = [...new Map(keys.map((k) => [keyOf(k), k])).values()].filter((k) => !found.has(keyOf(k)));
+    if (missing.length > 0) {
+      throw new NotFoundError(
+        model,
+        `through "${this.#meta.model}.${this.#meta.name}" with ${pk} ${missing.map(String).join(", ")}`,
+      );
+    }
+    return many ? rows : rows[0]!;
+  }
+
+  orderByPivot(field: string, direction?: "asc" | "desc"): RelationHandle {
+    this.#arity(arguments, 2, "orderByPivot(field, direction)");
+    const pivot = writerFor(this.#meta).pivot(this.#session, this.#meta, "orderByPivot");
+    // Ordered on a builder that knows the pivot; the handle's keeps none (wherePivot stays a constraint's).
+    const { ctx, state, read } = this.#builder[PROPS];
+    const ordered = new QueryBuilder<any, any, any>({ ...ctx, pivot }, state, read).orderByPivot(field, direction);
+    return new RelationHandle(
+      this.#session,
+      this.#meta,
+      this.#parent,
+      new QueryBuilder<any, any, any>(ctx, QueryBuilder.stateOf(ordered), read),
+    );
   }
 
   async associate(target: unknown, options?: unknown): Promise<object> {

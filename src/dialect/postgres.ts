@@ -141,12 +141,58 @@ export function postgresDialect(url: string, pool: PoolOptions): Dialect {
       // crash the process; the pool drops the client, and a query on it fails (ConnectionError).
       created.on("error", ignore);
       created.on("connect", (client) => client.on("error", ignore));
-      return created;
+      return dropDeadClients(created);
     },
   });
 }
 
 const ignore = () => {};
+
+type PgPool = import("pg").Pool;
+type PgClient = import("pg").PoolClient;
+
+/**
+ * Makes the pool destroy a client whose connection died instead of taking it back. When the
+ * server ends a connection mid-query (pg_terminate_backend, a restart), the query fails before
+ * pg sees the socket close, so Kysely's plain release() would return the dead client to the
+ * pool and hand it to the next query. A client whose query failed with a connection error is
+ * released with an error, which tells pg-pool to destroy it.
+ */
+function dropDeadClients(pool: PgPool): PgPool {
+  const dead = new WeakSet<object>();
+  // Once per client: note a query error that means its connection is gone.
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
+        if (connectionLost(error)) dead.add(client);
+        throw error;
+      });
+    };
+  });
+  const connect = pool.connect.bind(pool) as () => Promise<PgClient>;
+  (pool as { connect: () => Promise<PgClient> }).connect = async () => {
+    const client = await connect();
+    // pg-pool gives the client a new release() at each checkout: wrap that one.
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) =>
+      release(err ?? (dead.has(client) ? new Error("relata: the connection ended") : undefined));
+    return client;
+  };
+  return pool;
+}
+
+/** Whether a query error means the connection is gone (a shutdown, a terminated backend, a closed socket). */
+function connectionLost(error: unknown): boolean {
+  const code = String(errorField(error, "code") ?? "");
+  if (code.startsWith("08") || /^57P0[123]$/.test(code)) return true;
+  const message = error instanceof Error ? error.message : "";
+  return (
+    /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(message) || ["ECONNRESET", "EPIPE"].includes(code)
+  );
+}
 
 /** Loads an optional driver, explaining how to install it when it is missing. */
 export async function importDriver<T>(name: string, database: string): Promise<T> {

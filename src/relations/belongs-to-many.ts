@@ -9,14 +9,14 @@ import type { BelongsToManyMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
-import { exposedPivotFields, pivotCodec } from "./pivot.js";
+import { exposedPivotFields, pivotAccessor, pivotAlias, pivotCodec } from "./pivot.js";
 
 const PIVOT_PREFIX = "relata_pivot_";
 
 /**
  * Many-to-many through a pivot table or join model: belongsToMany, and the polymorphic
  * pivots morphToMany / morphedByMany (the pivot's type column matched as well). Each related
- * row carries its pivot values as `row.pivot`.
+ * row carries its pivot values as `row.pivot` (or the relation's `as`).
  */
 export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
   parentFields: (meta) => [meta.parentKey],
@@ -49,6 +49,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
     const pivot = pivotCodec(session, meta);
     const { foreignKey, relatedKey } = meta.pivot;
     const exposed = exposedPivotFields(meta);
+    const accessor = pivotAccessor(meta);
     const [rows, extras] = await fetchRelatedWithExtras({
       session,
       cacheKey: `${meta.model}.${meta.name}`,
@@ -62,10 +63,10 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
       where: (eb) => pivotConditions(meta, pivot, eb, state),
       extraSelect: exposed.map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
       extraKeys: exposed,
-      extrasAs: "pivot",
+      extrasAs: accessor,
     });
     for (const values of extras) pivot.decode(values);
-    const groups = groupBy(rows, (row) => (row.pivot as Row)[foreignKey.name]);
+    const groups = groupBy(rows, (row) => (row[accessor] as Row)[foreignKey.name]);
     for (const parent of parents) {
       parent[meta.name] = groups.get(keyOf(parent[meta.parentKey]) ?? "") ?? [];
     }
@@ -73,6 +74,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
   },
   joinLinks: (session, meta, state) => {
     const exposed = exposedPivotFields(meta);
+    const accessor = pivotAccessor(meta);
     return [
       {
         model: meta.target,
@@ -80,7 +82,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
         withDefault: false,
         correlate(parent, alias) {
           const target = codecFor(session, meta.target).under(state).aliased(alias);
-          const pivot = pivotCodec(session, meta).aliased(`${alias}_p`);
+          const pivot = pivotCodec(session, meta).aliased(pivotAlias(alias));
           const query = joinModel(
             selectModel(session, target),
             pivot,
@@ -96,7 +98,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
           return { target, query, extras: exposed.map((f) => [PIVOT_PREFIX + f, pivot.jsonRead(f)] as const) };
         },
         finish(row) {
-          row.pivot = pivotCodec(session, meta).decodeJson(takePivot(row, exposed));
+          row[accessor] = pivotCodec(session, meta).decodeJson(takePivot(row, exposed));
         },
       },
     ];

@@ -8,6 +8,8 @@ import type { RelationLoader } from "./kind.js";
 /** The row this one's foreign key points to: `post.authorId -> user.id`. */
 export const belongsTo: RelationLoader<BelongsToMeta> = {
   parentFields: (meta) => [meta.foreignKey],
+  // The owner's default (`withDefault`) as eager loading gives it: the row points at no owner.
+  defaultRow: (_session, meta) => emptyToOne(meta.withDefault),
   scope(session, meta, parent) {
     const target = codecFor(session, meta.target);
     const owner = parentKey(meta, parent, meta.foreignKey);

@@ -225,10 +225,13 @@ export function groupBy(rows: readonly Row[], key: (row: Row, index: number) => 
   return groups;
 }
 
-/** The value a to-one relation takes when nothing matches. */
-export function emptyToOne(withDefault: boolean | Readonly<Record<string, unknown>>): Row | null {
+/**
+ * The value a to-one relation takes when nothing matches: null, or a fresh copy of its default
+ * (`withDefault`) with `keys` (the fields pointing it at its parent) set over the given values.
+ */
+export function emptyToOne(withDefault: boolean | Readonly<Record<string, unknown>>, keys?: Row): Row | null {
   if (withDefault === false) return null;
-  return withDefault === true ? {} : { ...withDefault };
+  return withDefault === true ? { ...keys } : { ...withDefault, ...keys };
 }
 
 /** The constraint's order, or the target's primary key (so results are deterministic). */

@@ -84,9 +84,24 @@ function scope(session: Session, meta: HasMeta, parent: Row): RelationScope {
   return { model: meta.target, wheres };
 }
 
+/**
+ * A hasOne / morphOne's default row (`withDefault`) for one parent: the given values, with the
+ * foreign key (and morph type) pointing at the parent, as a child created through it would have.
+ */
+function defaultRow(session: Session, meta: HasOneMeta | MorphOneMeta, parent: Row): Row | null {
+  const target = codecFor(session, meta.target);
+  const owner = parent[meta.localKey];
+  const key = childKey(meta);
+  return emptyToOne(meta.withDefault, {
+    [key]: owner === undefined || owner === null ? null : target.keyValue(key, owner),
+    ...("morphType" in meta ? { [meta.morphType]: meta.morphValue } : {}),
+  });
+}
+
 export const hasOne: RelationLoader<HasOneMeta> = {
   parentFields,
   scope,
+  defaultRow,
   load: (r) => load(r, false),
   joinLinks: (session, meta, state) => joinLinks(session, meta, state, false),
 };
@@ -99,6 +114,7 @@ export const hasMany: RelationLoader<HasManyMeta> = {
 export const morphOne: RelationLoader<MorphOneMeta> = {
   parentFields,
   scope,
+  defaultRow,
   load: (r) => load(r, false),
   joinLinks: (session, meta, state) => joinLinks(session, meta, state, false),
 };

@@ -66,4 +66,10 @@ export interface RelationLoader<M extends RelationMeta> {
   joinLinks(session: Session, meta: M, state: QueryState): JoinLink[];
   /** The related rows of one parent row, as conditions on the target model (`related(row, relation)`). */
   scope(session: Session, meta: M, parent: Row): RelationScope;
+  /**
+   * A to-one relation with `withDefault`: the row `related(row, relation).first()` gives when
+   * nothing is related, with the keys that point it at `parent` (a hasOne's foreign key). Absent
+   * or null: first() gives null.
+   */
+  defaultRow?(session: Session, meta: M, parent: Row): Row | null;
 }

@@ -1,5 +1,7 @@
+import { sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { ModelCodec } from "../plan/model-codec.js";
+import type { Order } from "../plan/state.js";
 import type { BelongsToManyMeta, FieldMeta, ModelMeta } from "../schema/meta.js";
 
 const cache = new WeakMap<BelongsToManyMeta, Map<string, ModelCodec>>();
@@ -50,4 +52,27 @@ export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCode
 /** The pivot fields exposed as `row.pivot`: both keys and the extra fields (not the morph type). */
 export function exposedPivotFields(meta: BelongsToManyMeta): string[] {
   return [meta.pivot.foreignKey.name, meta.pivot.relatedKey.name, ...meta.pivot.fields.map((f) => f.name)];
+}
+
+/** The property related rows carry their pivot values in: the relation's `as`, or `pivot`. */
+export function pivotAccessor(meta: BelongsToManyMeta): string {
+  return meta.accessor ?? "pivot";
+}
+
+/** The alias of the pivot joined to a target read under `alias` (the join strategy's correlated subqueries). */
+export const pivotAlias = (alias: string) => `${alias}_p`;
+
+/**
+ * An order by a pivot column (`orderByPivot`), for the constraint of a many-to-many relation:
+ * built on the target's codec, it names the pivot joined to it (the pivot table itself, or its
+ * alias when the target is read under one, as the join strategy does).
+ */
+export function pivotOrder(pivot: ModelCodec, field: string, direction: "asc" | "desc"): Order {
+  const { column } = pivot.field(field, "order by");
+  return {
+    field: `${pivot.meta.name}.${field}`,
+    direction,
+    build: (target) =>
+      sql.ref(`${target.from === target.meta.table ? pivot.meta.table : pivotAlias(target.meta.table)}.${column}`),
+  };
 }

@@ -75,6 +75,9 @@ type PivotFields<O> = (O extends { pivotFields: infer F }
 /** `row.pivot` of a many-to-many relation: both keys (whatever their names) and the pivot fields. */
 export type PivotOf<D> = Simplify<{ [key: string]: unknown } & PivotFields<OptionsOf<D>>>;
 
+/** The property a many-to-many relation's rows carry their pivot values in: its `as` option, or `pivot`. */
+export type PivotAccessor<D> = OptionsOf<D> extends { as: infer A extends string } ? A : "pivot";
+
 /** A related row (of each possible model) with the relations loaded below it, or `Leaf` when a constraint shaped it. */
 type RelatedRow<S extends Schema, T, Sub extends string, Leaf> = [Sub] extends [never]
   ? [Leaf] extends [never]
@@ -92,7 +95,7 @@ type HasDefault<D> = OptionsOf<D> extends { withDefault: true | Record<string, u
 export type RelationValue<S extends Schema, M extends string, R extends string, Sub extends string, Leaf = never> =
   DefOf<S, M, R> extends infer D
     ? KindOf<D> extends PivotKinds
-      ? Simplify<RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> & { pivot: PivotOf<D> }>[]
+      ? Simplify<RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> & { [A in PivotAccessor<D>]: PivotOf<D> }>[]
       : KindOf<D> extends ManyKinds
         ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf>[]
         : HasDefault<D> extends true

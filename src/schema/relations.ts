@@ -73,7 +73,19 @@ export interface BelongsToOptions extends CommonRelationOptions, WithDefaultOpti
 /** Extra pivot columns: a list of names (nullable strings) or typed field builders. */
 export type PivotFieldsOption = readonly string[] | Record<string, AnyField>;
 
-export interface BelongsToManyOptions extends CommonRelationOptions {
+/** Options of every many-to-many relation (belongsToMany, manyToMany, morphToMany, morphedByMany). */
+export interface PivotOptions {
+  /** The property related rows carry their pivot values in (default `pivot`): `as: "membership"` reads `row.membership`. */
+  as?: string;
+  /**
+   * Pivot values the relation stands for, e.g. `{ active: true }`: it reads only pivot rows
+   * with them (as `pivotWhere`), and attach, sync and nested connects write them in. Each field
+   * must be one of `pivotFields`.
+   */
+  withPivotValue?: Record<string, unknown>;
+}
+
+export interface BelongsToManyOptions extends CommonRelationOptions, PivotOptions {
   /** A bare pivot table (default: both model names sorted, joined by `_`, e.g. `post_tag`). */
   table?: string;
   /** A declared join model used as the pivot instead of a bare table. */
@@ -94,7 +106,7 @@ export interface BelongsToManyOptions extends CommonRelationOptions {
   pivotWhere?: Record<string, unknown>;
 }
 
-export interface ManyToManyOptions extends CommonRelationOptions {
+export interface ManyToManyOptions extends CommonRelationOptions, PivotOptions {
   /** The join model. */
   through: string;
   /** Join-model field pointing to this model. */
@@ -120,7 +132,7 @@ export interface MorphToOptions<T extends string> extends CommonRelationOptions,
   types?: readonly T[];
 }
 
-export interface MorphToManyOptions extends CommonRelationOptions {
+export interface MorphToManyOptions extends CommonRelationOptions, PivotOptions {
   /** Prefix of the pivot's `${morphName}Type` / `${morphName}Id` fields. */
   morphName: string;
   /** The polymorphic pivot table (default `${morphName}s`, e.g. `taggables`). */
@@ -164,6 +176,48 @@ const def = <K extends RelationKind, T extends string, O>(
   target: T | undefined,
   options: O | undefined,
 ): RelationDef<K, T, O> => ({ kind, target, options: { ...(options ?? {}) } });
+
+type Keys<O> = readonly (keyof O & string)[];
+const HAS = ["foreignKey", "localKey", "where"] as const satisfies Keys<HasOptions>;
+const PIVOT = [
+  "where",
+  "pivotFields",
+  "timestamps",
+  "pivotWhere",
+  "parentKey",
+  "relatedKey",
+  "foreignPivotKey",
+  "table",
+  "as",
+  "withPivotValue",
+] as const satisfies Keys<BelongsToManyOptions & MorphToManyOptions>;
+const MORPH_ONE_OR_MANY = ["morphName", "localKey", "where"] as const satisfies Keys<MorphOneOrManyOptions>;
+const THROUGH = [
+  "through",
+  "firstKey",
+  "secondKey",
+  "localKey",
+  "secondLocalKey",
+  "where",
+] as const satisfies Keys<ThroughOptions>;
+
+/** The options each relation kind takes: any other is a SchemaError naming the relation. */
+export const RELATION_OPTIONS: Record<RelationKind, readonly string[]> = {
+  hasOne: [...HAS, "withDefault"],
+  hasMany: HAS,
+  belongsTo: ["foreignKey", "ownerKey", "where", "withDefault"] satisfies Keys<BelongsToOptions>,
+  // manyToMany's `from` / `to` arrive as the pivot keys, and stay as they were given.
+  belongsToMany: [...PIVOT, "through", "relatedPivotKey", "from", "to"] satisfies Keys<
+    BelongsToManyOptions & ManyToManyOptions
+  >,
+  morphOne: [...MORPH_ONE_OR_MANY, "withDefault"],
+  morphMany: MORPH_ONE_OR_MANY,
+  morphTo: ["morphName", "types", "where", "withDefault"] satisfies Keys<MorphToOptions<string>>,
+  morphToMany: [...PIVOT, "morphName"],
+  morphedByMany: [...PIVOT, "morphName"],
+  hasOneThrough: THROUGH,
+  hasManyThrough: THROUGH,
+};
 
 /** One related row whose foreign key points here: `profile.userId -> user.id`. */
 export const hasOne = <const T extends string, const O extends HasOptions & WithDefaultOption = {}>(

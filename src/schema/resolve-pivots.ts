@@ -124,16 +124,70 @@ function finishPivotRelation(
       d.problem(`pivotWhere field "${field}" is not a pivot field (pivot fields: ${[...pivotNames].join(", ")})`);
     }
   }
+  const withPivotValue = pivotValues(d, pivot, pivotWhere);
+  const where = pivotWhere || withPivotValue ? { ...pivotWhere, ...withPivotValue } : undefined;
   return {
     kind,
     name: d.name,
     model: d.self.name,
     target: target.name,
-    pivot: { ...pivot, where: pivotWhere },
+    pivot: { ...pivot, where },
     parentKey,
     relatedKey,
     where: d.where(target),
+    accessor: pivotAccessor(d, target),
   };
+}
+
+/**
+ * The `withPivotValue` option, checked: an object of values of the relation's pivot fields
+ * (`pivotFields`, not its keys), agreeing with `pivotWhere` where both name a field.
+ */
+function pivotValues(
+  d: Declared,
+  pivot: PivotMeta,
+  pivotWhere: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const option = d.opt<unknown>("withPivotValue");
+  if (option === undefined) return undefined;
+  if (typeof option !== "object" || option === null || Array.isArray(option)) {
+    d.problem("withPivotValue takes an object of pivot field values, e.g. { active: true }");
+    return undefined;
+  }
+  const fields = pivot.fields.map((f) => f.name);
+  for (const [field, value] of Object.entries(option)) {
+    if (!fields.includes(field)) {
+      d.problem(
+        `withPivotValue field "${field}" is not one of the relation's pivot fields; declare it in pivotFields (pivot fields: ${fields.join(", ") || "none"})`,
+      );
+    } else if (!["string", "number", "boolean", "bigint"].includes(typeof value) && !(value instanceof Date)) {
+      d.problem(
+        `withPivotValue "${field}" takes a string, number, boolean, bigint or Date (it is written to every pivot row), got ${value === null ? "null" : typeof value}`,
+      );
+    } else if (pivotWhere && Object.hasOwn(pivotWhere, field) && String(pivotWhere[field]) !== String(value)) {
+      d.problem(`pivotWhere and withPivotValue give the pivot field "${field}" different values`);
+    }
+  }
+  return option as Record<string, unknown>;
+}
+
+/** The `as` option: the property related rows carry their pivot values in (undefined: `pivot`). */
+function pivotAccessor(d: Declared, target: ModelMeta): string | undefined {
+  const as = d.opt<unknown>("as");
+  if (as === undefined) return undefined;
+  if (typeof as !== "string" || as === "") {
+    d.problem('as takes the name of the property related rows carry their pivot values in, e.g. as: "membership"');
+    return undefined;
+  }
+  if (as === "__proto__" || as === "constructor" || as === "prototype") {
+    d.problem(`as "${as}" reaches JavaScript's prototype chain; choose another name`);
+    return undefined;
+  }
+  if (target.fields.has(as)) {
+    d.problem(`as "${as}" is a field of "${target.name}", which the pivot values would hide; choose another name`);
+    return undefined;
+  }
+  return as;
 }
 
 /** The column config of a key pointing at `model.field`: same type, never generated. */

@@ -2,7 +2,7 @@ import type { Casing } from "./casing.js";
 import type { PivotTableMeta, RelationMeta } from "./meta.js";
 import type { ModelDef } from "./model.js";
 import { addMorphPair, type Ctx, complete, Declared, type MutableModelMeta } from "./relation-context.js";
-import type { RelationDef, RelationKind } from "./relations.js";
+import { RELATION_OPTIONS, type RelationDef, type RelationKind } from "./relations.js";
 import { resolveBelongsToMany, resolveMorphPivot } from "./resolve-pivots.js";
 
 type Resolver = (d: Declared) => RelationMeta | undefined;
@@ -161,6 +161,15 @@ export function resolveRelations(
         if (!resolver) {
           declared.problem(`unknown relation kind "${relation.kind}"`);
           continue;
+        }
+        const known = RELATION_OPTIONS[relation.kind];
+        const unknown = Object.keys(relation.options).filter(
+          (key) => relation.options[key] !== undefined && !known.includes(key),
+        );
+        if (unknown.length > 0) {
+          declared.problem(
+            `unknown option${unknown.length === 1 ? "" : "s"} ${unknown.map((k) => `"${k}"`).join(", ")}; ${relation.kind} takes ${known.join(", ")}`,
+          );
         }
         const meta = resolver(declared);
         if (meta) self.relations.set(name, meta);

@@ -1,8 +1,8 @@
-import { sql } from "kysely";
+import { type CompiledQuery, type SelectQueryBuilder, sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
-import { deletePivot, insertPivot, selectPivot, updatePivot } from "../plan/front-door.js";
+import { deletePivot, insertPivot, selectModel, selectPivot, updatePivot } from "../plan/front-door.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { checkValue, defaultValue, toColumns } from "../plan/validate.js";
 import { keyOf, type Row } from "../relations/fetch.js";
@@ -19,6 +19,19 @@ export interface SyncResult {
   detached: unknown[];
   updated: unknown[];
 }
+
+/** What one read tells a pivot write (`PivotWriter.state`). */
+export interface PivotState {
+  /** The given keys no row of the related model has (under its rule): not attachable. */
+  readonly missing: unknown[];
+  /** This parent's pivot rows (of the given keys, or all): related key -> [key, decoded pivot values]. */
+  readonly current: Map<string, [unknown, Row]>;
+}
+
+type AnySelect = SelectQueryBuilder<any, any, any>;
+
+/** The column of `PivotWriter.state`'s read holding a related row's key (null on pivot rows). */
+const FOUND = "relata_found";
 
 /** One parent's pivot rows of a many-to-many relation, and the writes on them. */
 export class PivotWriter {
@@ -44,35 +57,84 @@ export class PivotWriter {
     this.#parentKey = this.#pivot.keyValue(meta.pivot.foreignKey.name, key);
   }
 
+  /** The parent's key, as the pivot column holds it. */
+  get parentKey(): unknown {
+    return this.#parentKey;
+  }
+
   /** ids | rows | { id: values } (+ values for all) -> [related key, pivot values] in order, validated. */
   entries(input: AttachInput, values: Row = {}): [unknown, Row][] {
     return pivotEntries(this.#session, this.#meta, input, values);
   }
 
-  /** The related keys of this parent's pivot rows (under the relation's pivot filter and morph type). */
-  async current(): Promise<unknown[]> {
-    const rows = await this.#session.execute<Row>(
-      this.#pivotRows(selectPivot(this.#session, this.#meta.pivot)).select(
-        sql.ref(this.#pivot.ref(this.#meta.pivot.relatedKey.name)).as("k"),
-      ),
-    );
-    return rows.rows.map((r) => this.#pivot.keyValue(this.#meta.pivot.relatedKey.name, r.k));
+  /**
+   * One read for a write on this parent's pivot rows: which of `keys` are rows of the related
+   * model (under its rule), and this parent's pivot rows with their values (those of `keys`,
+   * or all of them with `all`). One statement (the related rows UNION ALL the pivot rows)
+   * unless the keys overflow the driver's parameter limit; none without keys unless `all`.
+   */
+  async state(keys: readonly unknown[], all: boolean): Promise<PivotState> {
+    const unique = [...new Map(keys.map((k) => [keyOf(k), k])).values()];
+    const per = Math.max(1, Math.floor((this.#session.profile.maxParameters - 100) / (all ? 1 : 2)));
+    const chunks: unknown[][] = [];
+    for (let i = 0; i < unique.length; i += per) chunks.push(unique.slice(i, i + per));
+    if (chunks.length === 0 && all) chunks.push([]);
+    const { relatedKey } = this.#meta.pivot;
+    const found = new Set<string | undefined>();
+    const current = new Map<string, [unknown, Row]>();
+    for (const [i, chunk] of chunks.entries()) {
+      const parts: AnySelect[] = [];
+      if (chunk.length > 0) parts.push(this.#relatedRows(chunk));
+      if (all ? i === 0 : chunk.length > 0) parts.push(this.#pivotValues(all ? undefined : chunk));
+      const query = parts.length === 1 ? parts[0]! : parts[0]!.unionAll(parts[1]!);
+      for (const row of (await this.#session.execute<Row>(query)).rows) {
+        const { [FOUND]: related, ...values } = row;
+        if (related !== null && related !== undefined) {
+          found.add(keyOf(related));
+          continue;
+        }
+        const decoded = this.#pivot.decode<Row>(values);
+        const key = this.#pivot.keyValue(relatedKey.name, decoded[relatedKey.name]);
+        current.set(keyOf(key)!, [key, decoded]);
+      }
+    }
+    return { missing: unique.filter((k) => !found.has(keyOf(k))), current };
   }
 
-  /** This parent's pivot rows: related key -> [key, decoded pivot field values]. */
-  async currentValues(): Promise<Map<string, [unknown, Row]>> {
-    const { relatedKey, fields } = this.#meta.pivot;
-    const rows = await this.#session.execute<Row>(
-      this.#pivotRows(selectPivot(this.#session, this.#meta.pivot)).select(
-        this.#pivot.select([relatedKey.name, ...fields.map((f) => f.name)]),
-      ),
-    );
-    return new Map(
-      rows.rows.map((row) => {
-        const decoded = this.#pivot.decode<Row>(row);
-        const key = this.#pivot.keyValue(relatedKey.name, decoded[relatedKey.name]);
-        return [keyOf(key)!, [key, decoded]];
-      }),
+  /** The fields `state` reads of a pivot row: the related key and the pivot fields. */
+  #valueFields(): string[] {
+    return [this.#meta.pivot.relatedKey.name, ...this.#meta.pivot.fields.map((f) => f.name)];
+  }
+
+  /** SELECT the related model's keys among `keys` (the pivot columns null), under its rule. */
+  #relatedRows(keys: readonly unknown[]): AnySelect {
+    const { relatedKey } = this.#meta;
+    const column = sql.ref(this.#target.ref(relatedKey));
+    return selectModel(this.#session, this.#target)
+      .select([column.as(FOUND), ...this.#valueFields().map((field) => sql`null`.as(field))])
+      .where(
+        column,
+        "in",
+        keys.map((k) => this.#target.encodeKey(relatedKey, k)),
+      );
+  }
+
+  /** SELECT this parent's pivot rows (of `keys`, or all) with their values (the found column null). */
+  #pivotValues(keys: readonly unknown[] | undefined): AnySelect {
+    const query = this.#pivotRows(selectPivot(this.#session, this.#meta.pivot)).select([
+      sql`null`.as(FOUND),
+      ...this.#pivot.select(this.#valueFields()),
+    ]);
+    return keys ? this.#keyIn(query, keys) : query;
+  }
+
+  /** `query` WHERE the pivot's related key is one of `keys`. */
+  #keyIn<Q extends { where: (...args: any[]) => Q }>(query: Q, keys: readonly unknown[]): Q {
+    const field = this.#meta.pivot.relatedKey.name;
+    return query.where(
+      sql.ref(this.#pivot.ref(field)),
+      "in",
+      keys.map((k) => this.#pivot.encode(field, k)),
     );
   }
 
@@ -81,44 +143,47 @@ export class PivotWriter {
     return ensureRelatedExist(this.#session, this.#meta, keys);
   }
 
-  /** Inserts pivot rows for `entries` (keys not already attached), with timestamps and the morph type. */
-  async insert(entries: readonly [unknown, Row][]): Promise<unknown[]> {
-    await insertPivotRows(
+  /** The INSERTs of pivot rows for `entries` (keys not attached yet), with timestamps, the morph type and the relation's pivot values. */
+  inserts(entries: readonly [unknown, Row][]): CompiledQuery[] {
+    return pivotInserts(
       this.#session,
       this.#meta,
       entries.map(([key, values]) => [this.#parentKey, key, values]),
-    );
-    return entries.map(([key]) => key);
+    ).statements;
+  }
+
+  /** The DELETE of this parent's pivot rows for `keys` (all of them when undefined). */
+  deletion(keys?: readonly unknown[]): CompiledQuery {
+    const query = this.#pivotRows(deletePivot(this.#session, this.#meta.pivot));
+    return (keys ? this.#keyIn(query, keys) : query).compile();
   }
 
   /** Deletes this parent's pivot rows for `keys` (all of them when undefined); returns how many. */
   async delete(keys?: readonly unknown[]): Promise<number> {
     if (keys?.length === 0) return 0;
-    let query = this.#pivotRows(deletePivot(this.#session, this.#meta.pivot));
-    if (keys) {
-      const field = this.#meta.pivot.relatedKey.name;
-      query = query.where(
-        sql.ref(this.#pivot.ref(field)),
-        "in",
-        keys.map((k) => this.#pivot.encode(field, k)),
-      );
-    }
-    const result = await this.#session.execute(query, this.#meta.pivot.table);
-    return Number(result.numAffectedRows ?? 0n);
+    const [count] = await runPivotWrites(this.#session, this.#meta, [this.deletion(keys)]);
+    return count!;
+  }
+
+  /**
+   * The UPDATE of the pivot values of one attached key (and `updatedAt` when the pivot has
+   * timestamps); undefined when there is nothing to set.
+   */
+  change(key: unknown, values: Row): CompiledQuery | undefined {
+    const set: Row = { ...values, ...(this.#meta.pivot.timestamps ? { updatedAt: new Date() } : {}) };
+    if (Object.keys(set).length === 0) return undefined;
+    const field = this.#meta.pivot.relatedKey.name;
+    return this.#pivotRows(updatePivot(this.#session, this.#meta.pivot, toColumns(this.#pivot, set)))
+      .where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, key))
+      .compile();
   }
 
   /** Updates the pivot values of one attached key (and `updatedAt` when the pivot has timestamps). */
   async update(key: unknown, values: Row): Promise<number> {
-    const set: Row = { ...values, ...(this.#meta.pivot.timestamps ? { updatedAt: new Date() } : {}) };
-    if (Object.keys(set).length === 0) return 0;
-    const field = this.#meta.pivot.relatedKey.name;
-    const query = this.#pivotRows(updatePivot(this.#session, this.#meta.pivot, toColumns(this.#pivot, set))).where(
-      sql.ref(this.#pivot.ref(field)),
-      "=",
-      this.#pivot.encode(field, key),
-    );
-    const result = await this.#session.execute(query, this.#meta.pivot.table);
-    return Number(result.numAffectedRows ?? 0n);
+    const statement = this.change(key, values);
+    if (!statement) return 0;
+    const [count] = await runPivotWrites(this.#session, this.#meta, [statement]);
+    return count!;
   }
 
   /** The WHERE of this parent's pivot rows: its key, the morph type, the relation's pivot filter. */
@@ -210,6 +275,25 @@ export function notRelated(meta: BelongsToManyMeta, missing: readonly unknown[])
 }
 
 /**
+ * Runs the statements of one write on pivot rows: one by itself, several in one transaction
+ * (a savepoint inside the caller's), none without a statement. Returns the rows each changed.
+ */
+export async function runPivotWrites(
+  session: Session,
+  meta: BelongsToManyMeta,
+  statements: readonly CompiledQuery[],
+): Promise<number[]> {
+  const run = async (on: Session) => {
+    const changed: number[] = [];
+    for (const statement of statements) {
+      changed.push(Number((await on.execute(statement, meta.pivot.table)).numAffectedRows ?? 0n));
+    }
+    return changed;
+  };
+  return statements.length <= 1 ? run(session) : session.transaction(run);
+}
+
+/**
  * Inserts pivot rows [parent key, related key, pivot values] for any number of parents, with
  * the relation's morph type, pivot filter values and timestamps; one statement per chunk
  * under the driver's parameter limit. Returns the rows as written (by field), in order.
@@ -219,7 +303,18 @@ export async function insertPivotRows(
   meta: BelongsToManyMeta,
   entries: readonly [parent: unknown, related: unknown, values: Row][],
 ): Promise<Row[]> {
-  if (entries.length === 0) return [];
+  const { statements, written } = pivotInserts(session, meta, entries);
+  for (const statement of statements) await session.execute(statement, meta.pivot.table);
+  return written;
+}
+
+/** The INSERTs `insertPivotRows` sends, and the rows as they write them (by field), in order. */
+export function pivotInserts(
+  session: Session,
+  meta: BelongsToManyMeta,
+  entries: readonly [parent: unknown, related: unknown, values: Row][],
+): { statements: CompiledQuery[]; written: Row[] } {
+  if (entries.length === 0) return { statements: [], written: [] };
   const pivot = pivotCodec(session, meta);
   const { foreignKey, relatedKey, morphType, timestamps } = meta.pivot;
   const now = new Date();
@@ -255,12 +350,13 @@ export async function insertPivotRows(
     if (group) group.push(row);
     else bySignature.set(signature, [row]);
   }
+  const statements: CompiledQuery[] = [];
   for (const group of bySignature.values()) {
     for (let i = 0; i < group.length; i += perStatement) {
-      await session.execute(insertPivot(session, meta.pivot, group.slice(i, i + perStatement)), meta.pivot.table);
+      statements.push(insertPivot(session, meta.pivot, group.slice(i, i + perStatement)));
     }
   }
-  return written;
+  return { statements, written };
 }
 
 /** A pivot value the relation's pivotWhere fixes must not be given another value. */

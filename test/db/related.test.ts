@@ -387,11 +387,11 @@ describe(`related(row, relation) reads on the blog on ${dialect}`, () => {
     it("a belongsTo whose foreign key is null has no rows", async () => {
       expect(dee.countryId).toBeNull();
       const country = t.db.user.related(dee, "country");
-      expect(await exactly(1, () => country.get())).toEqual([]);
-      expect(await exactly(1, () => country.first())).toBeNull();
-      expect(await exactly(1, () => country.count())).toBe(0);
-      expect(await exactly(1, () => country.exists())).toBe(false);
-      expect(await exactly(1, () => country.where("name", "UK").get())).toEqual([]);
+      expect(await exactly(0, () => country.get())).toEqual([]);
+      expect(await exactly(0, () => country.first())).toBeNull();
+      expect(await exactly(0, () => country.count())).toBe(0);
+      expect(await exactly(0, () => country.exists())).toBe(false);
+      expect(await exactly(0, () => country.where("name", "UK").get())).toEqual([]);
       const streamed: any[] = [];
       for await (const row of country) streamed.push(row);
       expect(streamed).toEqual([]);
@@ -600,8 +600,10 @@ describe(`related(row, relation) reads on the blog on ${dialect}`, () => {
     it("hasOne and belongsTo (a null foreign key included)", async () => {
       expect(await rows(t.db.user.related(ada, "profile").where("bio", "nope").orWhere("bio", "Cy's bio"))).toEqual([]);
       expect(await rows(t.db.user.related(ada, "country").where("name", "nope").orWhere("name", "France"))).toEqual([]);
-      expect(await rows(t.db.user.related(dee, "country").where("name", "nope").orWhere("name", "UK"))).toEqual([]);
-      expect(await exactly(1, () => t.db.user.related(dee, "country").orWhere("name", "UK").count())).toBe(0);
+      expect(
+        await exactly(0, () => t.db.user.related(dee, "country").where("name", "nope").orWhere("name", "UK").get()),
+      ).toEqual([]);
+      expect(await exactly(0, () => t.db.user.related(dee, "country").orWhere("name", "UK").count())).toBe(0);
     });
 
     it("belongsToMany, morphToMany and morphedByMany", async () => {
@@ -1421,9 +1423,9 @@ describe(`related(row, relation) with custom keys, key types, the where option a
     expect(await rows(t.db.attachment.related(doc, "owner"))).toEqual([ada]);
     expect(await rows(t.db.account.related(ada, "attachments"))).toEqual([doc]);
     const none = t.db.attachment.related(orphan, "owner");
-    expect(await exactly(1, () => none.get())).toEqual([]);
-    expect(await exactly(1, () => none.first())).toBeNull();
-    expect(await exactly(1, () => none.count())).toBe(0);
+    expect(await exactly(0, () => none.get())).toEqual([]);
+    expect(await exactly(0, () => none.first())).toBeNull();
+    expect(await exactly(0, () => none.count())).toBe(0);
   });
 
   it("create through custom keys: the key is set from the parent's local key, in the column's type", async () => {
@@ -1706,7 +1708,7 @@ describe(`related(row, relation) on self-referencing relations on ${dialect}`, (
     expect(await rows(t.db.category.related(rootA, "children").orderBy("id"))).toEqual([a1, a2]);
     expect(await rows(t.db.category.related(a2, "children"))).toEqual([]);
     expect(await rows(t.db.category.related(a1x, "parent"))).toEqual([a1]);
-    expect(await rows(t.db.category.related(rootA, "parent"))).toEqual([]);
+    expect(await exactly(0, () => t.db.category.related(rootA, "parent").get())).toEqual([]);
     expect(
       await exactly(eagerQueries(2), () =>
         t.db.category.related(rootA, "children").with("children").orderBy("id").get(),

@@ -5,6 +5,7 @@ import type { ModelCodec } from "../../plan/model-codec.js";
 import { type RelationLoadStrategy, selectQuery } from "../../plan/state.js";
 import { checkFilterValue } from "../../plan/validate.js";
 import { compareNode, type Operator, type WhereNode } from "../../plan/where.js";
+import { pivotOrder } from "../../relations/pivot.js";
 import type { Schema } from "../../schema/define-schema.js";
 import type { FieldName, ModelName, Row, Simplify } from "../../schema/types.js";
 import type { Chained, HandleKind, OperatorValue, WhereGroup, WhereObject } from "../builder-types.js";
@@ -69,6 +70,14 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
   wherePivot(field: string, ...rest: [unknown] | [Operator, unknown]): Chained<H, S, M, O, K>;
   /** Inside a many-to-many constraint: the pivot field is one of `values`. */
   wherePivotIn(field: string, values: readonly unknown[]): Chained<H, S, M, O, K>;
+  /**
+   * Inside a many-to-many constraint (`with("roles", (q) => q.orderByPivot("createdAt", "desc"))`)
+   * and on a many-to-many `related()` handle: sorts by a pivot field.
+   */
+  orderByPivot(
+    field: H extends "hasMany" | "hasOne" | "belongsTo" | "through" ? never : string,
+    direction?: "asc" | "desc",
+  ): Chained<H, S, M, O, K>;
 
   /** Returns only these fields; the row type narrows to them. */
   select<F extends FieldName<S, M>>(...fields: F[]): Chained<H, S, M, Simplify<Pick<Row<S, M>, F>>, K>;
@@ -154,11 +163,11 @@ function betweenNode(self: BuilderSelf, args: IArguments, signature: string, not
   return addWhere(self, { type: "between", or, field, not, range });
 }
 
-function pivotOf(self: BuilderSelf): ModelCodec {
+function pivotOf(self: BuilderSelf, method = "wherePivot"): ModelCodec {
   const { pivot, codec } = self[PROPS].ctx;
   if (pivot) return pivot;
   throw new ValidationError(
-    `wherePivot is only available inside the constraint of a many-to-many relation (on "${codec.meta.name}").`,
+    `${method} is only available inside the constraint of a many-to-many relation (on "${codec.meta.name}").`,
     codec.meta.name,
   );
 }
@@ -240,6 +249,18 @@ export const conditionMethods = {
     arity(this, arguments, 2, "wherePivotIn(field, values)");
     const node = compareNode(pivotOf(this), false, field, "in", values);
     return next(this, { pivotWheres: [...this[PROPS].state.pivotWheres, node] });
+  },
+  orderByPivot(this: BuilderSelf, field: string, direction: "asc" | "desc" = "asc") {
+    arity(this, arguments, 2, "orderByPivot(field, direction)");
+    const pivot = pivotOf(this, "orderByPivot");
+    if (direction !== "asc" && direction !== "desc") {
+      throw new ValidationError(
+        `orderByPivot direction must be "asc" or "desc", got ${describeValue(direction)}.`,
+        this[PROPS].ctx.codec.meta.name,
+        field,
+      );
+    }
+    return next(this, { orders: [...this[PROPS].state.orders, pivotOrder(pivot, field, direction)] });
   },
   select(this: BuilderSelf, ...fields: string[]) {
     for (const field of fields) this[PROPS].ctx.codec.field(field, "select");

@@ -2,12 +2,13 @@ import type { Session } from "../../dialect/session.js";
 import { ValidationError } from "../../errors.js";
 import { loadRelations } from "../../loader/load-relations.js";
 import { readRows } from "../../loader/read.js";
-import { describeValue, ownValue } from "../../plan/arguments.js";
+import { checkOwnKey, describeValue, ownValue } from "../../plan/arguments.js";
 import { codecFor, type ModelCodec } from "../../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../../plan/state.js";
-import { compareNode } from "../../plan/where.js";
+import { checkValue } from "../../plan/validate.js";
+import { compareNode, type WhereNode } from "../../plan/where.js";
 import { keyOf } from "../../relations/fetch.js";
-import { exposedPivotFields } from "../../relations/pivot.js";
+import { exposedPivotFields, pivotAccessor, pivotCodec } from "../../relations/pivot.js";
 import type { BelongsToManyMeta } from "../../schema/meta.js";
 import {
   type AttachInput,
@@ -17,8 +18,10 @@ import {
   notRelated,
   PivotWriter,
   pivotEntries,
+  runPivotWrites,
 } from "../pivot-writes.js";
-import type { GraphStep, RelationWriter, Using, Values } from "./kind.js";
+import { insertRows, updateRows } from "../writes.js";
+import type { GraphStep, RelationWriter, UpsertRequest, Using, Values } from "./kind.js";
 import { byKey, isObject, label, nestedWrite } from "./shared.js";
 import { NO_WRITES } from "./unsupported.js";
 
@@ -64,14 +67,33 @@ function changes(stored: Values, values: Values): boolean {
   return Object.entries(values).some(([field, value]) => !same(stored[field], value));
 }
 
-/** Runs `fn` with the parent's pivot writer inside one transaction. */
-function inTransaction<T>(
-  session: Session,
-  meta: BelongsToManyMeta,
-  parent: Values,
-  fn: (pivots: PivotWriter) => Promise<T>,
-): Promise<T> {
-  return session.transaction((tx) => fn(new PivotWriter(tx, meta, parent)));
+/** Whether the pivot values a write stores are what a read gives back (every pivot field of an exact kind). */
+const storesExactly = (meta: BelongsToManyMeta) => meta.pivot.fields.every((f) => EXACT_KINDS.has(f.config.kind));
+
+/** A pivot row as written (by field) as a read gives it: the exposed fields, timestamps as Dates. */
+function pivotAsRead(meta: BelongsToManyMeta, written: Values): Values {
+  const pivot: Values = {};
+  for (const field of exposedPivotFields(meta)) {
+    const value = written[field];
+    pivot[field] = typeof value === "string" && pivotKind(meta, field) === "timestamp" ? new Date(value) : value;
+  }
+  return pivot;
+}
+
+/** The keys a sync-family write takes: null is none (`syncWithoutDetaching(null)`). */
+const syncInput = (input: AttachInput): AttachInput => (input === null ? [] : input);
+
+/** The fields of `values` checked against the related model before any SQL (own keys, known fields, their types). */
+function checkRowValues(target: ModelCodec, action: string, name: string, values: Values): void {
+  for (const [field, value] of Object.entries(values)) {
+    checkOwnKey(target.meta.name, field);
+    if (value === undefined) continue;
+    try {
+      checkValue(target, field, value);
+    } catch (error) {
+      throw new ValidationError(`${action} (${name}): ${(error as Error).message}`, target.meta.name, field);
+    }
+  }
 }
 
 /** The rows a many-to-many connect names, by their related key; a missing one is a ValidationError. */
@@ -127,7 +149,7 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
   const written = await insertPivotRows(session, meta, entries);
   if (!found) return;
   // Each parent's related rows, with the pivot values as written (a read decodes the same).
-  const pivotFields = exposedPivotFields(meta);
+  const accessor = pivotAccessor(meta);
   let createdAt = 0;
   let at = 0;
   for (const [index, [parent, write]] of using.entries()) {
@@ -135,17 +157,79 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
     for (let i = 0; i < counts[index]!; i++, at++) {
       const [, key] = entries[at]!;
       const row = i < write.create.length ? created[createdAt++]! : target.copy(found.get(keyOf(key))!);
-      const values = written[at]!;
-      const pivot: Values = {};
-      for (const field of pivotFields) {
-        const value = values[field];
-        pivot[field] = typeof value === "string" && pivotKind(meta, field) === "timestamp" ? new Date(value) : value;
-      }
-      row.pivot = pivot;
+      row[accessor] = pivotAsRead(meta, written[at]!);
       list.push(row);
     }
     parent[meta.name] = byKey(target, list);
   }
+}
+
+/**
+ * firstOrCreate / updateOrCreate through a many-to-many relation, in one transaction: the
+ * parent's related row matching `attributes` (under the handle's conditions); else the related
+ * model's first row matching them, or one created with `attributes` and `values`, attached
+ * with `pivotValues`. updateOrCreate also sets `values` (and `pivotValues`) on a row it finds.
+ */
+async function upsertRelated(
+  session: Session,
+  meta: BelongsToManyMeta,
+  parent: Values,
+  state: QueryState,
+  { action, attributes, values, pivotValues = {} }: UpsertRequest,
+): Promise<Values> {
+  const target = codecFor(session, meta.target);
+  // Everything is checked before the first statement: the parent's key, the pivot values, the row's values.
+  const parentKey = new PivotWriter(session, meta, parent).parentKey;
+  const pivot = checkPivotValues(session, meta, pivotValues);
+  const match: WhereNode = {
+    type: "group",
+    or: false,
+    not: false,
+    nodes: Object.entries(attributes).map(([field, value]) => compareNode(target, false, field, "=", value)),
+  };
+  checkRowValues(target, action, "attributes", attributes);
+  checkRowValues(target, action, "values", values);
+  const update = action === "updateOrCreate" && Object.values(values).some((v) => v !== undefined);
+  const updatePivot = action === "updateOrCreate" && Object.keys(pivot).length > 0;
+  const related = (tx: Session, wheres: readonly WhereNode[]) =>
+    belongsToMany.read!(tx, meta, parent, { ...state, wheres, limit: 1, offset: undefined });
+  const byKey = (key: unknown) => compareNode(target, false, meta.relatedKey, "=", key);
+  const pivots = (tx: Session) => new PivotWriter(tx, meta, parent);
+  return session.transaction(async (tx) => {
+    // The handle's conditions as one group, so an orWhere among them cannot escape the match.
+    const mine: WhereNode[] =
+      state.wheres.length > 0 ? [{ type: "group", or: false, not: false, nodes: state.wheres }] : [];
+    const [found] = await related(tx, [...mine, match]);
+    if (found) {
+      if (!update && !updatePivot) return found;
+      const key = found[meta.relatedKey];
+      if (update) await updateRows(tx, target, { ...EMPTY_STATE, wheres: [byKey(key)] }, values);
+      if (updatePivot) await pivots(tx).update(pivotKeyOf(tx, meta, found), pivot);
+      return (await related(tx, [byKey(key)]))[0]!;
+    }
+    const [existing] = await readRows(tx, target, { ...EMPTY_STATE, wheres: [match], limit: 1 });
+    // Under the handle's own conditions a row may be attached without being found: not twice.
+    const attached =
+      existing && mine.length > 0
+        ? (await pivots(tx).state([pivotKeyOf(tx, meta, existing)], false)).current.size > 0
+        : false;
+    if (existing && update)
+      await updateRows(tx, target, { ...EMPTY_STATE, wheres: [byKey(existing[meta.relatedKey])] }, values);
+    if (existing && attached) {
+      if (updatePivot) await pivots(tx).update(pivotKeyOf(tx, meta, existing), pivot);
+      return (await related(tx, [byKey(existing[meta.relatedKey])]))[0] ?? existing;
+    }
+    const row = existing ?? (await insertRows(tx, target, [{ ...attributes, ...values }]))[0]!;
+    const [written] = await insertPivotRows(tx, meta, [[parentKey, pivotKeyOf(tx, meta, row), pivot]]);
+    if (update || !storesExactly(meta)) return (await related(tx, [byKey(row[meta.relatedKey])]))[0]!;
+    row[pivotAccessor(meta)] = pivotAsRead(meta, written!);
+    return row;
+  });
+}
+
+/** A related row's key as the pivot column holds it. */
+function pivotKeyOf(session: Session, meta: BelongsToManyMeta, row: Values): unknown {
+  return pivotCodec(session, meta).keyValue(meta.pivot.relatedKey.name, row[meta.relatedKey]);
 }
 
 /**
@@ -171,8 +255,7 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
     }
     if (write.connectInput !== undefined) write.entries = pivotEntries(step.session, meta, write.connectInput);
   },
-  store: (meta) =>
-    meta.pivot.fields.every((f) => EXACT_KINDS.has(f.config.kind)) ? `pivot ${meta.pivot.table}` : undefined,
+  store: (meta) => (storesExactly(meta) ? `pivot ${meta.pivot.table}` : undefined),
   writeNested: writePivots,
 
   /** One parent's rows as eager loading reads them (one query joining the pivot), with `row.pivot`; a limit is the parent's. */
@@ -187,54 +270,85 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
     );
     return holder[meta.name] as Values[];
   },
+  newRow: () => ({}),
+  pivot: (session, meta) => pivotCodec(session, meta),
+
+  // The attach family reads once (which keys are related rows, which are attached: one
+  // statement), then writes: one statement by itself, several in one transaction.
   async attach(session, meta, parent, input: AttachInput, values) {
-    const entries = new PivotWriter(session, meta, parent).entries(input, values);
-    return inTransaction(session, meta, parent, async (pivots) => {
-      await pivots.ensureExist(entries.map(([key]) => key));
-      const attached = new Set((await pivots.current()).map(keyOf));
-      const fresh = uniqueEntries(entries).filter(([key]) => !attached.has(keyOf(key)));
-      return pivots.insert(fresh);
-    });
+    const pivots = new PivotWriter(session, meta, parent);
+    const entries = uniqueEntries(pivots.entries(input, values));
+    if (entries.length === 0) return [];
+    const { missing, current } = await pivots.state(
+      entries.map(([key]) => key),
+      false,
+    );
+    if (missing.length > 0) throw notRelated(meta, missing);
+    const fresh = entries.filter(([key]) => !current.has(keyOf(key)!));
+    await runPivotWrites(session, meta, pivots.inserts(fresh));
+    return fresh.map(([key]) => key);
   },
   async detach(session, meta, parent, input) {
     const pivots = new PivotWriter(session, meta, parent);
     return pivots.delete(input === undefined ? undefined : pivots.entries(input).map(([key]) => key));
   },
   async sync(session, meta, parent, input, detaching) {
-    const entries = uniqueEntries(new PivotWriter(session, meta, parent).entries(input));
-    return inTransaction(session, meta, parent, async (pivots) => {
-      await pivots.ensureExist(entries.map(([key]) => key));
-      const stored = await pivots.currentValues();
-      const current = [...stored.values()].map(([key]) => key);
-      const wanted = new Set(entries.map(([key]) => keyOf(key)));
-      const had = new Set(current.map(keyOf));
-      const detached = detaching ? current.filter((key) => !wanted.has(keyOf(key))) : [];
-      await pivots.delete(detached);
-      const attached = await pivots.insert(entries.filter(([key]) => !had.has(keyOf(key))));
-      const updated: unknown[] = [];
-      // A kept key is updated (and listed) only when a value given differs from the stored one.
-      for (const [key, values] of entries) {
-        const before = stored.get(keyOf(key)!)?.[1];
-        if (before && changes(before, values) && (await pivots.update(key, values)) > 0) updated.push(key);
-      }
-      return { attached, detached, updated };
+    const pivots = new PivotWriter(session, meta, parent);
+    const entries = uniqueEntries(pivots.entries(syncInput(input)));
+    if (entries.length === 0 && !detaching) return { attached: [], detached: [], updated: [] };
+    const { missing, current } = await pivots.state(
+      entries.map(([key]) => key),
+      detaching,
+    );
+    if (missing.length > 0) throw notRelated(meta, missing);
+    const wanted = new Set(entries.map(([key]) => keyOf(key)));
+    const detached = detaching
+      ? [...current.values()].map(([key]) => key).filter((key) => !wanted.has(keyOf(key)))
+      : [];
+    const fresh = entries.filter(([key]) => !current.has(keyOf(key)!));
+    // A kept key is updated (and listed) only when a value given differs from the stored one.
+    const changed = entries.flatMap(([key, values]) => {
+      const before = current.get(keyOf(key)!)?.[1];
+      const statement = before && changes(before, values) ? pivots.change(key, values) : undefined;
+      return statement ? [[key, statement] as const] : [];
     });
+    const inserts = pivots.inserts(fresh);
+    const counts = await runPivotWrites(session, meta, [
+      ...(detached.length > 0 ? [pivots.deletion(detached)] : []),
+      ...inserts,
+      ...changed.map(([, statement]) => statement),
+    ]);
+    const updatedCounts = counts.slice(counts.length - changed.length);
+    return {
+      attached: fresh.map(([key]) => key),
+      detached,
+      updated: changed.filter((_, i) => updatedCounts[i]! > 0).map(([key]) => key),
+    };
   },
   async toggle(session, meta, parent, input) {
-    const entries = uniqueEntries(new PivotWriter(session, meta, parent).entries(input));
-    return inTransaction(session, meta, parent, async (pivots) => {
-      const had = new Set((await pivots.current()).map(keyOf));
-      const detached = entries.filter(([key]) => had.has(keyOf(key))).map(([key]) => key);
-      const fresh = entries.filter(([key]) => !had.has(keyOf(key)));
-      await pivots.ensureExist(fresh.map(([key]) => key));
-      await pivots.delete(detached);
-      return { attached: await pivots.insert(fresh), detached };
-    });
+    const pivots = new PivotWriter(session, meta, parent);
+    const entries = uniqueEntries(pivots.entries(syncInput(input)));
+    if (entries.length === 0) return { attached: [], detached: [] };
+    const { missing, current } = await pivots.state(
+      entries.map(([key]) => key),
+      false,
+    );
+    const detached = entries.filter(([key]) => current.has(keyOf(key)!)).map(([key]) => key);
+    const fresh = entries.filter(([key]) => !current.has(keyOf(key)!));
+    // Only the keys to attach must be related rows; attached ones are detached whatever they point at.
+    const absent = missing.filter((key) => !current.has(keyOf(key)!));
+    if (absent.length > 0) throw notRelated(meta, absent);
+    await runPivotWrites(session, meta, [
+      ...(detached.length > 0 ? [pivots.deletion(detached)] : []),
+      ...pivots.inserts(fresh),
+    ]);
+    return { attached: fresh.map(([key]) => key), detached };
   },
   async updateExistingPivot(session, meta, parent, key, values) {
     const pivots = new PivotWriter(session, meta, parent);
     const [[k, v]] = pivots.entries(key, values) as [[unknown, Values]];
     return pivots.update(k, v);
   },
+  upsert: upsertRelated,
   deleteWith: (meta) => (session, parent) => new PivotWriter(session, meta, parent).delete(),
 };

@@ -4,7 +4,17 @@ import { ownValue } from "../../plan/arguments.js";
 import { codecFor } from "../../plan/model-codec.js";
 import type { BelongsToMeta, RelationMeta } from "../../schema/meta.js";
 import type { RelationWriter, Values } from "./kind.js";
-import { associateOptions, checkOwnerRow, connectKeys, ensureExist, label, nestedWrite, saveFields } from "./shared.js";
+import {
+  associateOptions,
+  checkOwnerRow,
+  connectKeys,
+  ensureExist,
+  isRawKey,
+  label,
+  nestedWrite,
+  saveFields,
+  setOwner,
+} from "./shared.js";
 import { NO_WRITES } from "./unsupported.js";
 
 /**
@@ -42,12 +52,25 @@ export const belongsTo: RelationWriter<BelongsToMeta> = {
 
   async associate(session, meta, parent, owner, options) {
     const opts = associateOptions(meta, "associate", options);
-    checkOwnerRow(meta, owner);
-    const key = ownValue(owner, meta.ownerKey);
-    if (key === undefined) {
-      throw new ValidationError(`associate: the row has no "${meta.ownerKey}" for ${label(meta)}.`, meta.model);
+    if (owner === null) return clearOwner(session, meta, parent, undefined, opts, [meta.foreignKey]);
+    let key: unknown = owner;
+    if (!isRawKey(owner)) {
+      checkOwnerRow(meta, owner);
+      key = ownValue(owner, meta.ownerKey);
+      if (key === undefined || key === null) {
+        throw new ValidationError(`associate: the row has no "${meta.ownerKey}" for ${label(meta)}.`, meta.model);
+      }
     }
-    await saveFields(session, codecFor(session, meta.model), [parent], { [meta.foreignKey]: key }, opts, "associate");
+    const codec = codecFor(session, meta.model);
+    await saveFields(
+      session,
+      codec,
+      [parent],
+      { [meta.foreignKey]: codec.keyValue(meta.foreignKey, key) },
+      opts,
+      "associate",
+    );
+    setOwner(meta, parent, owner);
     return parent;
   },
   async dissociate(session, meta, parent, target, options) {
@@ -57,7 +80,8 @@ export const belongsTo: RelationWriter<BelongsToMeta> = {
 
 /**
  * belongsTo / morphTo dissociate: clears the row's own keys (in memory, and saved unless
- * sync: false). The only argument is the options: this row is the one dissociated.
+ * sync: false) and sets its relation property to null. The only argument is the options: this
+ * row is the one dissociated.
  */
 export async function clearOwner(
   session: Session,
@@ -77,5 +101,6 @@ export async function clearOwner(
   const opts = associateOptions(meta, "dissociate", target ?? options);
   const fields = Object.fromEntries(keys.map((k) => [k, null]));
   await saveFields(session, codecFor(session, meta.model), [parent], fields, opts, "dissociate");
+  setOwner(meta, parent, null);
   return parent;
 }

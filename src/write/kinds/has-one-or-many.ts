@@ -112,6 +112,7 @@ export const hasOneOrMany: RelationWriter<ChildMeta> = {
     }
     return childOwnership(target, meta, owner);
   },
+  newRow: (meta, parent, target, action) => hasOneOrMany.ownership(meta, parent, target, action),
   async associate(session, meta, parent, target, options) {
     const opts = associateOptions(meta, "associate", options);
     const codec = codecFor(session, meta.target);

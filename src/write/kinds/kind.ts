@@ -38,6 +38,14 @@ export interface AssociateOptions {
   model?: string;
 }
 
+/** firstOrCreate / updateOrCreate through a relation: what to match, what to set, the pivot values (many-to-many). */
+export interface UpsertRequest {
+  readonly action: "firstOrCreate" | "updateOrCreate";
+  readonly attributes: Values;
+  readonly values: Values;
+  readonly pivotValues: Values | undefined;
+}
+
 /**
  * What every relation kind provides for writes, as `RelationLoader` (relations/kind.ts) does for
  * reads: its step in a nested graph write (`create({ posts: { create: [...] } })`), and the
@@ -64,11 +72,24 @@ export interface RelationWriter<M extends RelationMeta> {
   writeNested(step: GraphStep, meta: M, using: Using): Promise<void>;
 
   // --- related(row, relation) ---
-  /** Reads one parent's related rows when they are not read as the target's own rows (many-to-many: with `row.pivot`). */
+  /** Reads one parent's related rows when they are not read as the target's own rows (many-to-many: with `row.pivot` or its `as`). */
   read?(session: Session, meta: M, parent: Values, state: QueryState): Promise<Values[]>;
   /** The fields create/save through the relation set on a related row of `target` (its foreign key, morph type). */
   ownership(meta: M, parent: Values, target: ModelCodec, action: string): Values;
-  /** associate(target, options): points rows at each other and saves them (unless sync: false). */
+  /** The fields `make` / `firstOrNew` set on an unsaved related row: a child's keys; none for many-to-many. */
+  newRow(meta: M, parent: Values, target: ModelCodec, action: string): Values;
+  /** Many-to-many: the pivot as a model (`orderByPivot` on the handle); a ValidationError naming `action` otherwise. */
+  pivot(session: Session, meta: M, action: string): ModelCodec;
+  /**
+   * firstOrCreate / updateOrCreate of a kind that does not create its rows through `ownership`
+   * (many-to-many: a row is found, or found on the related model or created, and attached), in
+   * one transaction. `state`: the handle's own conditions. Absent: the handle creates with `ownership`.
+   */
+  upsert?(session: Session, meta: M, parent: Values, state: QueryState, request: UpsertRequest): Promise<Values>;
+  /**
+   * associate(target, options): points rows at each other and saves them (unless sync: false).
+   * belongsTo / morphTo also take a raw key (morphTo with `{ model }`), or null to dissociate.
+   */
   associate(session: Session, meta: M, parent: Values, target: unknown, options: unknown): Promise<object>;
   /** dissociate(target?, options?): clears what associate set. */
   dissociate(session: Session, meta: M, parent: Values, target: unknown, options: unknown): Promise<object>;

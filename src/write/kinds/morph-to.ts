@@ -4,7 +4,16 @@ import { codecFor, modelOfRow } from "../../plan/model-codec.js";
 import type { MorphToMeta } from "../../schema/meta.js";
 import { clearOwner } from "./belongs-to.js";
 import type { RelationWriter } from "./kind.js";
-import { associateOptions, checkOwnerRow, isObject, label, nestedWrite, saveFields } from "./shared.js";
+import {
+  associateOptions,
+  checkOwnerRow,
+  isObject,
+  isRawKey,
+  label,
+  nestedWrite,
+  saveFields,
+  setOwner,
+} from "./shared.js";
 import { NO_WRITES } from "./unsupported.js";
 
 /** The models a morphTo may point at, for errors. */
@@ -48,21 +57,31 @@ export const morphTo: RelationWriter<MorphToMeta> = {
 
   async associate(session, meta, parent, owner, options) {
     const opts = associateOptions(meta, "associate", options);
-    checkOwnerRow(meta, owner);
-    const modelName = opts.model ?? modelOfRow(owner);
+    if (owner === null) return clearOwner(session, meta, parent, undefined, opts, [meta.morphType, meta.morphId]);
+    const raw = isRawKey(owner);
+    if (!raw) checkOwnerRow(meta, owner);
+    const modelName = opts.model ?? (raw ? undefined : modelOfRow(owner as object));
     const target = [...meta.targets].find(([, t]) => t.model === modelName);
     if (!target) {
       throw new ValidationError(
         modelName === undefined
-          ? `associate through ${label(meta)} cannot tell the row's model; pass { model }.`
+          ? raw
+            ? `associate through ${label(meta)} with a key needs { model } naming one of its models (${targetModels(meta)}).`
+            : `associate through ${label(meta)} cannot tell the row's model; pass { model }.`
           : `"${modelName}" is not a target of ${label(meta)}.`,
         meta.model,
         meta.name,
       );
     }
     const [alias, { ownerKey }] = target;
-    const fields = { [meta.morphType]: alias, [meta.morphId]: ownValue(owner, ownerKey) };
-    await saveFields(session, codecFor(session, meta.model), [parent], fields, opts, "associate");
+    const id = raw ? owner : ownValue(owner as object, ownerKey);
+    if (id === undefined || id === null) {
+      throw new ValidationError(`associate: the row has no "${ownerKey}" for ${label(meta)}.`, meta.model, meta.name);
+    }
+    const codec = codecFor(session, meta.model);
+    const fields = { [meta.morphType]: alias, [meta.morphId]: codec.keyValue(meta.morphId, id) };
+    await saveFields(session, codec, [parent], fields, opts, "associate");
+    setOwner(meta, parent, owner);
     return parent;
   },
   dissociate: (session, meta, parent, target, options) =>

@@ -143,14 +143,31 @@ export function associateOptions(meta: RelationMeta, action: string, options: un
   return checked;
 }
 
-/** What a belongsTo / morphTo associate takes: one row. */
+/** A key given by itself (associate(7)): a number, string or bigint. */
+export const isRawKey = (value: unknown): value is number | string | bigint =>
+  typeof value === "number" || typeof value === "string" || typeof value === "bigint";
+
+/** What a belongsTo / morphTo associate takes besides null and a raw key: one row. */
 export function checkOwnerRow(meta: RelationMeta, owner: unknown): asserts owner is Values {
   if (Array.isArray(owner)) {
     throw new ValidationError(`associate through ${label(meta)} takes one row.`, meta.model, meta.name);
   }
   if (typeof owner !== "object" || owner === null) {
-    throw new ValidationError(`associate through ${label(meta)} needs a row.`, meta.model, meta.name);
+    throw new ValidationError(
+      `associate through ${label(meta)} takes a row, its key (a number, string or bigint) or null (to dissociate); got ${describeValue(owner)}.`,
+      meta.model,
+      meta.name,
+    );
   }
+}
+
+/**
+ * After a belongsTo / morphTo associate or dissociate: the row's relation property is the
+ * owner given (a row), null (dissociated), or gone (a key: the owner was not read).
+ */
+export function setOwner(meta: RelationMeta, parent: Values, owner: unknown): void {
+  if (owner === null || typeof owner === "object") parent[meta.name] = owner;
+  else delete parent[meta.name];
 }
 
 /**

@@ -23,7 +23,7 @@ function noPivot(meta: RelationMeta, action: string): ValidationError {
 
 type RelationWrites = Omit<
   RelationWriter<RelationMeta>,
-  "nested" | "beforeRow" | "ownKeys" | "checkNested" | "store" | "writeNested"
+  "nested" | "beforeRow" | "ownKeys" | "checkNested" | "store" | "writeNested" | "read" | "upsert"
 >;
 
 /**
@@ -34,6 +34,16 @@ type RelationWrites = Omit<
 export const NO_WRITES: RelationWrites = {
   ownership(meta, _parent, _target, action) {
     throw noChildren(meta, action);
+  },
+  newRow(meta, _parent, _target, action) {
+    throw new ValidationError(
+      `${action} through ${label(meta)} (a ${meta.kind}) is not available: it makes an unsaved related row, so it works on hasOne, hasMany, morphOne, morphMany and many-to-many relations.`,
+      meta.model,
+      meta.name,
+    );
+  },
+  pivot(_session, meta, action) {
+    throw noPivot(meta, action);
   },
   async associate(_session, meta, _parent, _target, options) {
     associateOptions(meta, "associate", options);
