@@ -104,6 +104,8 @@ export interface BelongsToMeta extends RelationBase, ToOneDefault {
   readonly foreignKey: string;
   /** Field on the target. */
   readonly ownerKey: string;
+  /** Writing the row sets the owner's `updatedAt` (option `touches`; absent when false). */
+  readonly touches?: boolean;
 }
 
 export interface BelongsToManyMeta extends RelationBase {
@@ -147,6 +149,8 @@ export interface MorphToMeta extends RelationBase, ToOneDefault {
   readonly morphId: string;
   /** Possible targets: the stored type value -> model name and the key it points to. */
   readonly targets: ReadonlyMap<string, { readonly model: string; readonly ownerKey: string }>;
+  /** Writing the row sets its owner's `updatedAt` (option `touches`; absent when false). */
+  readonly touches?: boolean;
 }
 
 export interface ThroughMeta extends RelationBase {

@@ -68,6 +68,8 @@ export interface BelongsToOptions extends CommonRelationOptions, WithDefaultOpti
   foreignKey?: string;
   /** Field on the related model the foreign key points to (default its primary key). */
   ownerKey?: string;
+  /** Writing this row (insert, update, delete) sets its owner's `updatedAt` to now (the owner needs timestamps). */
+  touches?: boolean;
 }
 
 /** Extra pivot columns: a list of names (nullable strings) or typed field builders. */
@@ -130,6 +132,8 @@ export interface MorphToOptions<T extends string> extends CommonRelationOptions,
   morphName?: string;
   /** The models the relation may point to (default: every model with a morphOne/morphMany to here). */
   types?: readonly T[];
+  /** Writing this row sets its owner's `updatedAt` to now (owners without timestamps are left alone). */
+  touches?: boolean;
 }
 
 export interface MorphToManyOptions extends CommonRelationOptions, PivotOptions {
@@ -205,14 +209,14 @@ const THROUGH = [
 export const RELATION_OPTIONS: Record<RelationKind, readonly string[]> = {
   hasOne: [...HAS, "withDefault"],
   hasMany: HAS,
-  belongsTo: ["foreignKey", "ownerKey", "where", "withDefault"] satisfies Keys<BelongsToOptions>,
+  belongsTo: ["foreignKey", "ownerKey", "where", "withDefault", "touches"] satisfies Keys<BelongsToOptions>,
   // manyToMany's `from` / `to` arrive as the pivot keys, and stay as they were given.
   belongsToMany: [...PIVOT, "through", "relatedPivotKey", "from", "to"] satisfies Keys<
     BelongsToManyOptions & ManyToManyOptions
   >,
   morphOne: [...MORPH_ONE_OR_MANY, "withDefault"],
   morphMany: MORPH_ONE_OR_MANY,
-  morphTo: ["morphName", "types", "where", "withDefault"] satisfies Keys<MorphToOptions<string>>,
+  morphTo: ["morphName", "types", "where", "withDefault", "touches"] satisfies Keys<MorphToOptions<string>>,
   morphToMany: [...PIVOT, "morphName"],
   morphedByMany: [...PIVOT, "morphName"],
   hasOneThrough: THROUGH,

@@ -24,6 +24,7 @@ const resolvers: Record<RelationKind, Resolver> = {
       ownerKey: d.keyOr(target, "ownerKey"),
       where: d.where(target),
       withDefault: d.withDefault(),
+      ...(touches(d, target) ? { touches: true } : {}),
     };
     return complete(meta);
   },
@@ -110,7 +111,25 @@ function resolveMorphTo(d: Declared) {
     // Which target's fields it names depends on the row's type, so it is checked when used.
     where: d.opt<Record<string, unknown>>("where"),
     withDefault: d.withDefault(),
+    ...(touches(d) ? { touches: true } : {}),
   });
+}
+
+/** The `touches` option: a boolean; a belongsTo's owner must have the updatedAt it sets. */
+function touches(d: Declared, target?: { name: string; timestamps: unknown }): boolean {
+  const value = d.opt<unknown>("touches");
+  if (value === undefined || value === false) return false;
+  if (value !== true) {
+    d.problem("touches takes true or false");
+    return false;
+  }
+  const stamps = target?.timestamps as { updatedAt?: string } | undefined;
+  if (target && !stamps?.updatedAt) {
+    d.problem(
+      `touches sets "${target.name}.updatedAt", but "${target.name}" has no timestamps option with an updatedAt`,
+    );
+  }
+  return true;
 }
 
 function resolveThrough(d: Declared, kind: "hasOneThrough" | "hasManyThrough") {

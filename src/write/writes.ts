@@ -12,12 +12,12 @@ import {
   selectWritten,
   updateModel,
 } from "../plan/front-door.js";
-import type { ModelCodec } from "../plan/model-codec.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { allConditions, applyPaging, baseQuery, EMPTY_STATE, type QueryState } from "../plan/state.js";
 import { prepareInsert, prepareUpdate, toColumns } from "../plan/validate.js";
 import { compareNode, type WhereNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
-import type { PivotMeta } from "../schema/meta.js";
+import type { BelongsToMeta, MorphToMeta, PivotMeta } from "../schema/meta.js";
 import { fire, hasHooks } from "./events.js";
 
 type Values = Record<string, unknown>;
@@ -27,7 +27,7 @@ type Values = Record<string, unknown>;
  * order. Everything is validated before the first statement; several statements run in
  * one transaction.
  */
-export async function insertRows(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
+async function insertWithHooks(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
   if (!hasHooks(codec, "saving", "creating", "created", "saved")) return insert(session, codec, inputs);
   // The hooks run in the insert's transaction, on copies of the values (theirs to change, checked after).
   return session.transaction(async (tx) => {
@@ -159,7 +159,7 @@ function targetRows(session: Session, codec: ModelCodec, state: QueryState): rea
  * updated, saved) has its matching rows read first and updated one by one, each with what its
  * hooks changed, in one transaction.
  */
-export async function updateRows(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
+async function updateWithHooks(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
   if (!hasHooks(codec, "saving", "updating", "updated", "saved")) return update(session, codec, state, values);
   const pk = singleKey(codec, "update");
   prepareUpdate(codec, values);
@@ -178,6 +178,101 @@ export async function updateRows(session: Session, codec: ModelCodec, state: Que
     await fire(tx, codec, "updated", next);
     await fire(tx, codec, "saved", next);
     return rows.length;
+  });
+}
+
+/** The relations of a model that touch their owner when it is written (`touches: true`). */
+function touching(codec: ModelCodec): (BelongsToMeta | MorphToMeta)[] {
+  const out: (BelongsToMeta | MorphToMeta)[] = [];
+  for (const meta of codec.meta.relations.values()) if ("touches" in meta && meta.touches) out.push(meta);
+  return out;
+}
+
+/** The fields of the rows that name their owners through touching relations. */
+const ownerFields = (metas: readonly (BelongsToMeta | MorphToMeta)[]) =>
+  metas.flatMap((meta) => ("targets" in meta ? [meta.morphType, meta.morphId] : [meta.foreignKey]));
+
+/** Sets `updatedAt` of the owners `rows` point at through touching relations (one UPDATE per owner model). */
+async function touchOwners(session: Session, metas: readonly (BelongsToMeta | MorphToMeta)[], rows: readonly Values[]) {
+  const owners = new Map<string, { field: string; keys: Map<string | undefined, unknown> }>();
+  const add = (model: string, field: string, key: unknown) => {
+    if (key === null || key === undefined) return;
+    const entry = owners.get(model) ?? { field, keys: new Map() };
+    entry.keys.set(keyOf(key), key);
+    owners.set(model, entry);
+  };
+  for (const meta of metas) {
+    for (const row of rows) {
+      if (!("targets" in meta)) add(meta.target, meta.ownerKey, row[meta.foreignKey]);
+      else {
+        const target = meta.targets.get(String(row[meta.morphType]));
+        if (target) add(target.model, target.ownerKey, row[meta.morphId]);
+      }
+    }
+  }
+  for (const [model, { field, keys }] of owners) {
+    const owner = codecFor(session, model);
+    const stamp = owner.meta.timestamps?.updatedAt;
+    if (stamp === undefined) continue;
+    const wheres = [compareNode(owner, false, field, "in", [...keys.values()])];
+    // One level: the owner's own touches do not chain further (a cycle of touches would never end).
+    await updateWithHooks(session, owner, { ...EMPTY_STATE, wheres }, { [stamp]: new Date() });
+  }
+}
+
+/**
+ * Inserts rows and returns them as stored (generated ids and defaults included), in input
+ * order; the owners of touching relations (`touches: true`) get their `updatedAt` set.
+ */
+export async function insertRows(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
+  const metas = touching(codec);
+  if (metas.length === 0) return insertWithHooks(session, codec, inputs);
+  return session.transaction(async (tx) => {
+    const rows = await insertWithHooks(tx, codec, inputs);
+    await touchOwners(tx, metas, rows);
+    return rows;
+  });
+}
+
+/**
+ * Updates the rows a state matches (see updateWithHooks); the owners they pointed at and now
+ * point at through touching relations get their `updatedAt` set.
+ */
+export async function updateRows(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
+  const metas = touching(codec);
+  if (metas.length === 0) return updateWithHooks(session, codec, state, values);
+  return session.transaction(async (tx) => {
+    const before = await readRows(tx, codec, {
+      ...state,
+      selects: ownerFields(metas),
+      eager: new Map(),
+      aggregates: [],
+    });
+    const updated = await updateWithHooks(tx, codec, state, values);
+    await touchOwners(tx, metas, [...before, ...before.map((row) => ({ ...row, ...values }))]);
+    return updated;
+  });
+}
+
+/** Deletes the rows a state matches (see deleteWithHooks); the owners of touching relations get their `updatedAt` set. */
+export async function deleteRows(
+  session: Session,
+  codec: ModelCodec,
+  state: QueryState,
+  force = false,
+): Promise<number> {
+  const metas = touching(codec);
+  if (metas.length === 0) return deleteWithHooks(session, codec, state, force);
+  return session.transaction(async (tx) => {
+    const before = await readRows(tx, codec, {
+      ...state,
+      selects: ownerFields(metas),
+      eager: new Map(),
+      aggregates: [],
+    });
+    const deleted = await deleteWithHooks(tx, codec, state, force);
+    await touchOwners(tx, metas, before);
+    return deleted;
   });
 }
 
@@ -211,12 +306,7 @@ async function update(session: Session, codec: ModelCodec, state: QueryState, va
  * Deletes the rows a state matches; returns how many. A model with soft deletes has them
  * marked deleted instead (its `deletedAt` set), unless `force`.
  */
-export async function deleteRows(
-  session: Session,
-  codec: ModelCodec,
-  state: QueryState,
-  force = false,
-): Promise<number> {
+async function deleteWithHooks(session: Session, codec: ModelCodec, state: QueryState, force = false): Promise<number> {
   if (!hasHooks(codec, "deleting", "deleted")) return remove(session, codec, state, force);
   // The hooks see the rows about to go (deleting) and gone (deleted), in the delete's transaction.
   return session.transaction(async (tx) => {
