@@ -5,7 +5,7 @@ import type { PoolOptions } from "./dialect/pool-options.js";
 import type { DialectName } from "./dialect/profile.js";
 import { dialectFromUrl, profileOfDialect } from "./dialect/resolve.js";
 import { Session } from "./dialect/session.js";
-import { RelataError } from "./errors.js";
+import { RelataError, ValidationError } from "./errors.js";
 import { type PushResult, push } from "./migrate/push.js";
 import { codecFor } from "./plan/model-codec.js";
 import type { RelationLoadStrategy } from "./plan/state.js";
@@ -62,7 +62,24 @@ export interface DbCore<S extends Schema> {
   transaction<T>(fn: (tx: Db<S>) => Promise<T>): Promise<T>;
   /** Closes the connection pool. */
   destroy(): Promise<void>;
+  /**
+   * The schema's morph map: model name -> the value morph type columns store for it (a fresh
+   * object; models without an entry store their name).
+   */
+  morphMap(): MorphMapEntries<S>;
+  /**
+   * Merges entries into the schema's morph map (`{ merge: false }`: replaces it) and returns the
+   * new map. Every entry must name a model and no two models may store the same value
+   * (`ValidationError`); with `enforceMorphMap`, no model a polymorphic relation stores may be
+   * left without an entry (`MorphMapError`). Nothing changes when it throws. The map belongs to
+   * the schema: the change holds for every later read and write of every db handle (and
+   * transaction) of that schema.
+   */
+  morphMap(map: MorphMapEntries<S>, options?: { merge?: boolean }): MorphMapEntries<S>;
 }
+
+/** A morph map: model name -> the value stored in morph type columns for it. */
+export type MorphMapEntries<S extends Schema> = { [M in ModelName<S>]?: string };
 
 /** A database handle: `db.<model>` for each model of the schema, plus `DbCore`. */
 export type Db<S extends Schema> = DbCore<S> & { readonly [M in ModelName<S>]: ModelHandle<S, M> };
@@ -116,6 +133,20 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
   return dbFor<S>(session);
 }
 
+/** `db.morphMap()`, `db.morphMap(map)`, `db.morphMap(map, { merge })` (see DbCore). */
+function morphMap(session: Session, [map, options]: [map?: unknown, options?: unknown]): Record<string, string> {
+  const registry = session.schema.meta.morphMap;
+  if (map === undefined) return registry.entries();
+  if (options !== undefined) {
+    const keys = typeof options === "object" && options !== null ? Object.keys(options) : undefined;
+    const merge = (options as { merge?: unknown } | null)?.merge;
+    if (!keys || keys.some((k) => k !== "merge") || (merge !== undefined && typeof merge !== "boolean")) {
+      throw new ValidationError(`db.morphMap(map, options) takes options { merge?: boolean }.`, "");
+    }
+  }
+  return registry.set(map, (options as { merge?: boolean } | undefined)?.merge !== false);
+}
+
 function dbFor<S extends Schema>(session: Session): Db<S> {
   const core: DbCore<S> = {
     schema: session.schema as S,
@@ -129,6 +160,7 @@ function dbFor<S extends Schema>(session: Session): Db<S> {
       return session.transaction((tx) => fn(dbFor<S>(tx)));
     },
     destroy: () => session.destroy(),
+    morphMap: ((...args: [map?: unknown, options?: unknown]) => morphMap(session, args)) as DbCore<S>["morphMap"],
   };
   const handles: Record<string, unknown> = {};
   for (const name of session.schema.meta.models.keys()) {

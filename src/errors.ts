@@ -57,6 +57,21 @@ export class LazyLoadingViolationError extends RelataError {
   }
 }
 
+/**
+ * The schema enforces its morph map (`enforceMorphMap`) and a polymorphic relation met a model
+ * without an entry (`model`), or a stored morph type value that names no model of the map
+ * (`value`; `model` is then undefined).
+ */
+export class MorphMapError extends RelataError {
+  constructor(
+    message: string,
+    readonly model: string | undefined,
+    readonly value?: string,
+  ) {
+    super(message);
+  }
+}
+
 /** `findOrFail` / `firstOrFail` found no row. */
 export class NotFoundError extends RelataError {
   constructor(

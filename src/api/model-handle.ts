@@ -4,6 +4,7 @@ import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { readRows } from "../loader/read.js";
 import { checkOwnKey, noExtraArguments, ownValue } from "../plan/arguments.js";
+import { withDefaults } from "../plan/eager.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { checkFilterValue, checkValue } from "../plan/validate.js";
 import { compareNode } from "../plan/where.js";
@@ -122,7 +123,9 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
 
   async #onto<R>(rows: R[], paths: readonly unknown[], run: typeof loadRelations): Promise<any> {
     const { session, codec } = this.#ctx;
-    const tree = QueryBuilder.stateOf(this.query().with(...(paths as [RelationPath<S, M>]))).eager;
+    // The rows are already read: their own default eager loads are not loaded, those of what loads below them are.
+    const asked = QueryBuilder.stateOf(this.query().with(...(paths as [RelationPath<S, M>]))).eager;
+    const tree = withDefaults(session.schema, codec.meta.name, asked, codec.meta.defaultWith);
     const list = rows as unknown as Record<string, unknown>[];
     checkLoadable(session, codec.meta.name, list, tree);
     await run(session, codec.meta.name, list, tree);

@@ -62,6 +62,54 @@ function mergeStates(left: QueryState, right: QueryState): QueryState {
   return result;
 }
 
+const hasDefaults = new WeakMap<Schema, boolean>();
+
+/**
+ * The eager tree a read of `model` loads: `tree`, plus the model's default eager loads (model
+ * option `with`, less the paths `without` names), and below every relation the defaults of the
+ * models it loads (per target type under a morphTo). A model already on the chain of relations
+ * above is not expanded again, so defaults that point at each other end.
+ */
+export function withDefaults(
+  schema: Schema,
+  model: string,
+  tree: EagerTree,
+  without: readonly string[] = [],
+  chain: readonly string[] = [],
+): EagerTree {
+  let any = hasDefaults.get(schema);
+  if (any === undefined) {
+    any = [...schema.meta.models.values()].some((meta) => meta.defaultWith.length > 0);
+    hasDefaults.set(schema, any);
+  }
+  if (!any || chain.includes(model)) return tree;
+  let out = tree;
+  for (const path of schema.model(model).defaultWith) {
+    if (!without.includes(path) && !without.includes(path.split(".")[0]!)) out = addEagerPath(schema, model, out, path);
+  }
+  const below = [...chain, model];
+  const next = new Map<string, EagerNode>();
+  for (const [name, node] of out) {
+    const meta = schema.model(model).relations.get(name)!;
+    let state = node.state;
+    if (meta.kind === "morphTo") {
+      const perType = new Map(state.perType ?? []);
+      let changed = false;
+      for (const target of targetModels(meta)) {
+        const own = perType.get(target);
+        const eager = withDefaults(schema, target, own?.eager ?? new Map(), [], below);
+        if (eager.size === 0 && !own) continue;
+        // A new per-type entry keeps the level's own constraint (typeState reads the entry alone).
+        perType.set(target, { ...(own ?? state), eager });
+        changed = true;
+      }
+      if (changed) state = { ...state, perType };
+    } else state = { ...state, eager: withDefaults(schema, targetModels(meta)[0]!, state.eager, [], below) };
+    next.set(name, { ...node, state });
+  }
+  return next;
+}
+
 /**
  * Adds a dotted path (`"posts.comments"`) to an eager tree, checking every segment against the
  * schema: an unknown relation is a RelationNotFoundError naming the model and its relations.

@@ -30,6 +30,8 @@ export interface QueryState {
   readonly trashed: "with" | "only" | undefined;
   /** Global scopes this query leaves out (withoutGlobalScope); "*": all of them. */
   readonly without: readonly string[];
+  /** Default eager loads of the model (its `with` option) this query leaves out (`without`). */
+  readonly withoutDefaults?: readonly string[];
   /** A morphTo level: the state of each target model, by name (`morphWith` / `constrain`; see plan/eager.ts). */
   readonly perType?: ReadonlyMap<string, QueryState>;
 }

@@ -1,17 +1,49 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { selectModel } from "../plan/front-door.js";
-import { codecFor } from "../plan/model-codec.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import type { QueryState } from "../plan/state.js";
-import { compareNode } from "../plan/where.js";
+import { compareNode, type WhereNode } from "../plan/where.js";
 import type { HasManyMeta, HasOneMeta, MorphManyMeta, MorphOneMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, keyIs, parentKey, withFixedWhere } from "./constraint.js";
 import { distinctKeys, emptyToOne, fetchRelated, groupBy, keyOf, type Row } from "./fetch.js";
 import type { JoinLink, LoadedGroup, LoadRequest, RelationLoader, RelationScope } from "./kind.js";
+import { isChosen, siblingAlias } from "./of-many.js";
 
 type HasMeta = HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta;
 
 /** The target column holding the parent's key: `foreignKey`, or the morph id. */
 const childKey = (meta: HasMeta) => ("foreignKey" in meta ? meta.foreignKey : meta.morphId);
+
+/** `target.morphType = the relation's type value`, for the morph kinds. */
+const morphCondition = (eb: ExpressionBuilder<any, any>, meta: HasMeta, target: ModelCodec) =>
+  "morphType" in meta ? eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue)) : undefined;
+
+/**
+ * A one-of-many hasOne / morphOne (`ofMany`): the row of `candidate` is the one chosen among the
+ * rows pointing at the same parent (its siblings: the same key, the same morph type, the
+ * relation's fixed `where`), read from `base` (the target under the query's rule options) under
+ * an alias of their own. Undefined for the other relations.
+ */
+function chosen(
+  eb: ExpressionBuilder<any, any>,
+  session: Session,
+  meta: HasMeta,
+  candidate: ModelCodec,
+  base: ModelCodec,
+): Expression<SqlBool> | undefined {
+  if (!meta.ofMany) return undefined;
+  const key = childKey(meta);
+  const sibling = base.aliased(siblingAlias(candidate, "om"));
+  const siblings = selectModel(session, sibling).where((e) =>
+    allOf(e, [
+      e(sql.ref(sibling.ref(key)), "=", sql.ref(candidate.ref(key))),
+      morphCondition(e, meta, sibling),
+      fixedCondition(sibling, e, meta.where),
+    ]),
+  );
+  return isChosen(eb, meta.ofMany, candidate, sibling, siblings);
+}
 
 /**
  * Rows whose key column points at the parent: hasOne/hasMany (`profile.userId -> user.id`) and,
@@ -31,8 +63,11 @@ async function load(request: LoadRequest<HasMeta>, many: boolean): Promise<Loade
     state: withFixedWhere(target, state, meta.where),
     requiredFields: [key, ...request.required(meta.target)],
     where:
-      "morphType" in meta
-        ? (eb) => eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue))
+      "morphType" in meta || meta.ofMany
+        ? (eb) => {
+            const candidate = target.under(state);
+            return allOf(eb, [morphCondition(eb, meta, candidate), chosen(eb, session, meta, candidate, candidate)]);
+          }
         : undefined,
   });
   const groups = groupBy(rows, (row) => row[key]);
@@ -61,10 +96,9 @@ function joinLinks(session: Session, meta: HasMeta, state: QueryState, many: boo
         const query = selectModel(session, target).where((eb) =>
           allOf(eb, [
             keyEquals(eb, session, target, key, parent, meta.localKey),
-            "morphType" in meta
-              ? eb(target.ref(meta.morphType), "=", target.encode(meta.morphType, meta.morphValue))
-              : undefined,
+            morphCondition(eb, meta, target),
             fixedCondition(target, eb, meta.where),
+            chosen(eb, session, meta, target, codecFor(session, meta.target).under(state)),
           ]),
         );
         return { target, query, extras: [] };
@@ -81,6 +115,15 @@ function scope(session: Session, meta: HasMeta, parent: Row): RelationScope {
   const key = childKey(meta);
   const wheres = [keyIs(target, key, parentKey(meta, parent, meta.localKey)), ...fixedNodes(target, meta.where)];
   if ("morphType" in meta) wheres.push(compareNode(target, false, meta.morphType, "=", meta.morphValue));
+  if (meta.ofMany) {
+    // Built on the codec the statement reads (under the handle's withTrashed & co.), unless aliased.
+    const one: WhereNode = {
+      type: "expr",
+      or: false,
+      build: (eb, codec) => chosen(eb, session, meta, codec, codec.from === codec.meta.table ? codec : target)!,
+    };
+    wheres.push(one);
+  }
   return { model: meta.target, wheres };
 }
 

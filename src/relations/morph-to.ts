@@ -1,4 +1,4 @@
-import { RelataError } from "../errors.js";
+import { MorphMapError, RelataError } from "../errors.js";
 import { typeState } from "../plan/eager.js";
 import { selectModel } from "../plan/front-door.js";
 import { codecFor } from "../plan/model-codec.js";
@@ -79,8 +79,19 @@ export const morphTo: RelationLoader<MorphToMeta> = {
     })),
 };
 
-/** A row's morph type names no target of the relation (both loading strategies and related() say so alike). */
+/**
+ * A row's morph type names no target of the relation (both loading strategies and related() say
+ * so alike); a `MorphMapError` when the schema enforces its morph map and the map has no such value.
+ */
 export function unknownMorphType(meta: MorphToMeta, type: unknown): RelataError {
+  const values = meta.morphMap?.enforce ? Object.values(meta.morphMap.entries()) : undefined;
+  if (values && !values.includes(String(type))) {
+    return new MorphMapError(
+      `${meta.model}.${meta.name}: a row has morph type ${JSON.stringify(type)}, which is not in the morph map (${values.join(", ")}). The schema enforces its morph map (enforceMorphMap): map the model with morphMap, or fix the row.`,
+      undefined,
+      String(type),
+    );
+  }
   return new RelataError(
     `${meta.model}.${meta.name}: a row has morph type ${JSON.stringify(type)}, which is not one of its targets (${[...meta.targets.keys()].join(", ")}). Add the model to types, or map it with morphMap.`,
   );

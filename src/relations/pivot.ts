@@ -42,6 +42,7 @@ export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCode
       softDelete: undefined,
       scopes: new Map(),
       events: new Map(),
+      defaultWith: [],
     };
     codec = new ModelCodec(model, session.profile, undefined, false);
     byDialect.set(session.profile.name, codec);

@@ -2,6 +2,7 @@ import { SchemaError } from "../errors.js";
 import { applyCasing, type Casing } from "./casing.js";
 import type { FieldMeta, ForeignKeyMeta, ModelMeta, SchemaMeta } from "./meta.js";
 import { type FieldsShape, MODEL_EVENTS, type ModelDef, type ModelOptions } from "./model.js";
+import { MorphMap } from "./morph-map.js";
 import type { MutableModelMeta } from "./relation-context.js";
 import { resolveRelations } from "./resolve-relations.js";
 
@@ -11,13 +12,20 @@ export interface SchemaOptions {
   /** The value stored in morph type columns per model: `{ post: "Post" }` (default: the model name). */
   morphMap?: Record<string, string>;
   /**
+   * Every model whose type a polymorphic relation stores (a morphOne/morphMany/morphToMany
+   * parent, a morphedByMany target, a morphTo target) must have a `morphMap` entry: a
+   * `SchemaError` lists those without one; reading a stored type the map does not know throws
+   * `MorphMapError`.
+   */
+  enforceMorphMap?: boolean;
+  /**
    * Reading a relation property a row did not load throws `LazyLoadingViolationError` (naming
    * the relation and the `with(...)` that loads it) instead of giving `undefined`.
    */
   preventLazyLoading?: boolean;
 }
 
-const OPTIONS = ["casing", "morphMap", "preventLazyLoading"];
+const OPTIONS = ["casing", "morphMap", "enforceMorphMap", "preventLazyLoading"];
 
 type AnyModels = Record<string, ModelDef<any, any>>;
 
@@ -41,7 +49,16 @@ export class Schema<M extends AnyModels = AnyModels, MM extends Record<string, s
 }
 
 /** Names a model cannot take: the db handle's own members (`DbCore` in db.ts), and `then`. */
-const RESERVED_MODEL_NAMES = new Set(["push", "transaction", "destroy", "kysely", "schema", "dialectName", "then"]);
+const RESERVED_MODEL_NAMES = new Set([
+  "push",
+  "transaction",
+  "destroy",
+  "kysely",
+  "schema",
+  "dialectName",
+  "morphMap",
+  "then",
+]);
 /** Names that reach an object's prototype chain: no model, field or relation may have one (inputs reject them as keys). */
 const PROTOTYPE_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -75,12 +92,17 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
     metas.set(name, options.preventLazyLoading === true ? { ...meta, preventLazyLoading: true } : meta);
   }
 
-  const morphAliases = resolveMorphMap(metas, options.morphMap ?? {}, problems);
+  const morphMap = resolveMorphMap(metas, options, problems);
   checkTables(metas, problems);
   checkForeignKeys(metas, problems);
   const pivotTables = resolveRelations(models, metas, casing, problems);
+  problems.push(...morphMap.finish());
   if (problems.length > 0) throw new SchemaError(problems);
-  return new Schema<M, MM>(models, { models: metas, pivotTables, morphAliases }, { casing });
+  return new Schema<M, MM>(
+    models,
+    { models: metas, pivotTables, morphAliases: morphMap.aliases, morphMap },
+    { casing },
+  );
 }
 
 function buildModelMeta(name: string, def: ModelDef<any, any>, casing: Casing, problems: string[]): MutableModelMeta {
@@ -154,7 +176,10 @@ function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<stri
     }
     return field;
   };
-  const { timestamps, softDeletes, scopes = {}, events = {} } = options;
+  const { timestamps, softDeletes, scopes = {}, events = {}, with: defaultWith = [] } = options;
+  if (!Array.isArray(defaultWith) || defaultWith.some((path) => typeof path !== "string" || path === "")) {
+    problems.push(`model "${name}": with takes a list of relation paths, e.g. with: ["author"]`);
+  }
   let stamps: ModelMeta["timestamps"];
   if (timestamps !== undefined && timestamps !== false) {
     const names =
@@ -189,31 +214,26 @@ function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<stri
     } else if (typeof hook !== "function") problems.push(`model "${name}": the ${event} hook must be a function`);
     else eventMap.set(event, hook as (row: any, context: { readonly db: any }) => unknown);
   }
-  return { timestamps: stamps, softDelete, scopes: scopeMap, events: eventMap };
+  return {
+    timestamps: stamps,
+    softDelete,
+    scopes: scopeMap,
+    events: eventMap,
+    defaultWith: Array.isArray(defaultWith) ? [...defaultWith] : [],
+  };
 }
 
-function resolveMorphMap(
-  metas: Map<string, MutableModelMeta>,
-  morphMap: Record<string, string>,
-  problems: string[],
-): Map<string, string> {
-  const aliases = new Map<string, string>();
-  for (const [modelName, alias] of Object.entries(morphMap)) {
-    const meta = metas.get(modelName);
-    if (!meta) {
-      problems.push(`morphMap: "${modelName}" is not a model (models: ${[...metas.keys()].join(", ")})`);
-      continue;
-    }
-    meta.morphAlias = alias;
-  }
-  for (const meta of metas.values()) {
-    const other = aliases.get(meta.morphAlias);
-    if (other !== undefined) {
-      problems.push(`morphMap: models "${other}" and "${meta.name}" share the morph type "${meta.morphAlias}"`);
-    }
-    aliases.set(meta.morphAlias, meta.name);
-  }
-  return aliases;
+/**
+ * The schema's morph map (schema/morph-map.ts), from the options `morphMap` and
+ * `enforceMorphMap`; `finish()` checks enforcement and derives the morph values once the
+ * relations are resolved.
+ */
+function resolveMorphMap(metas: Map<string, MutableModelMeta>, options: SchemaOptions, problems: string[]): MorphMap {
+  const { enforceMorphMap = false } = options;
+  if (typeof enforceMorphMap !== "boolean") problems.push("defineSchema: enforceMorphMap must be true or false");
+  const morphMap = new MorphMap(metas, enforceMorphMap === true);
+  problems.push(...morphMap.define(options.morphMap ?? {}));
+  return morphMap;
 }
 
 function checkTables(metas: Map<string, MutableModelMeta>, problems: string[]): void {

@@ -38,6 +38,8 @@ export interface ModelMeta {
   readonly scopes: ReadonlyMap<string, (q: any) => unknown>;
   /** The schema's `preventLazyLoading`: reading a relation a row did not load throws. */
   readonly preventLazyLoading?: boolean;
+  /** Relation paths every read of the model loads (model option `with`). */
+  readonly defaultWith: readonly string[];
   /** Event hooks by event name (model option `events`). */
   readonly events: ReadonlyMap<string, (row: any, context: { readonly db: any }) => unknown>;
 }
@@ -87,6 +89,11 @@ export interface HasRelationMeta extends RelationBase {
   readonly foreignKey: string;
   /** Field on the declaring model. */
   readonly localKey: string;
+  /**
+   * A one-of-many hasOne (option `ofMany`): of the related rows, the one with the greatest
+   * (`max`) or least (`min`) `field`, ties to the greatest / least primary key.
+   */
+  readonly ofMany?: { readonly field: string; readonly direction: "max" | "min" };
 }
 
 export interface HasOneMeta extends HasRelationMeta, ToOneDefault {
@@ -131,6 +138,8 @@ export interface MorphOneOrManyMeta extends RelationBase {
   readonly morphValue: string;
   /** Field on the declaring model stored in `morphId`. */
   readonly localKey: string;
+  /** A one-of-many morphOne (option `ofMany`), as on `HasRelationMeta`. */
+  readonly ofMany?: HasRelationMeta["ofMany"];
 }
 
 export interface MorphOneMeta extends MorphOneOrManyMeta, ToOneDefault {
@@ -149,6 +158,11 @@ export interface MorphToMeta extends RelationBase, ToOneDefault {
   readonly morphId: string;
   /** Possible targets: the stored type value -> model name and the key it points to. */
   readonly targets: ReadonlyMap<string, { readonly model: string; readonly ownerKey: string }>;
+  /**
+   * The schema's morph map, to tell a stored type the map does not know (a `MorphMapError` when
+   * the schema enforces it) from one that is no target. Set by defineSchema, not enumerable.
+   */
+  readonly morphMap?: MorphMapMeta;
   /** Writing the row sets its owner's `updatedAt` (option `touches`; absent when false). */
   readonly touches?: boolean;
 }
@@ -165,6 +179,8 @@ export interface ThroughMeta extends RelationBase {
   readonly localKey: string;
   /** Field on the intermediate model `secondKey` holds. */
   readonly secondLocalKey: string;
+  /** A one-of-many hasOneThrough (option `ofMany`), as on `HasRelationMeta`. */
+  readonly ofMany?: HasRelationMeta["ofMany"];
 }
 
 export type RelationMeta =
@@ -193,8 +209,31 @@ export interface PivotTableMeta {
 export interface SchemaMeta {
   readonly models: ReadonlyMap<string, ModelMeta>;
   readonly pivotTables: ReadonlyMap<string, PivotTableMeta>;
-  /** morph alias -> model name */
+  /** morph alias -> model name, for every model (kept in step with `morphMap`). */
   readonly morphAliases: ReadonlyMap<string, string>;
+  /** The morph map (schema/morph-map.ts): the one source of the values morph type columns store. */
+  readonly morphMap: MorphMapMeta;
+}
+
+/**
+ * A schema's morph map: model name <-> the value stored in morph type columns. The morph values
+ * the metadata carries (`morphAlias`, `morphValue`, a morphTo's `targets`, a polymorphic pivot's
+ * `morphType.value`) are derived from it, and derived again when `set` changes it.
+ */
+export interface MorphMapMeta {
+  /** Every model whose type a polymorphic relation stores must have an entry (`enforceMorphMap`). */
+  readonly enforce: boolean;
+  /** The value stored for `model`: its entry, or its name. */
+  valueOf(model: string): string;
+  /** The model a stored value names, if any. */
+  modelOf(value: string): string | undefined;
+  /** The entries (model name -> stored value), as a fresh object. */
+  entries(): Record<string, string>;
+  /**
+   * Merges `map` into the entries (or, `merge` false, replaces them), after checking every
+   * entry; returns the new entries. Throws before changing anything.
+   */
+  set(map: unknown, merge: boolean): Record<string, string>;
 }
 
 /** The relation kinds whose value is a list of rows (the others give one row or null). */

@@ -66,6 +66,7 @@ export interface ModelOptions {
   readonly softDeletes?: SoftDeletesOption;
   readonly scopes?: Readonly<Record<string, ScopeFn>>;
   readonly events?: ModelEvents<any>;
+  readonly with?: readonly string[];
 }
 
 /** A model as declared: its table, fields, relations and lifecycle options (resolved by `defineSchema`). */
@@ -90,7 +91,7 @@ export type WithFilled<F extends FieldsShape, Names extends string> = {
   [K in keyof F]: K extends Names ? (F[K] extends Field<infer T, infer N, boolean> ? Field<T, N, true> : F[K]) : F[K];
 };
 
-const KEYS = new Set(["table", "fields", "relations", "timestamps", "softDeletes", "scopes", "events"]);
+const KEYS = new Set(["table", "fields", "relations", "timestamps", "softDeletes", "scopes", "events", "with"]);
 
 /**
  * Declares a model. `table` defaults to the model's name (after the schema's casing).
@@ -117,6 +118,8 @@ export function model<
   softDeletes?: SoftDeletesOption;
   scopes?: Readonly<Record<string, ScopeFn>>;
   events?: ModelEvents<NoInfer<F>>;
+  /** Relations every read of the model loads (also where it is loaded as a relation); `without(...)` leaves them out. */
+  with?: readonly ((keyof R & string) | `${keyof R & string}.${string}`)[];
 }): ModelDef<[TimestampNames<T>] extends [never] ? F : WithFilled<F, TimestampNames<T> & string>, R> {
   const unknown = Object.keys(def).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) {
@@ -128,6 +131,12 @@ export function model<
     table: def.table,
     fields: def.fields as never,
     relations: (def.relations ?? {}) as R,
-    options: { timestamps: def.timestamps, softDeletes: def.softDeletes, scopes: def.scopes, events: def.events },
+    options: {
+      timestamps: def.timestamps,
+      softDeletes: def.softDeletes,
+      scopes: def.scopes,
+      events: def.events,
+      with: def.with,
+    },
   };
 }

@@ -56,6 +56,28 @@ export interface WithDefaultOption {
   withDefault?: boolean | Record<string, unknown>;
 }
 
+/** How a one-of-many relation picks its row by a field: the greatest (`max`) or the least (`min`). */
+export type OfManyAggregate = "max" | "min";
+
+/**
+ * Which one of many related rows a hasOne / morphOne / hasOneThrough stands for (Eloquent's
+ * `latestOfMany`, `oldestOfMany`, `ofMany`): `"latest"` (greatest primary key), `"oldest"`
+ * (least), or `{ field: "max" | "min" }` for one field of the target. Ties on the field go to
+ * the greatest (max) / least (min) primary key; a row whose field is null is never chosen.
+ */
+export type OfManyOption = "latest" | "oldest" | { readonly [field: string]: OfManyAggregate };
+
+/** The option of the relations that may stand for one of many rows. */
+export interface OfManyOptions {
+  /** Read only one of the related rows: `"latest"`, `"oldest"` or `{ field: "max" | "min" }`. */
+  ofMany?: OfManyOption;
+}
+
+/** The to-many kinds stand for every related row: `ofMany` belongs on hasOne / morphOne / hasOneThrough. */
+interface NoOfMany {
+  ofMany?: never;
+}
+
 export interface HasOptions extends CommonRelationOptions {
   /** Field on the related model pointing back here (default `${thisModel}Id`). */
   foreignKey?: string;
@@ -207,29 +229,29 @@ const THROUGH = [
 
 /** The options each relation kind takes: any other is a SchemaError naming the relation. */
 export const RELATION_OPTIONS: Record<RelationKind, readonly string[]> = {
-  hasOne: [...HAS, "withDefault"],
+  hasOne: [...HAS, "withDefault", "ofMany"],
   hasMany: HAS,
   belongsTo: ["foreignKey", "ownerKey", "where", "withDefault", "touches"] satisfies Keys<BelongsToOptions>,
   // manyToMany's `from` / `to` arrive as the pivot keys, and stay as they were given.
   belongsToMany: [...PIVOT, "through", "relatedPivotKey", "from", "to"] satisfies Keys<
     BelongsToManyOptions & ManyToManyOptions
   >,
-  morphOne: [...MORPH_ONE_OR_MANY, "withDefault"],
+  morphOne: [...MORPH_ONE_OR_MANY, "withDefault", "ofMany"],
   morphMany: MORPH_ONE_OR_MANY,
   morphTo: ["morphName", "types", "where", "withDefault", "touches"] satisfies Keys<MorphToOptions<string>>,
   morphToMany: [...PIVOT, "morphName"],
   morphedByMany: [...PIVOT, "morphName"],
-  hasOneThrough: THROUGH,
+  hasOneThrough: [...THROUGH, "ofMany"],
   hasManyThrough: THROUGH,
 };
 
 /** One related row whose foreign key points here: `profile.userId -> user.id`. */
-export const hasOne = <const T extends string, const O extends HasOptions & WithDefaultOption = {}>(
+export const hasOne = <const T extends string, const O extends HasOptions & WithDefaultOption & OfManyOptions = {}>(
   target: T,
   options?: O,
 ) => def("hasOne", target, options);
 /** Many related rows whose foreign key points here: `post.userId -> user.id`. */
-export const hasMany = <const T extends string, const O extends HasOptions = {}>(target: T, options?: O) =>
+export const hasMany = <const T extends string, const O extends HasOptions & NoOfMany = {}>(target: T, options?: O) =>
   def("hasMany", target, options);
 /** The row this one's foreign key points to: `post.authorId -> user.id`. */
 export const belongsTo = <const T extends string, const O extends BelongsToOptions = {}>(target: T, options?: O) =>
@@ -247,13 +269,18 @@ export const manyToMany = <const T extends string, const O extends ManyToManyOpt
     relatedPivotKey: options.to,
   } as O);
 /** One related row pointing here polymorphically (`${morphName}Type` + `${morphName}Id`). */
-export const morphOne = <const T extends string, const O extends MorphOneOrManyOptions & WithDefaultOption>(
+export const morphOne = <
+  const T extends string,
+  const O extends MorphOneOrManyOptions & WithDefaultOption & OfManyOptions,
+>(
   target: T,
   options: O,
 ) => def("morphOne", target, options);
 /** Many related rows pointing here polymorphically. */
-export const morphMany = <const T extends string, const O extends MorphOneOrManyOptions>(target: T, options: O) =>
-  def("morphMany", target, options);
+export const morphMany = <const T extends string, const O extends MorphOneOrManyOptions & NoOfMany>(
+  target: T,
+  options: O,
+) => def("morphMany", target, options);
 /** The parent of a polymorphic row, whichever model it is. */
 export const morphTo = <const T extends string = string, const O extends MorphToOptions<T> = {}>(options?: O) =>
   def<"morphTo", T, O>("morphTo", undefined, options);
@@ -264,8 +291,12 @@ export const morphToMany = <const T extends string, const O extends MorphToManyO
 export const morphedByMany = <const T extends string, const O extends MorphToManyOptions>(target: T, options: O) =>
   def("morphedByMany", target, options);
 /** One distant row reached through an intermediate model. */
-export const hasOneThrough = <const T extends string, const O extends ThroughOptions>(target: T, options: O) =>
-  def("hasOneThrough", target, options);
+export const hasOneThrough = <const T extends string, const O extends ThroughOptions & OfManyOptions>(
+  target: T,
+  options: O,
+) => def("hasOneThrough", target, options);
 /** Many distant rows reached through an intermediate model. */
-export const hasManyThrough = <const T extends string, const O extends ThroughOptions>(target: T, options: O) =>
-  def("hasManyThrough", target, options);
+export const hasManyThrough = <const T extends string, const O extends ThroughOptions & NoOfMany>(
+  target: T,
+  options: O,
+) => def("hasManyThrough", target, options);

@@ -1,5 +1,5 @@
 import type { Casing } from "./casing.js";
-import type { PivotTableMeta, RelationMeta } from "./meta.js";
+import type { HasRelationMeta, ModelMeta, PivotTableMeta, RelationMeta } from "./meta.js";
 import type { ModelDef } from "./model.js";
 import { addMorphPair, type Ctx, complete, Declared, type MutableModelMeta } from "./relation-context.js";
 import { RELATION_OPTIONS, type RelationDef, type RelationKind } from "./relations.js";
@@ -49,7 +49,7 @@ function resolveHas(d: Declared, kind: "hasOne" | "hasMany") {
     foreignKey: d.field(target, d.opt("foreignKey") ?? `${d.self.name}Id`, "foreignKey"),
     localKey: d.keyOr(d.self, "localKey"),
     where: d.where(target),
-    ...(kind === "hasOne" ? { withDefault: d.withDefault() } : {}),
+    ...(kind === "hasOne" ? { withDefault: d.withDefault(), ...ofMany(d, target) } : {}),
   }) as RelationMeta | undefined;
 }
 
@@ -71,7 +71,7 @@ function resolveMorphOneOrMany(d: Declared, kind: "morphOne" | "morphMany") {
     morphValue: d.self.morphAlias,
     localKey: d.keyOr(d.self, "localKey"),
     where: d.where(target),
-    ...(kind === "morphOne" ? { withDefault: d.withDefault() } : {}),
+    ...(kind === "morphOne" ? { withDefault: d.withDefault(), ...ofMany(d, target) } : {}),
   }) as RelationMeta | undefined;
 }
 
@@ -147,7 +147,47 @@ function resolveThrough(d: Declared, kind: "hasOneThrough" | "hasManyThrough") {
     localKey: d.keyOr(d.self, "localKey"),
     secondLocalKey: d.keyOr(through, "secondLocalKey"),
     where: d.where(target),
+    ...(kind === "hasOneThrough" ? ofMany(d, target) : {}),
   }) as RelationMeta | undefined;
+}
+
+/**
+ * The `ofMany` option of hasOne, morphOne and hasOneThrough: `"latest"` / `"oldest"` (the
+ * target's primary key, max / min, as Eloquent's latestOfMany / oldestOfMany) or
+ * `{ field: "max" | "min" }` for one field of the target. The target needs a single primary key
+ * (it breaks ties and names the chosen row); a json field has no order to choose by.
+ */
+function ofMany(d: Declared, target: ModelMeta): { ofMany?: NonNullable<HasRelationMeta["ofMany"]> } {
+  const value = d.opt<unknown>("ofMany");
+  if (value === undefined) return {};
+  const valid = `ofMany takes "latest", "oldest" or { field: "max" | "min" } with one field of "${target.name}"`;
+  if (target.primaryKey.length !== 1) {
+    if (target.primaryKey.length > 1) {
+      d.problem(`ofMany needs a single primary key on "${target.name}" (it breaks ties); it has a composite one`);
+    }
+    return {};
+  }
+  const key = target.primaryKey[0]!;
+  if (value === "latest" || value === "oldest")
+    return { ofMany: { field: key, direction: value === "latest" ? "max" : "min" } };
+  const entries = typeof value === "object" && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+  if (entries.length !== 1) {
+    d.problem(`${valid}, not ${typeof value === "string" ? `"${value}"` : JSON.stringify(value)}`);
+    return {};
+  }
+  const [field, aggregate] = entries[0]!;
+  if (aggregate !== "max" && aggregate !== "min") {
+    d.problem(
+      `ofMany aggregate ${JSON.stringify(aggregate)} on "${field}" is not one it takes: "max" or "min" (${valid})`,
+    );
+    return {};
+  }
+  if (!d.field(target, field, "ofMany field")) return {};
+  if (target.fields.get(field)!.config.kind === "json") {
+    d.problem(`ofMany field "${target.name}.${field}" is json(), which has no order to choose by; name another field`);
+    return {};
+  }
+  return { ofMany: { field, direction: aggregate } };
 }
 
 /**

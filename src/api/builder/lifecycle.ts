@@ -34,6 +34,8 @@ export interface LifecycleMethods<S extends Schema, M extends ModelName<S>, O, H
   forceDelete(): Promise<number>;
   /** Timestamps: sets `updatedAt` of the matching rows to now; returns how many. */
   touch(): Promise<number>;
+  /** Leaves out default eager loads of the model (its `with` option): `without("author")`. */
+  without(...relations: string[]): Chained<H, S, M, O, K>;
 }
 
 /** The field soft deletes set, or a ValidationError saying the model has none. */
@@ -124,6 +126,22 @@ export const lifecycleMethods = {
     const { ctx, state } = this[PROPS];
     softDeleteOf(ctx.codec, "forceDelete");
     return deleteRows(ctx.session, ctx.codec, state, true);
+  },
+  without(this: BuilderSelf, ...relations: unknown[]) {
+    const { ctx, state } = this[PROPS];
+    const defaults = ctx.codec.meta.defaultWith;
+    for (const relation of relations) {
+      if (
+        typeof relation !== "string" ||
+        !defaults.some((path) => path === relation || path.startsWith(`${relation}.`))
+      ) {
+        throw new ValidationError(
+          `without on "${ctx.codec.meta.name}": ${describeValue(relation)} is not one of its default eager loads (${defaults.join(", ") || "it has none"}).`,
+          ctx.codec.meta.name,
+        );
+      }
+    }
+    return next(this, { withoutDefaults: [...(state.withoutDefaults ?? []), ...(relations as string[])] });
   },
   touch(this: BuilderSelf) {
     arity(this, arguments, 0, "touch()");

@@ -2,6 +2,7 @@
 import { NotFoundError, ValidationError } from "../../errors.js";
 import { readRows } from "../../loader/read.js";
 import { checkOptions, checkUpdateValues, describeValue } from "../../plan/arguments.js";
+import { withDefaults } from "../../plan/eager.js";
 import { baseQuery, type QueryState } from "../../plan/state.js";
 import type { Schema } from "../../schema/define-schema.js";
 import type { FieldName, ModelName, Row, UpdateInput } from "../../schema/types.js";
@@ -47,10 +48,17 @@ export interface ReadMethods<S extends Schema, M extends ModelName<S>, O> {
 const PAGINATE_OPTIONS = ["page", "perPage"];
 const CURSOR_OPTIONS = ["batchSize"];
 
-/** Reads the rows of a state: every reading terminal (get, first, paginate, cursor) ends here. */
-function read(self: BuilderSelf, state: QueryState): Promise<any[]> {
+/**
+ * Reads the rows of a state: every reading terminal (get, first, paginate, cursor) ends here,
+ * with the default eager loads of the model and of the models it loads (model option `with`).
+ */
+function read(self: BuilderSelf, state: QueryState, defaults = true): Promise<any[]> {
   const { ctx, read } = self[PROPS];
-  return read ? read(state) : readRows(ctx.session, ctx.codec, state);
+  const eager = defaults
+    ? withDefaults(ctx.session.schema, ctx.codec.meta.name, state.eager, state.withoutDefaults)
+    : state.eager;
+  const full = eager === state.eager ? state : { ...state, eager };
+  return read ? read(full) : readRows(ctx.session, ctx.codec, full);
 }
 
 /** The implementations of ReadMethods, for any builder class. */
@@ -88,7 +96,7 @@ export const readMethods = {
   async pluck(this: BuilderSelf, field: string) {
     arity(this, arguments, 1, "pluck(field)");
     this[PROPS].ctx.codec.field(field, "pluck");
-    const rows = await read(this, { ...this[PROPS].state, selects: [field], eager: new Map() });
+    const rows = await read(this, { ...this[PROPS].state, selects: [field], eager: new Map() }, false);
     return rows.map((row) => (row as Record<string, unknown>)[field]);
   },
   async paginate(this: BuilderSelf, options?: { page?: number; perPage?: number }) {
