@@ -7,7 +7,7 @@ import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import { checkFilterValue, checkValue, prepareInsert } from "../plan/validate.js";
 import { compareNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
-import { loaderFor } from "../relations/index.js";
+import { loaderFor, underRelation } from "../relations/index.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { RelationMeta } from "../schema/meta.js";
 import type { RelationKeyFields, RelationKindOf, RelationTarget, RelationValue } from "../schema/relation-types.js";
@@ -239,7 +239,7 @@ export function relationHandle(session: Session, meta: RelationMeta, parent: Val
     session,
     meta,
     parent,
-    scopedBuilder(reads, meta, parent, { ...EMPTY_STATE, scope: wheres }, model),
+    scopedBuilder(reads, meta, parent, underRelation(meta, { ...EMPTY_STATE, scope: wheres }), model),
   );
 }
 

@@ -1,3 +1,4 @@
+import type { QueryState } from "../plan/state.js";
 import type { RelationMeta } from "../schema/meta.js";
 import { belongsTo } from "./belongs-to.js";
 import { belongsToMany } from "./belongs-to-many.js";
@@ -24,5 +25,23 @@ const loaders: { [K in RelationMeta["kind"]]: LoaderOf<K> } = {
 };
 
 export function loaderFor(meta: RelationMeta): RelationLoader<RelationMeta> {
-  return loaders[meta.kind] as RelationLoader<RelationMeta>;
+  const loader = loaders[meta.kind] as RelationLoader<RelationMeta>;
+  if (!meta.withTrashed && !meta.withoutGlobalScopes) return loader;
+  // The relation's rule options reach every read through it: loads, join links (the join
+  // strategy, relation filters and aggregates).
+  return {
+    ...loader,
+    load: (request) => loader.load({ ...request, state: underRelation(request.meta, request.state) }),
+    joinLinks: (session, m, state) => loader.joinLinks(session, m, underRelation(m, state)),
+  };
+}
+
+/** A state on a relation's target with the relation's `withTrashed` / `withoutGlobalScopes` applied (a query's own choice wins). */
+export function underRelation(meta: RelationMeta, state: QueryState): QueryState {
+  if (!meta.withTrashed && !meta.withoutGlobalScopes) return state;
+  return {
+    ...state,
+    trashed: state.trashed ?? (meta.withTrashed ? "with" : undefined),
+    without: meta.withoutGlobalScopes && !state.without.includes("*") ? [...state.without, "*"] : state.without,
+  };
 }

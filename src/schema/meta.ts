@@ -76,6 +76,10 @@ interface RelationBase {
   /** The model declaring the relation. */
   readonly model: string;
   readonly where: Readonly<Record<string, unknown>> | undefined;
+  /** Reads through the relation include the target's soft-deleted rows (option `withTrashed`). */
+  readonly withTrashed?: true;
+  /** Reads through the relation leave out the target's global scopes (option `withoutGlobalScopes`). */
+  readonly withoutGlobalScopes?: true;
 }
 
 interface ToOneDefault {

@@ -48,6 +48,10 @@ export type ChildKind = { [K in RelationKind]: KindTable[K]["writes"] extends "c
 export interface CommonRelationOptions {
   /** A fixed filter on the related rows, e.g. `{ published: true }`. */
   where?: Record<string, unknown>;
+  /** Reads through this relation include soft-deleted related rows (the target must soft-delete). */
+  withTrashed?: boolean;
+  /** Reads through this relation leave out the related model's global scopes. */
+  withoutGlobalScopes?: boolean;
 }
 
 /** Options of the to-one relations that may return a default instead of `null`. */
@@ -227,8 +231,11 @@ const THROUGH = [
   "where",
 ] as const satisfies Keys<ThroughOptions>;
 
-/** The options each relation kind takes: any other is a SchemaError naming the relation. */
-export const RELATION_OPTIONS: Record<RelationKind, readonly string[]> = {
+/** The options every relation kind takes (CommonRelationOptions besides `where`). */
+const COMMON = ["withTrashed", "withoutGlobalScopes"] as const satisfies Keys<CommonRelationOptions>;
+
+/** The options of each relation kind of its own. */
+const KIND_OPTIONS: Record<RelationKind, readonly string[]> = {
   hasOne: [...HAS, "withDefault", "ofMany"],
   hasMany: HAS,
   belongsTo: ["foreignKey", "ownerKey", "where", "withDefault", "touches"] satisfies Keys<BelongsToOptions>,
@@ -244,6 +251,11 @@ export const RELATION_OPTIONS: Record<RelationKind, readonly string[]> = {
   hasOneThrough: [...THROUGH, "ofMany"],
   hasManyThrough: THROUGH,
 };
+
+/** The options each relation kind takes: any other is a SchemaError naming the relation. */
+export const RELATION_OPTIONS = Object.fromEntries(
+  Object.entries(KIND_OPTIONS).map(([kind, options]) => [kind, [...options, ...COMMON]]),
+) as unknown as Record<RelationKind, readonly string[]>;
 
 /** One related row whose foreign key points here: `profile.userId -> user.id`. */
 export const hasOne = <const T extends string, const O extends HasOptions & WithDefaultOption & OfManyOptions = {}>(

@@ -231,9 +231,30 @@ export function resolveRelations(
           );
         }
         const meta = resolver(declared);
-        if (meta) self.relations.set(name, meta);
+        if (meta) self.relations.set(name, Object.assign(meta, ruleOptions(declared, meta, ctx)));
       }
     }
   }
   return new Map([...ctx.pivots].map(([table, { declaredBy: _, ...meta }]) => [table, meta]));
+}
+
+/**
+ * The relation options that change the related model's rule on reads through the relation:
+ * `withTrashed` (the target must soft-delete) and `withoutGlobalScopes`, set only when true.
+ */
+function ruleOptions(d: Declared, meta: RelationMeta, ctx: Ctx): { withTrashed?: true; withoutGlobalScopes?: true } {
+  const out: { withTrashed?: true; withoutGlobalScopes?: true } = {};
+  for (const option of ["withTrashed", "withoutGlobalScopes"] as const) {
+    const value = d.opt<unknown>(option);
+    if (value === undefined || value === false) continue;
+    if (value !== true) d.problem(`${option} takes true or false`);
+    else out[option] = true;
+  }
+  if (out.withTrashed) {
+    const targets = meta.kind === "morphTo" ? [...meta.targets.values()].map((t) => t.model) : [meta.target];
+    if (!targets.some((model) => ctx.models.get(model)?.softDelete !== undefined)) {
+      d.problem(`withTrashed reads trashed "${targets.join(", ")}" rows, but none of them has the softDeletes option`);
+    }
+  }
+  return out;
 }
