@@ -164,7 +164,7 @@ async function updateWithHooks(session: Session, codec: ModelCodec, state: Query
   const pk = singleKey(codec, "update");
   prepareUpdate(codec, values);
   return session.transaction(async (tx) => {
-    const rows = await readRows(tx, codec, { ...state, selects: undefined, eager: new Map(), aggregates: [] });
+    const rows = await matchingRows(tx, codec, state);
     const next = rows.map((row) => ({ ...row, ...values }));
     await fire(tx, codec, "saving", next);
     await fire(tx, codec, "updating", next);
@@ -242,12 +242,7 @@ export async function updateRows(session: Session, codec: ModelCodec, state: Que
   const metas = touching(codec);
   if (metas.length === 0) return updateWithHooks(session, codec, state, values);
   return session.transaction(async (tx) => {
-    const before = await readRows(tx, codec, {
-      ...state,
-      selects: ownerFields(metas),
-      eager: new Map(),
-      aggregates: [],
-    });
+    const before = await matchingRows(tx, codec, state, ownerFields(metas));
     const updated = await updateWithHooks(tx, codec, state, values);
     await touchOwners(tx, metas, [...before, ...before.map((row) => ({ ...row, ...values }))]);
     return updated;
@@ -264,16 +259,19 @@ export async function deleteRows(
   const metas = touching(codec);
   if (metas.length === 0) return deleteWithHooks(session, codec, state, force);
   return session.transaction(async (tx) => {
-    const before = await readRows(tx, codec, {
-      ...state,
-      selects: ownerFields(metas),
-      eager: new Map(),
-      aggregates: [],
-    });
+    const before = await matchingRows(tx, codec, state, ownerFields(metas));
     const deleted = await deleteWithHooks(tx, codec, state, force);
     await touchOwners(tx, metas, before);
     return deleted;
   });
+}
+
+/**
+ * The rows a write's state matches, as stored (every field, or `fields`), without the state's
+ * eager loads or aggregates: what event hooks and touched owners are given.
+ */
+export function matchingRows(session: Session, codec: ModelCodec, state: QueryState, fields?: readonly string[]) {
+  return readRows(session, codec, { ...state, selects: fields, eager: new Map(), aggregates: [] });
 }
 
 /** Whether a hook left a value as it was read (dates by time). */
@@ -310,7 +308,7 @@ async function deleteWithHooks(session: Session, codec: ModelCodec, state: Query
   if (!hasHooks(codec, "deleting", "deleted")) return remove(session, codec, state, force);
   // The hooks see the rows about to go (deleting) and gone (deleted), in the delete's transaction.
   return session.transaction(async (tx) => {
-    const rows = await readRows(tx, codec, { ...state, selects: undefined, eager: new Map(), aggregates: [] });
+    const rows = await matchingRows(tx, codec, state);
     await fire(tx, codec, "deleting", rows);
     const deleted = rows.length === 0 ? 0 : await remove(tx, codec, state, force);
     await fire(tx, codec, "deleted", rows);

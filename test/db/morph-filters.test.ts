@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { RelationNotFoundError, ValidationError } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { type Counter, statementHelpers } from "../support/statements.js";
 import { dialect, eagerQueries, useTestDb } from "../support/test-db.js";
 
 /**
@@ -11,10 +12,6 @@ import { dialect, eagerQueries, useTestDb } from "../support/test-db.js";
  * invalid arguments throw before any SQL is sent.
  */
 
-interface Counter {
-  count<T>(fn: () => Promise<T>): Promise<{ queries: number; result: T }>;
-}
-
 function helpers(t: Counter) {
   /** One field of each row of `query` ordered by id, asserting the query took one statement. */
   const values = async (query: any, field = "body"): Promise<unknown[]> => {
@@ -23,18 +20,7 @@ function helpers(t: Counter) {
     return (result as any[]).map((row) => row[field]);
   };
   /** The error `fn` throws (sync or async), asserting no statement was sent. */
-  const rejects = async (fn: () => unknown): Promise<any> => {
-    const { queries, result } = await t.count(async () => {
-      try {
-        await fn();
-      } catch (error) {
-        return error;
-      }
-      throw new Error("expected an error, got none");
-    });
-    expect(queries).toBe(0);
-    return result;
-  };
+  const { noSql: rejects } = statementHelpers(t);
   return { values, rejects };
 }
 

@@ -20,6 +20,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { type Counter, statementHelpers } from "../support/statements.js";
 import { dialect, eagerQueries, useTestDb } from "../support/test-db.js";
 
 /**
@@ -29,10 +30,6 @@ import { dialect, eagerQueries, useTestDb } from "../support/test-db.js";
  * EXISTS / COUNT subqueries, no join, no second round trip); results are compared exactly, the
  * parents ordered by id. Invalid filters throw before any SQL is sent.
  */
-
-interface Counter {
-  count<T>(fn: () => Promise<T>): Promise<{ queries: number; result: T }>;
-}
 
 /** Query helpers bound to one test database. */
 function helpers(t: Counter) {
@@ -46,18 +43,7 @@ function helpers(t: Counter) {
   const values = async (query: any, field = "name"): Promise<unknown[]> =>
     (await rows(query.orderBy("id"))).map((row) => row[field]);
   /** The error `fn` throws (sync or async), asserting no statement was sent. */
-  const rejects = async (fn: () => unknown): Promise<any> => {
-    const { queries, result } = await t.count(async () => {
-      try {
-        await fn();
-      } catch (error) {
-        return error;
-      }
-      throw new Error("expected an error, got none");
-    });
-    expect(queries).toBe(0);
-    return result;
-  };
+  const { noSql: rejects } = statementHelpers(t);
   return { rows, values, rejects };
 }
 

@@ -1,13 +1,12 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { ValidationError } from "../../errors.js";
-import { readRows } from "../../loader/read.js";
 import { describeValue } from "../../plan/arguments.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
 import type { QueryState } from "../../plan/state.js";
 import type { Schema } from "../../schema/define-schema.js";
 import type { ModelName } from "../../schema/types.js";
 import { fire, hasHooks } from "../../write/events.js";
-import { deleteRows, updateRows } from "../../write/writes.js";
+import { deleteRows, matchingRows, updateRows } from "../../write/writes.js";
 import type { Chained, HandleKind } from "../builder-types.js";
 import { arity, type BuilderSelf, next, PROPS } from "./self.js";
 
@@ -112,8 +111,7 @@ export const lifecycleMethods = {
       return updateRows(ctx.session, ctx.codec, trashed, { [field]: null });
     // restoring / restored around the update (which fires the update hooks), in one transaction.
     return ctx.session.transaction(async (tx) => {
-      const read = { ...trashed, selects: undefined, eager: new Map(), aggregates: [] };
-      const rows = await readRows(tx, ctx.codec, read);
+      const rows = await matchingRows(tx, ctx.codec, trashed);
       await fire(tx, ctx.codec, "restoring", rows);
       const restored = await updateRows(tx, ctx.codec, trashed, { [field]: null });
       for (const row of rows) row[field] = null;
