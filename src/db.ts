@@ -1,6 +1,7 @@
 import { type Dialect, Kysely, type LogEvent } from "kysely";
 import { installGlobalScopes } from "./api/global-scopes.js";
 import { ModelHandle } from "./api/model-handle.js";
+import { type TraitMethods, withLocalScopes } from "./api/query-builder.js";
 import type { PoolOptions } from "./dialect/pool-options.js";
 import type { DialectName } from "./dialect/profile.js";
 import { dialectFromUrl, profileOfDialect } from "./dialect/resolve.js";
@@ -10,7 +11,7 @@ import { type PushResult, push } from "./migrate/push.js";
 import { codecFor } from "./plan/model-codec.js";
 import type { RelationLoadStrategy } from "./plan/state.js";
 import type { Schema } from "./schema/define-schema.js";
-import type { ModelName } from "./schema/types.js";
+import type { ModelName, Row } from "./schema/types.js";
 import { setEventFacade } from "./write/events.js";
 
 export type { PoolOptions, RelationLoadStrategy };
@@ -82,7 +83,9 @@ export interface DbCore<S extends Schema> {
 export type MorphMapEntries<S extends Schema> = { [M in ModelName<S>]?: string };
 
 /** A database handle: `db.<model>` for each model of the schema, plus `DbCore`. */
-export type Db<S extends Schema> = DbCore<S> & { readonly [M in ModelName<S>]: ModelHandle<S, M> };
+export type Db<S extends Schema> = DbCore<S> & {
+  readonly [M in ModelName<S>]: ModelHandle<S, M> & TraitMethods<"query", S, M, Row<S, M>, never>;
+};
 
 /**
  * Connects a schema to a database.
@@ -164,7 +167,8 @@ function dbFor<S extends Schema>(session: Session): Db<S> {
   };
   const handles: Record<string, unknown> = {};
   for (const name of session.schema.meta.models.keys()) {
-    handles[name] = new ModelHandle({ session, codec: codecFor(session, name) });
+    const codec = codecFor(session, name);
+    handles[name] = new (withLocalScopes(ModelHandle, codec.meta))({ session, codec });
   }
   return Object.assign(handles, core) as unknown as Db<S>;
 }

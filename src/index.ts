@@ -1,6 +1,16 @@
 export type { MorphToConstraint, MorphTypes } from "./api/builder/morph-types.js";
 export type { CreateArgs, KeyValue, ModelHandle } from "./api/model-handle.js";
-export type { Operator, OperatorValue, Page, QueryBuilder, WhereGroup, WhereObject } from "./api/query-builder.js";
+export type {
+  Operator,
+  OperatorValue,
+  Page,
+  QueryBuilder,
+  SoftDeleteMethods,
+  TimestampMethods,
+  TraitMethods,
+  WhereGroup,
+  WhereObject,
+} from "./api/query-builder.js";
 export type {
   AssociateOptions,
   AttachInput,
@@ -71,9 +81,11 @@ export {
 export type * from "./schema/meta.js";
 export {
   type EventContext,
+  type LocalScopeFn,
   type ModelDef,
   type ModelEvent,
   type ModelEvents,
+  type ModelTraits,
   model,
   type SoftDeletesOption,
   type TimestampsOption,
@@ -107,11 +119,14 @@ export {
 export type {
   CreateInput,
   FieldValue,
+  FullRow,
+  HiddenField,
   InferCreate,
   InferRow,
   ModelName,
   Row,
   Simplify,
+  TraitsOf,
   UpdateInput,
 } from "./schema/types.js";
 export type { GraphInput, GraphResult, OwnerKeyFields } from "./schema/write-types.js";

@@ -10,7 +10,7 @@ import type {
   SpecRelation,
   UnionToIntersection,
 } from "../schema/relation-types.js";
-import type { FieldName, ModelName, Row } from "../schema/types.js";
+import type { FieldName, FullRow, ModelName, Row, TraitsOf } from "../schema/types.js";
 
 export type { Operator } from "../plan/where.js";
 
@@ -34,16 +34,67 @@ export interface BuilderKinds<
 /** The kinds of builder: "query" and the relation handles. */
 export type HandleKind = keyof BuilderKinds<any, any, any, any>;
 
-/** The builder a chained method of a builder of kind `H` returns, with row type `O`. */
+/**
+ * The builder a chained method of a builder of kind `H` returns, with row type `O`: with a
+ * method per local scope of the model (model option `localScopes`).
+ */
 export type Chained<H extends HandleKind, S extends Schema, M extends ModelName<S>, O, K extends string> = BuilderKinds<
   S,
   M,
   O,
   K
->[H];
+>[H] &
+  TraitMethods<H, S, M, O, K>;
+
+/**
+ * The builder methods model `M`'s options bring: soft deletes', timestamps' and a method per
+ * local scope (`{}` for a model without them).
+ */
+export type TraitMethods<
+  H extends HandleKind,
+  S extends Schema,
+  M extends ModelName<S>,
+  O,
+  K extends string,
+> = (TraitsOf<S, M>["softDeletes"] extends false ? {} : SoftDeleteMethods<H, S, M, O, K>) &
+  (TraitsOf<S, M>["timestamps"] extends false ? {} : TimestampMethods) &
+  ([keyof TraitsOf<S, M>["localScopes"]] extends [never] ? {} : LocalScopeMethods<H, S, M, O, K>);
+
+/** The builder methods of a model with `softDeletes`. */
+export interface SoftDeleteMethods<
+  H extends HandleKind,
+  S extends Schema,
+  M extends ModelName<S>,
+  O,
+  K extends string,
+> {
+  /** Soft-deleted rows are read too. */
+  withTrashed(): Chained<H, S, M, O, K>;
+  /** Only soft-deleted rows are read. */
+  onlyTrashed(): Chained<H, S, M, O, K>;
+  /** Soft-deleted rows are left out again (the default). */
+  withoutTrashed(): Chained<H, S, M, O, K>;
+  /** Clears `deletedAt` of the matching soft-deleted rows; returns how many. */
+  restore(): Promise<number>;
+  /** Deletes the matching rows for good (`withTrashed().forceDelete()` includes trashed ones); returns how many. */
+  forceDelete(): Promise<number>;
+}
+
+/** The builder methods of a model with `timestamps`. */
+export interface TimestampMethods {
+  /** Sets `updatedAt` of the matching rows to now; returns how many. */
+  touch(): Promise<number>;
+}
+
+/** Model `M`'s local scopes as builder methods: `popular: (q, min: number) => ...` is `popular(min: number)`. */
+export type LocalScopeMethods<H extends HandleKind, S extends Schema, M extends ModelName<S>, O, K extends string> = {
+  [N in keyof TraitsOf<S, M>["localScopes"]]: (
+    ...args: TraitsOf<S, M>["localScopes"][N] & readonly unknown[]
+  ) => Chained<H, S, M, O, K>;
+};
 
 /** A plain query builder of model `M` with row type `O`. */
-export type QueryOf<S extends Schema, M extends ModelName<S>, O = Row<S, M>> = BuilderKinds<S, M, O, never>["query"];
+export type QueryOf<S extends Schema, M extends ModelName<S>, O = Row<S, M>> = Chained<"query", S, M, O, never>;
 
 /** The value a where operator takes for a field of type `T`. */
 export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"
@@ -53,7 +104,9 @@ export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"
     : T | null;
 
 /** `where({ field: value, ... })`: equality on every listed field. */
-export type WhereObject<S extends Schema, M extends ModelName<S>> = { [K in FieldName<S, M>]?: Row<S, M>[K] | null };
+export type WhereObject<S extends Schema, M extends ModelName<S>> = {
+  [K in FieldName<S, M>]?: FullRow<S, M>[K] | null;
+};
 
 /** `where((q) => q.where(...).orWhere(...))`: a parenthesised group; return the builder. */
 export type WhereGroup<S extends Schema, M extends ModelName<S>> = (q: QueryOf<S, M, Row<S, M>>) => QueryOf<S, M, any>;

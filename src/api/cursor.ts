@@ -1,5 +1,5 @@
 import type { ModelCodec } from "../plan/model-codec.js";
-import type { QueryState } from "../plan/state.js";
+import { type QueryState, selectionOf } from "../plan/state.js";
 import { compareNode } from "../plan/where.js";
 
 /**
@@ -27,7 +27,8 @@ export async function* cursorRows<O>(
     ? [{ field: pk, direction: "asc" as const }]
     : [...state.orders, ...codec.meta.primaryKey.map((field) => ({ field, direction: "asc" as const }))];
   // Keyset paging reads the key even when it is not selected; it is stripped from what is yielded.
-  const selects = keyset && state.selects && !state.selects.includes(pk) ? [...state.selects, pk] : state.selects;
+  const selected = selectionOf(codec.meta, state);
+  const selects = keyset && selected && !selected.includes(pk) ? [...selected, pk] : state.selects;
   while (remaining > 0) {
     const take = Math.min(batchSize, remaining);
     const wheres =

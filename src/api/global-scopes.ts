@@ -25,7 +25,7 @@ export function installGlobalScopes(session: Session): void {
         new SchemaError([
           `model "${meta.name}": global scope "${name}" ${what}; a scope returns q with conditions added`,
         ]);
-      const state = stateOf(scope(new QueryBuilder({ session, codec })));
+      const state = stateOf(scope(QueryBuilder.make({ session, codec })));
       if (!state) throw problem("did not return the query it was given");
       const extra = [
         state.orders.length > 0 && "an order",

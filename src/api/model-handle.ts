@@ -1,5 +1,6 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import { NotFoundError, RelationNotFoundError, ValidationError } from "../errors.js";
+import { withoutHidden } from "../loader/hidden.js";
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { readRows } from "../loader/read.js";
@@ -10,7 +11,14 @@ import { checkFilterValue, checkValue } from "../plan/validate.js";
 import { compareNode } from "../plan/where.js";
 import { distinctKeys, keyOf } from "../relations/fetch.js";
 import type { Schema } from "../schema/define-schema.js";
-import type { AggregateName, AggregateSpec, Loaded, RelationName, RelationPath } from "../schema/relation-types.js";
+import type {
+  AggregateName,
+  AggregateSpec,
+  Loaded,
+  ReadRow,
+  RelationName,
+  RelationPath,
+} from "../schema/relation-types.js";
 import type { CreateInput, FieldName, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
 import { checkGraph, createGraph, hasNestedWrites } from "../write/graph-writes.js";
@@ -27,8 +35,9 @@ import {
   composeBuilder,
   QueryBuilder,
   type SpecResults,
+  withLocalScopes,
 } from "./query-builder.js";
-import { type HandleOf, relationHandle } from "./relation-handle.js";
+import { type HandleOf, RelationHandle, relationHandle } from "./relation-handle.js";
 
 /** A primary key value as `find` accepts it. */
 export type KeyValue = string | number | bigint;
@@ -42,11 +51,13 @@ export type KeyValue = string | number | bigint;
 export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   readonly #ctx: BuilderContext;
   /** The query on the whole model every builder method starts from (builders are immutable). */
-  readonly #base: QueryBuilder<S, M, Row<S, M>>;
+  readonly #base: QueryBuilder<S, M, ReadRow<S, M>>;
 
   constructor(ctx: BuilderContext) {
     this.#ctx = ctx;
-    this.#base = new QueryBuilder(ctx);
+    this.#base = QueryBuilder.make(ctx) as QueryBuilder<S, M, ReadRow<S, M>>;
+    // The relation handles of the model's rows get its local scopes too: a clash shows now.
+    withLocalScopes(RelationHandle, ctx.codec.meta);
   }
 
   static {
@@ -65,12 +76,12 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   }
 
   /** A fresh query on this model. */
-  query(): QueryBuilder<S, M, Row<S, M>> {
+  query(): QueryBuilder<S, M, ReadRow<S, M>> {
     this.noExtraArguments(arguments, 0, "query()");
     return this.#base;
   }
 
-  #byKey(id: KeyValue): QueryBuilder<S, M, Row<S, M>> {
+  #byKey(id: KeyValue): QueryBuilder<S, M, ReadRow<S, M>> {
     const { codec } = this.#ctx;
     const [pk, ...rest] = codec.meta.primaryKey;
     if (pk === undefined || rest.length > 0) {
@@ -80,17 +91,17 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
       );
     }
     checkFilterValue(codec, pk, id);
-    return (this.query() as QueryBuilder<S, M, Row<S, M>>).where(pk as never, id as never);
+    return (this.query() as QueryBuilder<S, M, ReadRow<S, M>>).where(pk as never, id as never);
   }
 
   /** The row with this primary key, or null. */
-  find(id: KeyValue): Promise<Row<S, M> | null> {
+  find(id: KeyValue): Promise<ReadRow<S, M> | null> {
     this.noExtraArguments(arguments, 1, "find(id)");
     return this.#byKey(id).first();
   }
 
   /** The row with this primary key; throws `NotFoundError` when there is none. */
-  async findOrFail(id: KeyValue): Promise<Row<S, M>> {
+  async findOrFail(id: KeyValue): Promise<ReadRow<S, M>> {
     this.noExtraArguments(arguments, 1, "findOrFail(id)");
     const row = await this.#byKey(id).first();
     if (row === null)
@@ -316,7 +327,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   }
 
   /** Every row of the model. */
-  all(): Promise<Row<S, M>[]> {
+  all(): Promise<ReadRow<S, M>[]> {
     this.noExtraArguments(arguments, 0, "all()");
     return this.#base.get();
   }
@@ -351,14 +362,15 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
             });
       return session.transaction(async (tx) => {
         const [row] = await createGraph(tx, codec, [data], false);
-        if (!shape) return row;
+        if (!shape) return withoutHidden(tx, codec.meta.name, row);
         const wheres = codec.meta.primaryKey.map((f) => compareNode(codec, false, f, "=", row![f]));
         return new QueryBuilder({ session: tx, codec }, { ...shape, wheres }).firstOrFail();
       });
     }
-    if (hasNestedWrites(codec, [input])) return (await createGraph(session, codec, [input as Values]))[0];
-    const [row] = await insertRows(session, codec, [input as Values]);
-    return row;
+    const [row] = hasNestedWrites(codec, [input])
+      ? await createGraph(session, codec, [input as Values])
+      : await insertRows(session, codec, [input as Values]);
+    return withoutHidden(session, codec.meta.name, row);
   }
 
   /**
@@ -378,7 +390,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
       const found = await scoped.where(attributes as never).first();
       if (found) return found;
       const [row] = await insertRows(tx, codec, [{ ...attributes, ...values }]);
-      return row as Row<S, M>;
+      return withoutHidden(tx, codec.meta.name, row) as Row<S, M>;
     });
   }
 
@@ -393,7 +405,10 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
     return session.transaction(async (tx) => {
       const scoped = new QueryBuilder<S, M, Row<S, M>>({ session: tx, codec });
       const found = (await scoped.where(attributes as never).first()) as Values | null;
-      if (!found) return (await insertRows(tx, codec, [{ ...attributes, ...values }]))[0] as Row<S, M>;
+      if (!found) {
+        const [row] = await insertRows(tx, codec, [{ ...attributes, ...values }]);
+        return withoutHidden(tx, codec.meta.name, row) as Row<S, M>;
+      }
       const byKey = scoped.where(Object.fromEntries(codec.meta.primaryKey.map((f) => [f, found[f]])) as never);
       if (Object.values(values).some((v) => v !== undefined)) await byKey.update(values as never);
       return (await byKey.first()) as Row<S, M>;
@@ -415,11 +430,11 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
     const rows = hasNestedWrites(codec, values)
       ? await createGraph(session, codec, values as Values[])
       : await insertRows(session, codec, values as Values[]);
-    return rows as GraphResult<S, M, I>[];
+    return withoutHidden(session, codec.meta.name, rows) as GraphResult<S, M, I>[];
   }
 }
 
-export interface ModelHandle<S extends Schema, M extends ModelName<S>> extends QueryBuilder<S, M, Row<S, M>> {}
+export interface ModelHandle<S extends Schema, M extends ModelName<S>> extends QueryBuilder<S, M, ReadRow<S, M>> {}
 
 type Values = Record<string, unknown>;
 

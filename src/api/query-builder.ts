@@ -1,11 +1,13 @@
+import { SchemaError, ValidationError } from "../errors.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { Schema } from "../schema/define-schema.js";
+import type { ModelMeta } from "../schema/meta.js";
 import type { ModelName, Row } from "../schema/types.js";
 import { type ConditionMethods, conditionMethods } from "./builder/conditions.js";
 import { type LifecycleMethods, lifecycleMethods } from "./builder/lifecycle.js";
 import { type ReadMethods, readMethods } from "./builder/reading.js";
 import { type RelationMethods, relationMethods } from "./builder/relations.js";
-import { type BuilderProps, PROPS } from "./builder/self.js";
+import { type BuilderProps, type BuilderSelf, PROPS, stateOf } from "./builder/self.js";
 import type { BuilderContext, HandleKind, Reader } from "./builder-types.js";
 
 export type * from "./builder-types.js";
@@ -51,6 +53,18 @@ export class QueryBuilder<
     this[PROPS] = { ctx, state, read };
   }
 
+  /**
+   * @internal A builder of `ctx`'s model: of this class, or for a model with local scopes of the
+   * subclass that has a method per scope.
+   */
+  static make(
+    ctx: BuilderContext,
+    state: QueryState = EMPTY_STATE,
+    read?: Reader,
+  ): QueryBuilder<any, any, any, any, any> {
+    return new (withLocalScopes(QueryBuilder, ctx.codec.meta))(ctx, state, read);
+  }
+
   /** @internal The state a builder holds (for the loader and the handles). */
   static stateOf(builder: QueryBuilder<any, any, any, any, any>): QueryState {
     return builder[PROPS].state;
@@ -88,6 +102,7 @@ export function composeBuilder<T extends object>(
   builderOf: (self: T) => QueryBuilder<any, any, any>,
   wrap: (self: T, result: unknown) => unknown = (_, result) => result,
 ): void {
+  composed.set(target.prototype, { builderOf, wrap } as Composition);
   for (const key of Reflect.ownKeys(QueryBuilder.prototype)) {
     if (key === "constructor" || Object.hasOwn(target.prototype, key)) continue;
     Object.defineProperty(target.prototype, key, {
@@ -99,4 +114,59 @@ export function composeBuilder<T extends object>(
       configurable: true,
     });
   }
+}
+
+interface Composition {
+  builderOf(self: object): QueryBuilder<any, any, any>;
+  wrap(self: object, result: unknown): unknown;
+}
+
+/** How each class composed around a builder reaches it (by prototype), for its local scope methods. */
+const composed = new WeakMap<object, Composition>();
+
+const scoped = new WeakMap<object, WeakMap<ModelMeta, unknown>>();
+
+/**
+ * `base` (the builder, the model handle or the relation handle class), or for a model with
+ * local scopes (model option `localScopes`) its subclass with a method per scope, made once per
+ * model: on a builder the method runs the scope on it; on a handle it runs on the handle's
+ * builder and is wrapped as the handle's other builder methods are. A scope named like a method
+ * of `base` is a SchemaError (the model handle is made by createDb, so that is where it shows).
+ */
+export function withLocalScopes<C extends abstract new (...args: any[]) => object>(base: C, meta: ModelMeta): C {
+  if (meta.localScopes.size === 0) return base;
+  const byModel = scoped.get(base) ?? new WeakMap<ModelMeta, unknown>();
+  scoped.set(base, byModel);
+  const known = byModel.get(meta);
+  if (known) return known as C;
+  // @ts-expect-error: an anonymous subclass of an abstract constructor type
+  const subclass: C = class extends base {};
+  const composition = composed.get(base.prototype);
+  for (const [name, scope] of meta.localScopes) {
+    if (name in base.prototype || name === "then") {
+      throw new SchemaError([
+        `model "${meta.name}": the local scope "${name}" has the name of a query method; choose another name`,
+      ]);
+    }
+    const method = composition
+      ? function (this: object, ...args: unknown[]) {
+          return composition.wrap(
+            this,
+            (composition.builderOf(this) as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args),
+          );
+        }
+      : function (this: BuilderSelf, ...args: unknown[]) {
+          const result = scope(this, ...args);
+          if (!stateOf(result)) {
+            throw new ValidationError(
+              `The local scope "${name}" of "${meta.name}" must return the query it was given (q => q.where(...)).`,
+              meta.name,
+            );
+          }
+          return result;
+        };
+    Object.defineProperty(subclass.prototype, name, { value: method, writable: true, configurable: true });
+  }
+  byModel.set(meta, subclass);
+  return subclass;
 }

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
 import type { Session } from "../dialect/session.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { withoutHidden } from "../loader/hidden.js";
 import { checkOwnKey, describeValue, noExtraArguments, ownValue } from "../plan/arguments.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
@@ -20,7 +21,8 @@ import type { AssociateOptions } from "../write/kinds/kind.js";
 import type { AttachInput, SyncResult } from "../write/pivot-writes.js";
 import { insertRows, updateRows } from "../write/writes.js";
 import { PROPS } from "./builder/self.js";
-import { composeBuilder, QueryBuilder } from "./query-builder.js";
+import type { Chained } from "./builder-types.js";
+import { composeBuilder, QueryBuilder, withLocalScopes } from "./query-builder.js";
 
 export type { AssociateOptions } from "../write/kinds/kind.js";
 export type { AttachInput, SyncResult } from "../write/pivot-writes.js";
@@ -171,15 +173,21 @@ export interface ThroughHandle<S extends Schema, T extends ModelName<S>, O = Row
 type RelatedRowOf<S extends Schema, M extends ModelName<S>, R extends string> =
   RelationValue<S, M, R, never> extends readonly (infer E)[] ? E : Row<S, RelationTarget<S, M, R> & ModelName<S>>;
 
-type HandleFor<Kind, S extends Schema, T extends ModelName<S>, O, K extends string> = Kind extends ChildKind
-  ? Kind extends ToManyKind
-    ? HasManyHandle<S, T, O, K>
-    : HasOneHandle<S, T, O, K>
-  : Kind extends PivotKind
-    ? ManyToManyHandle<S, T, O>
-    : Kind extends OwnerKind
-      ? BelongsToHandle<S, T, O>
-      : ThroughHandle<S, T, O>;
+type HandleFor<Kind, S extends Schema, T extends ModelName<S>, O, K extends string> = Chained<
+  Kind extends ChildKind
+    ? Kind extends ToManyKind
+      ? "hasMany"
+      : "hasOne"
+    : Kind extends PivotKind
+      ? "manyToMany"
+      : Kind extends OwnerKind
+        ? "belongsTo"
+        : "through",
+  S,
+  T,
+  O,
+  K
+>;
 
 /** The handle `db.<M>.related(row, R)` returns, by the relation's kind. */
 export type HandleOf<S extends Schema, M extends ModelName<S>, R extends string> = HandleFor<
@@ -194,7 +202,7 @@ export type HandleOf<S extends Schema, M extends ModelName<S>, R extends string>
 function scopedBuilder(session: Session, meta: RelationMeta, parent: Values, state: QueryState, model: string) {
   const writer = writerFor(meta);
   const read = writer.read && ((s: QueryState) => writer.read!(session, meta, parent, s));
-  return new QueryBuilder<any, any, any>({ session, codec: codecFor(session, model) }, state, read);
+  return QueryBuilder.make({ session, codec: codecFor(session, model) }, state, read);
 }
 
 const sendsNothing = new WeakMap<Session, Session>();
@@ -235,7 +243,7 @@ export function relationHandle(session: Session, meta: RelationMeta, parent: Val
   const scoped = unset.length === 0 ? parent : { ...parent, ...Object.fromEntries(unset.map((f) => [f, null])) };
   const { model, wheres } = loader.scope(session, meta, scoped);
   const reads = unset.length === 0 ? session : nothingSession(session);
-  return new RelationHandle(
+  return handleOn(
     session,
     meta,
     parent,
@@ -251,6 +259,11 @@ export function relationHandle(session: Session, meta: RelationMeta, parent: Val
  * handle has every write, so a plain JS caller of the wrong one gets a ValidationError; the
  * types (`HasManyHandle`, `ManyToManyHandle`, ...) offer each kind only its own.
  */
+/** A relation handle on `builder`'s rows (of the subclass with the related model's local scopes, if any). */
+function handleOn(session: Session, meta: RelationMeta, parent: Values, builder: QueryBuilder<any, any, any>) {
+  return new (withLocalScopes(RelationHandle, builder[PROPS].ctx.codec.meta))(session, meta, parent, builder);
+}
+
 export class RelationHandle {
   readonly #session: Session;
   readonly #meta: RelationMeta;
@@ -270,9 +283,7 @@ export class RelationHandle {
       this,
       (handle) => handle.#builder,
       (handle, result) =>
-        result instanceof QueryBuilder
-          ? new RelationHandle(handle.#session, handle.#meta, handle.#parent, result)
-          : result,
+        result instanceof QueryBuilder ? handleOn(handle.#session, handle.#meta, handle.#parent, result) : result,
     );
   }
 
@@ -304,9 +315,10 @@ export class RelationHandle {
     const ownership = this.#ownership("create");
     const codec = this.#codec;
     const rows = objectRows(codec.meta.name, "createMany", values).map((v) => ({ ...v, ...ownership }));
-    return hasNestedWrites(codec, rows)
-      ? createGraph(this.#session, codec, rows)
-      : insertRows(this.#session, codec, rows);
+    const created = hasNestedWrites(codec, rows)
+      ? await createGraph(this.#session, codec, rows)
+      : await insertRows(this.#session, codec, rows);
+    return withoutHidden(this.#session, codec.meta.name, created);
   }
 
   /** The first related row, or (a withDefault relation) its default row when there is none. */
@@ -420,7 +432,7 @@ export class RelationHandle {
     return this.#session.transaction((tx) => {
       const { state } = this.#builder[PROPS];
       const builder = scopedBuilder(tx, this.#meta, this.#parent, state, this.#codec.meta.name);
-      return fn(new RelationHandle(tx, this.#meta, this.#parent, builder), builder);
+      return fn(handleOn(tx, this.#meta, this.#parent, builder), builder);
     });
   }
 
@@ -515,12 +527,12 @@ export class RelationHandle {
     const pivot = writerFor(this.#meta).pivot(this.#session, this.#meta, "orderByPivot");
     // Ordered on a builder that knows the pivot; the handle's keeps none (wherePivot stays a constraint's).
     const { ctx, state, read } = this.#builder[PROPS];
-    const ordered = new QueryBuilder<any, any, any>({ ...ctx, pivot }, state, read).orderByPivot(field, direction);
-    return new RelationHandle(
+    const ordered = QueryBuilder.make({ ...ctx, pivot }, state, read).orderByPivot(field, direction);
+    return handleOn(
       this.#session,
       this.#meta,
       this.#parent,
-      new QueryBuilder<any, any, any>(ctx, QueryBuilder.stateOf(ordered), read),
+      QueryBuilder.make(ctx, QueryBuilder.stateOf(ordered), read),
     );
   }
 

@@ -2,9 +2,9 @@ import type { RawBuilder } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { typeState } from "../plan/eager.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
-import { decodeAggregates, type EagerTree, type Order, orderExpression } from "../plan/state.js";
+import { decodeAggregates, type EagerTree, type Order, orderExpression, selectionOf } from "../plan/state.js";
 import { compileWhere } from "../plan/where.js";
-import { emptyToOne, ordersOrKey, type Row } from "../relations/fetch.js";
+import { ordersOrKey, type Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { JoinLink } from "../relations/kind.js";
 import { unknownMorphType } from "../relations/morph-to.js";
@@ -37,8 +37,9 @@ export function joinColumns(
       // A morphTo link reads its model's own constraint and relations below (constrain / morphWith).
       const state = typeState(node.state, link.model);
       // Nested morphTo relations pick their column by a type field: include it even when not selected.
-      const fields = state.selects
-        ? [...new Set([...state.selects, ...parentFieldsFor(session, target.meta.name, state.eager)])]
+      const selects = selectionOf(target.meta, state);
+      const fields = selects
+        ? [...new Set([...selects, ...parentFieldsFor(session, target.meta.name, state.eager)])]
         : target.meta.fieldNames;
       const orders = ordersOrKey(target, state);
       const filtered = state.wheres.length === 0 ? query : query.where((eb) => compileWhere(target, eb, state.wheres));
@@ -80,7 +81,8 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
   for (const node of tree.values()) {
     const relation = relations.get(node.relation);
     if (!relation) continue;
-    const links = loaderFor(relation).joinLinks(session, relation, node.state);
+    const loader = loaderFor(relation);
+    const links = loader.joinLinks(session, relation, node.state);
     const codecs = new Map(links.map((link) => [link, codecFor(session, link.model)]));
     const states = new Map(links.map((link) => [link, typeState(node.state, link.model)]));
     for (const row of rows) {
@@ -97,7 +99,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
       for (const each of links)
         if (columnName(node.relation, each) !== node.relation) delete row[columnName(node.relation, each)];
       if (!link) {
-        row[node.relation] = emptyToOne(relation.kind === "morphTo" ? relation.withDefault : false);
+        row[node.relation] = loader.defaultRow?.(session, relation, row) ?? null;
         continue;
       }
       let items = (typeof raw === "string" ? JSON.parse(raw) : (raw ?? [])) as Row[];
@@ -114,7 +116,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
       }
       decodeNested(session, link.model, items, state.eager);
       stripUnselected(session, link.model, items, state);
-      row[node.relation] = link.many ? items : (items[0] ?? emptyToOne(link.withDefault));
+      row[node.relation] = link.many ? items : (items[0] ?? loader.defaultRow?.(session, relation, row) ?? null);
     }
   }
 }

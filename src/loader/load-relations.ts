@@ -1,6 +1,6 @@
 import type { Session } from "../dialect/session.js";
 import { typeState } from "../plan/eager.js";
-import type { EagerTree, QueryState } from "../plan/state.js";
+import { type EagerTree, type QueryState, selectionOf } from "../plan/state.js";
 import type { Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 
@@ -48,10 +48,15 @@ export function stripUnselected(
   rows: readonly Row[],
   state: QueryState,
 ): void {
-  if (!state.selects || rows.length === 0) return;
-  const selected = new Set(state.selects);
+  if (rows.length === 0) return;
   const models = typeof model === "string" ? [model] : model;
-  const extra = models.flatMap((m) => session.schema.model(m).fieldNames).filter((f) => !selected.has(f));
+  const extra = models.flatMap((m) => {
+    const meta = session.schema.model(m);
+    const selects = selectionOf(meta, state);
+    if (!selects) return [];
+    const selected = new Set(selects);
+    return meta.fieldNames.filter((f) => !selected.has(f));
+  });
   if (extra.length === 0) return;
   for (const row of rows) for (const field of extra) delete row[field];
 }

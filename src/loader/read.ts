@@ -8,7 +8,10 @@ import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relation
 type Row = Record<string, unknown>;
 
 /** Reads the rows of a state and loads its relations with the state's (or the connection's) strategy. */
-export function readRows(session: Session, codec: ModelCodec, state: QueryState): Promise<Row[]> {
+export function readRows(session: Session, codec: ModelCodec, selected: QueryState): Promise<Row[]> {
+  // A query that selects nothing reads the visible fields (all but the model's `hidden`).
+  const state =
+    selected.selects || codec.meta.hidden.size === 0 ? selected : { ...selected, selects: codec.meta.visibleFields };
   if (state.eager.size > 0 && (state.strategy ?? session.strategy) === "join") return readJoined(session, codec, state);
   return readThenLoad(session, codec, state);
 }

@@ -1,9 +1,18 @@
 import { type Expression, type SelectQueryBuilder, sql } from "kysely";
 import type { RelationLoadStrategy } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
+import type { ModelMeta } from "../schema/meta.js";
 import { selectModel } from "./front-door.js";
 import type { ModelCodec } from "./model-codec.js";
 import type { WhereNode } from "./where.js";
+
+/**
+ * The fields a state reads of a model: its selection, or when it selects nothing the model's
+ * visible fields (all but `hidden`); undefined when that is every field.
+ */
+export function selectionOf(meta: ModelMeta, state: QueryState): readonly string[] | undefined {
+  return state.selects ?? (meta.hidden.size > 0 ? meta.visibleFields : undefined);
+}
 
 /** The immutable description of a query that a builder holds. */
 export interface QueryState {
@@ -13,7 +22,7 @@ export interface QueryState {
    * ANDed with the user's conditions taken as one group, so an orWhere cannot escape them.
    */
   readonly scope: readonly WhereNode[];
-  /** Selected fields; undefined selects every field. */
+  /** Selected fields; undefined selects every field but the model's hidden ones (selectionOf). */
   readonly selects: readonly string[] | undefined;
   readonly orders: readonly Order[];
   readonly limit: number | undefined;
@@ -142,7 +151,7 @@ export function decodeAggregates(rows: readonly Record<string, unknown>[], state
 /** The full SELECT of a state: its fields aliased to field names, aggregates, filtered, ordered, paged. */
 export function selectQuery(session: Session, codec: ModelCodec, state: QueryState): AnySelect {
   const query = baseQuery(session, codec, state).select([
-    ...codec.select(state.selects),
+    ...codec.select(selectionOf(codec.meta, state)),
     ...aggregateSelections(codec, state),
   ]);
   return applyPaging(codec, state, query);

@@ -79,7 +79,6 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
       {
         model: meta.target,
         many: true,
-        withDefault: false,
         correlate(parent, alias) {
           const target = codecFor(session, meta.target).under(state).aliased(alias);
           const pivot = pivotCodec(session, meta).aliased(pivotAlias(alias));

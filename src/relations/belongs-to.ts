@@ -38,7 +38,6 @@ export const belongsTo: RelationLoader<BelongsToMeta> = {
     {
       model: meta.target,
       many: false,
-      withDefault: meta.withDefault,
       correlate(parent, alias) {
         const target = codecFor(session, meta.target).under(state).aliased(alias);
         const query = selectModel(session, target).where((eb) =>

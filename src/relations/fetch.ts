@@ -11,7 +11,14 @@ import { RelataError } from "../errors.js";
 import { compileCached, type ShapeValues, signNodes, signRule } from "../plan/compiled-cache.js";
 import { joinModel, selectDerived, selectModel } from "../plan/front-door.js";
 import type { ModelCodec } from "../plan/model-codec.js";
-import { aggregateSelections, decodeAggregates, type Order, orderExpression, type QueryState } from "../plan/state.js";
+import {
+  aggregateSelections,
+  decodeAggregates,
+  type Order,
+  orderExpression,
+  type QueryState,
+  selectionOf,
+} from "../plan/state.js";
 import { compileWhere } from "../plan/where.js";
 
 export type Row = Record<string, unknown>;
@@ -50,8 +57,9 @@ export interface FetchSpec {
 
 /** The selected fields: the constraint's selection plus what is required, or every field. */
 export function selectedFields(target: ModelCodec, state: QueryState, required: readonly string[]): string[] {
-  if (!state.selects) return [...target.meta.fieldNames];
-  return [...new Set([...state.selects, ...required])];
+  const selects = selectionOf(target.meta, state);
+  if (!selects) return [...target.meta.fieldNames];
+  return [...new Set([...selects, ...required])];
 }
 
 /**

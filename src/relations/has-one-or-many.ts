@@ -77,7 +77,7 @@ async function load(request: LoadRequest<HasMeta>, many: boolean): Promise<Loade
     if (many) {
       parent[meta.name] = group;
     } else {
-      parent[meta.name] = group[0] ?? emptyToOne("withDefault" in meta ? meta.withDefault : false);
+      parent[meta.name] = group[0] ?? ("withDefault" in meta ? defaultRow(session, meta, parent) : null);
       if (group[0]) attached.push(group[0]);
     }
   }
@@ -90,7 +90,6 @@ function joinLinks(session: Session, meta: HasMeta, state: QueryState, many: boo
     {
       model: meta.target,
       many,
-      withDefault: "withDefault" in meta ? meta.withDefault : false,
       correlate(parent, alias) {
         const target = codecFor(session, meta.target).under(state).aliased(alias);
         const query = selectModel(session, target).where((eb) =>

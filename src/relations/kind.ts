@@ -36,7 +36,6 @@ export interface JoinLink {
   /** morphTo: the type value whose rows this link reads. */
   readonly morphValue?: string;
   readonly many: boolean;
-  readonly withDefault: boolean | Readonly<Record<string, unknown>>;
   /**
    * FROM the target (under `alias`) with its joins, WHERE it belongs to the row of `parent`,
    * and the relation's fixed conditions; plus extra JSON columns (pivot values).

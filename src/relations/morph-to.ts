@@ -11,6 +11,8 @@ import type { LoadedGroup, RelationLoader } from "./kind.js";
 /** The parent of a polymorphic row, whichever model it is: one query per type present. */
 export const morphTo: RelationLoader<MorphToMeta> = {
   parentFields: (meta) => [meta.morphType, meta.morphId],
+  // The default (`withDefault`) as eager loading gives it: the row points at no parent.
+  defaultRow: (_session, meta) => emptyToOne(meta.withDefault),
   scope(session, meta, parent) {
     const type = parentKey(meta, parent, meta.morphType);
     if (type === null) {
@@ -64,7 +66,6 @@ export const morphTo: RelationLoader<MorphToMeta> = {
       model: target.model,
       morphValue: value,
       many: false,
-      withDefault: meta.withDefault,
       correlate(parent, alias) {
         const codec = codecFor(session, target.model).under(typeState(state, target.model)).aliased(alias);
         const query = selectModel(session, codec).where((eb) =>

@@ -33,6 +33,8 @@ export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCode
       table: pivot.table,
       fields,
       fieldNames: [...fields.keys()],
+      visibleFields: [...fields.keys()],
+      hidden: new Set(),
       primaryKey: [],
       foreignKeys: [],
       relations: new Map(),
@@ -41,6 +43,7 @@ export function pivotCodec(session: Session, meta: BelongsToManyMeta): ModelCode
       timestamps: undefined,
       softDelete: undefined,
       scopes: new Map(),
+      localScopes: new Map(),
       events: new Map(),
       defaultWith: [],
     };

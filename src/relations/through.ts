@@ -79,7 +79,6 @@ function joinLinks(session: Session, meta: ThroughMeta, state: QueryState, many:
     {
       model: meta.target,
       many,
-      withDefault: false,
       correlate(parent, alias) {
         const target = codecFor(session, meta.target).under(state).aliased(alias);
         const through = codecFor(session, meta.through).aliased(`${alias}_t`);

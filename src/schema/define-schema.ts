@@ -176,7 +176,15 @@ function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<stri
     }
     return field;
   };
-  const { timestamps, softDeletes, scopes = {}, events = {}, with: defaultWith = [] } = options;
+  const {
+    timestamps,
+    softDeletes,
+    scopes = {},
+    localScopes = {},
+    events = {},
+    with: defaultWith = [],
+    hidden = [],
+  } = options;
   if (!Array.isArray(defaultWith) || defaultWith.some((path) => typeof path !== "string" || path === "")) {
     problems.push(`model "${name}": with takes a list of relation paths, e.g. with: ["author"]`);
   }
@@ -207,6 +215,30 @@ function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<stri
     if (typeof fn !== "function") problems.push(`model "${name}": scope "${scope}" must be a function (q) => q...`);
     else scopeMap.set(scope, fn);
   }
+  if (typeof localScopes !== "object" || localScopes === null)
+    problems.push(`model "${name}": localScopes takes { name: (q, ...args) => q... }`);
+  const localScopeMap = new Map<string, (q: any, ...args: any[]) => unknown>();
+  for (const [scope, fn] of Object.entries(localScopes ?? {})) {
+    if (typeof fn !== "function") {
+      problems.push(`model "${name}": local scope "${scope}" must be a function (q, ...args) => q...`);
+    } else if (PROTOTYPE_NAMES.has(scope)) {
+      problems.push(
+        `model "${name}": local scope "${scope}" reaches JavaScript's prototype chain; choose another name`,
+      );
+    } else localScopeMap.set(scope, fn);
+  }
+  const hiddenSet = new Set<string>();
+  if (!Array.isArray(hidden))
+    problems.push(`model "${name}": hidden takes a list of field names, e.g. hidden: ["password"]`);
+  else {
+    for (const field of hidden) {
+      if (typeof field !== "string" || !fields.has(field)) {
+        problems.push(
+          `model "${name}": hidden names ${typeof field === "string" ? `"${field}"` : String(field)}, which is not one of its fields (${[...fields.keys()].join(", ")})`,
+        );
+      } else hiddenSet.add(field);
+    }
+  }
   const eventMap = new Map<string, (row: any, context: { readonly db: any }) => unknown>();
   for (const [event, hook] of Object.entries(events ?? {})) {
     if (!(MODEL_EVENTS as readonly string[]).includes(event)) {
@@ -218,6 +250,9 @@ function lifecycle(name: string, options: ModelOptions, fields: ReadonlyMap<stri
     timestamps: stamps,
     softDelete,
     scopes: scopeMap,
+    localScopes: localScopeMap,
+    hidden: hiddenSet,
+    visibleFields: [...fields.keys()].filter((field) => !hiddenSet.has(field)),
     events: eventMap,
     defaultWith: Array.isArray(defaultWith) ? [...defaultWith] : [],
   };

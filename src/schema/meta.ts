@@ -23,6 +23,10 @@ export interface ModelMeta {
   readonly table: string;
   readonly fields: ReadonlyMap<string, FieldMeta>;
   readonly fieldNames: readonly string[];
+  /** The fields a read returns unless it selects: every field but the `hidden` ones (one array, kept). */
+  readonly visibleFields: readonly string[];
+  /** Fields left out of rows unless selected (model option `hidden`). */
+  readonly hidden: ReadonlySet<string>;
   readonly primaryKey: readonly string[];
   readonly foreignKeys: readonly ForeignKeyMeta[];
   readonly relations: ReadonlyMap<string, RelationMeta>;
@@ -36,6 +40,8 @@ export interface ModelMeta {
   readonly softDelete: string | undefined;
   /** Global scopes by name (model option `scopes`): each gets a query of the model and returns it. */
   readonly scopes: ReadonlyMap<string, (q: any) => unknown>;
+  /** Local scopes by name (model option `localScopes`): methods of the model's queries. */
+  readonly localScopes: ReadonlyMap<string, (q: any, ...args: any[]) => unknown>;
   /** The schema's `preventLazyLoading`: reading a relation a row did not load throws. */
   readonly preventLazyLoading?: boolean;
   /** Relation paths every read of the model loads (model option `with`). */

@@ -21,6 +21,13 @@ export type SoftDeletesOption = boolean | { readonly field?: string };
  */
 export type ScopeFn = (q: any) => unknown;
 
+/**
+ * A local scope: a named, reusable piece of a query, called as a method of the model's queries
+ * (`db.post.published().popular(10)`). It gets a query of the model, then the call's arguments,
+ * and returns the query: `popular: (q, min: number) => q.where("views", ">=", min)`.
+ */
+export type LocalScopeFn = (q: any, ...args: any[]) => unknown;
+
 /** The model events, in the order a write fires them. */
 export const MODEL_EVENTS = [
   "saving",
@@ -67,14 +74,46 @@ export interface ModelOptions {
   readonly scopes?: Readonly<Record<string, ScopeFn>>;
   readonly events?: ModelEvents<any>;
   readonly with?: readonly string[];
+  readonly hidden?: readonly string[];
+  readonly localScopes?: Readonly<Record<string, LocalScopeFn>>;
+}
+
+/**
+ * What a model's options mean for its types: whether it soft-deletes and keeps timestamps,
+ * the names of its global scopes, its local scopes, its hidden fields and default eager loads.
+ */
+export interface ModelTraits {
+  readonly softDeletes: boolean;
+  readonly timestamps: boolean;
+  readonly scopes: string;
+  /** Each local scope's arguments (after the query). */
+  readonly localScopes: Readonly<Record<string, readonly unknown[]>>;
+  readonly hidden: string;
+  readonly with: string;
+}
+
+/** The traits of a model declared without lifecycle options (and of models typed loosely). */
+export interface NoTraits extends ModelTraits {
+  readonly softDeletes: false;
+  readonly timestamps: false;
+  readonly scopes: never;
+  readonly localScopes: {};
+  readonly hidden: never;
+  readonly with: never;
 }
 
 /** A model as declared: its table, fields, relations and lifecycle options (resolved by `defineSchema`). */
-export interface ModelDef<F extends FieldsShape = FieldsShape, R extends RelationsShape = RelationsShape> {
+export interface ModelDef<
+  F extends FieldsShape = FieldsShape,
+  R extends RelationsShape = RelationsShape,
+  T extends ModelTraits = ModelTraits,
+> {
   readonly table: string | undefined;
   readonly fields: F;
   readonly relations: R;
   readonly options: ModelOptions;
+  /** Type only: what the options mean for the model's types. */
+  readonly traits?: T;
 }
 
 /** The field names `timestamps` fills in. */
@@ -91,7 +130,21 @@ export type WithFilled<F extends FieldsShape, Names extends string> = {
   [K in keyof F]: K extends Names ? (F[K] extends Field<infer T, infer N, boolean> ? Field<T, N, true> : F[K]) : F[K];
 };
 
-const KEYS = new Set(["table", "fields", "relations", "timestamps", "softDeletes", "scopes", "events", "with"]);
+const KEYS = new Set([
+  "table",
+  "fields",
+  "relations",
+  "timestamps",
+  "softDeletes",
+  "scopes",
+  "localScopes",
+  "events",
+  "with",
+  "hidden",
+]);
+
+/** Whether an option value turns its behaviour on (`true` or an object of settings). */
+type On<T> = [T] extends [undefined | false] ? false : true;
 
 /**
  * Declares a model. `table` defaults to the model's name (after the schema's casing).
@@ -103,6 +156,8 @@ const KEYS = new Set(["table", "fields", "relations", "timestamps", "softDeletes
  *   timestamps: true,                              // createdAt / updatedAt filled on every write
  *   softDeletes: true,                             // delete() sets deletedAt; reads leave those rows out
  *   scopes: { titled: (q) => q.whereNotNull("title") },   // global scopes
+ *   localScopes: { popular: (q, min: number) => q.where("views", ">=", min) },   // db.post.popular(10)
+ *   hidden: ["secret"],                            // left out of rows unless selected
  * });
  * ```
  */
@@ -110,17 +165,38 @@ export function model<
   const F extends FieldsShape,
   const R extends RelationsShape = {},
   const T extends TimestampsOption = false,
+  const D extends SoftDeletesOption = false,
+  const G extends string = never,
+  const L extends Record<string, any[]> = {},
+  const H extends keyof F & string = never,
+  const W extends (keyof R & string) | `${keyof R & string}.${string}` = never,
 >(def: {
   table?: string;
   fields: F;
   relations?: R;
   timestamps?: T;
-  softDeletes?: SoftDeletesOption;
-  scopes?: Readonly<Record<string, ScopeFn>>;
+  softDeletes?: D;
+  scopes?: Readonly<Record<G, ScopeFn>>;
+  /** Named query pieces called as methods of the model's queries: `db.post.popular(10)`. */
+  localScopes?: { readonly [K in keyof L]: (q: any, ...args: L[K]) => unknown };
   events?: ModelEvents<NoInfer<F>>;
   /** Relations every read of the model loads (also where it is loaded as a relation); `without(...)` leaves them out. */
-  with?: readonly ((keyof R & string) | `${keyof R & string}.${string}`)[];
-}): ModelDef<[TimestampNames<T>] extends [never] ? F : WithFilled<F, TimestampNames<T> & string>, R> {
+  with?: readonly W[];
+  /** Fields left out of the rows reads and writes return, unless a query selects them. */
+  hidden?: readonly H[];
+}): ModelDef<
+  [TimestampNames<T>] extends [never] ? F : WithFilled<F, TimestampNames<T> & string>,
+  R,
+  // NoInfer: defineSchema's parameter type must not become what these are inferred from.
+  NoInfer<{
+    softDeletes: On<D>;
+    timestamps: On<T>;
+    scopes: G;
+    localScopes: L;
+    hidden: H;
+    with: W;
+  }>
+> {
   const unknown = Object.keys(def).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) {
     throw new SchemaError(
@@ -137,6 +213,8 @@ export function model<
       scopes: def.scopes,
       events: def.events,
       with: def.with,
+      hidden: def.hidden,
+      localScopes: def.localScopes,
     },
   };
 }

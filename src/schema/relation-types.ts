@@ -2,7 +2,7 @@ import type { Schema } from "./define-schema.js";
 import type { AnyField } from "./fields.js";
 import type { ModelDef } from "./model.js";
 import type { PivotKind, RelationDef, RelationKind, ToManyKind } from "./relations.js";
-import type { FieldValue, ModelName, ModelsOf, MorphAlias, Row, Simplify } from "./types.js";
+import type { FieldValue, ModelName, ModelsOf, MorphAlias, Row, Simplify, TraitsOf } from "./types.js";
 
 /** The declared relations of model `M`. */
 export type RelationsOf<S extends Schema, M extends string> =
@@ -206,3 +206,21 @@ export type RelationKeyFields<S extends Schema, M extends string, R extends stri
           : never
         : never
     : never;
+
+/** The paths of model `M`'s default eager loads (model option `with`). */
+type DefaultWith<S extends Schema, M extends ModelName<S>> = TraitsOf<S, M>["with"] & string;
+
+/**
+ * The row type reads of model `M` return: its row with its default eager loads (model option
+ * `with`). Only at the top: rows loaded as a relation carry their own model's defaults at run
+ * time but are typed as `Row`.
+ */
+export type ReadRow<S extends Schema, M extends ModelName<S>> = [DefaultWith<S, M>] extends [never]
+  ? Row<S, M>
+  : Simplify<Row<S, M> & Loaded<S, M, DefaultWith<S, M>>>;
+
+/** What `without(...)` takes: a default eager load's path, or its first relation (leaving out the whole path). */
+export type DefaultWithName<S extends Schema, M extends ModelName<S>> = DefaultWith<S, M> | FirstOf<DefaultWith<S, M>>;
+
+/** The first relation of each path (distributes over a union of paths). */
+type FirstOf<P> = P extends `${infer H}.${string}` ? H : never;

@@ -1,6 +1,6 @@
 import type { Schema } from "./define-schema.js";
 import type { Field } from "./fields.js";
-import type { FieldsShape, ModelDef } from "./model.js";
+import type { FieldsShape, ModelDef, ModelTraits, NoTraits } from "./model.js";
 
 /** Flattens an intersection so editor hovers show one plain object type. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -17,6 +17,13 @@ export type ModelName<S extends Schema> = keyof ModelsOf<S> & string;
 /** The declared fields of model `M`. */
 export type FieldsOf<S extends Schema, M extends ModelName<S>> =
   ModelsOf<S>[M] extends ModelDef<infer F, any> ? F : never;
+
+/** What model `M`'s options mean for its types (soft deletes, scopes, hidden fields, ...). */
+export type TraitsOf<S extends Schema, M extends ModelName<S>> =
+  ModelsOf<S>[M] extends ModelDef<any, any, infer T> ? (ModelTraits extends T ? NoTraits : T) : NoTraits;
+
+/** The fields of model `M` left out of rows unless selected (model option `hidden`). */
+export type HiddenField<S extends Schema, M extends ModelName<S>> = TraitsOf<S, M>["hidden"];
 
 /** The field names of model `M`. */
 export type FieldName<S extends Schema, M extends ModelName<S>> = keyof FieldsOf<S, M> & string;
@@ -38,16 +45,21 @@ export type InferCreate<F extends FieldsShape> = Simplify<
 >;
 
 /**
- * The row type of model `M`, inferred from its fields.
+ * The row type of model `M` as reads return it, inferred from its fields (its `hidden` fields left out).
  *
  * ```ts
  * type User = Row<typeof schema, "user">; // { id: number; email: string; age: number | null; ... }
  * ```
  */
-export type Row<S extends Schema, M extends ModelName<S>> = InferRow<FieldsOf<S, M>>;
+export type Row<S extends Schema, M extends ModelName<S>> = [HiddenField<S, M>] extends [never]
+  ? InferRow<FieldsOf<S, M>>
+  : InferRow<Omit<FieldsOf<S, M>, HiddenField<S, M>>>;
+
+/** Every field of model `M` with its value type, hidden ones included: what filters and selects take. */
+export type FullRow<S extends Schema, M extends ModelName<S>> = InferRow<FieldsOf<S, M>>;
 
 /** What `db[M].create` accepts. */
 export type CreateInput<S extends Schema, M extends ModelName<S>> = InferCreate<FieldsOf<S, M>>;
 
 /** What `update` accepts: any subset of the fields. */
-export type UpdateInput<S extends Schema, M extends ModelName<S>> = Partial<Row<S, M>>;
+export type UpdateInput<S extends Schema, M extends ModelName<S>> = Partial<FullRow<S, M>>;

@@ -803,21 +803,22 @@ describe(`eager loading with custom keys, key types, where and withDefault on ${
           avatarOrEmpty: img1,
           avatarOrDefault: img1,
         },
+        // The default carries the keys that point it at its parent, as a child created through it would.
         {
           ...bob,
-          settingOrEmpty: {},
-          settingOrDefault: { theme: "system" },
+          settingOrEmpty: { accountHandle: "bob" },
+          settingOrDefault: { theme: "system", accountHandle: "bob" },
           avatar: null,
-          avatarOrEmpty: {},
-          avatarOrDefault: { url: "default.png" },
+          avatarOrEmpty: { imageableType: "account", imageableId: bob.id },
+          avatarOrDefault: { url: "default.png", imageableType: "account", imageableId: bob.id },
         },
         {
           ...cy,
-          settingOrEmpty: {},
-          settingOrDefault: { theme: "system" },
+          settingOrEmpty: { accountHandle: "cy" },
+          settingOrDefault: { theme: "system", accountHandle: "cy" },
           avatar: null,
-          avatarOrEmpty: {},
-          avatarOrDefault: { url: "default.png" },
+          avatarOrEmpty: { imageableType: "account", imageableId: cy.id },
+          avatarOrDefault: { url: "default.png", imageableType: "account", imageableId: cy.id },
         },
       ]);
       // Each parent gets its own object; changing one changes neither the others nor the schema's default.
@@ -825,7 +826,11 @@ describe(`eager loading with custom keys, key types, where and withDefault on ${
       expect(bobRow.settingOrDefault).not.toBe(cyRow.settingOrDefault);
       bobRow.settingOrDefault.theme = "changed";
       const again: any[] = await t.db.account.with("settingOrDefault").orderBy("id").get();
-      expect(again.map((a) => a.settingOrDefault)).toEqual([sAda, { theme: "system" }, { theme: "system" }]);
+      expect(again.map((a) => a.settingOrDefault)).toEqual([
+        sAda,
+        { theme: "system", accountHandle: "bob" },
+        { theme: "system", accountHandle: "cy" },
+      ]);
     });
 
     it("belongsTo: {} for true, the given values otherwise", async () => {

@@ -8,6 +8,7 @@ import {
   integer,
   model,
   morphOne,
+  morphTo,
   NotFoundError,
   string,
   UniqueConstraintError,
@@ -855,5 +856,41 @@ describe(`withDefault relations through related(row, relation) on ${dialect}`, (
   it("eager loading gives the same default for a parent with no related row", async () => {
     const rows: any[] = await t.db.account.with("setting").orderBy("id").get();
     expect(rows.map((r) => r.setting.theme)).toEqual(["dark", "system", "system"]);
+  });
+});
+
+// morphTo withDefault through related(row, relation): the default, as eager loading gives it
+// ---------------------------------------------------------------------------------------------
+
+const morphDefaults = defineSchema(
+  {
+    account: model({ table: "accounts", fields: { id: id(), name: string() } }),
+    image: model({
+      table: "images",
+      fields: { id: id(), url: string(), imageableType: string().nullable(), imageableId: integer().nullable() },
+      relations: { imageable: morphTo({ types: ["account"], withDefault: { name: "Guest" } }) },
+    }),
+  },
+  { casing: "snake_case" },
+);
+
+describe(`a morphTo withDefault through related(row, relation) on ${dialect}`, () => {
+  const t = useTestDb(morphDefaults);
+  const { exactly } = helpers(t);
+
+  it("first() gives the default when the target is missing or the type is null", async () => {
+    await t.truncate();
+    const ann = await t.db.account.create({ name: "Ann" });
+    const [own, gone, none] = await t.db.image.createMany([
+      { url: "a.png", imageableType: "account", imageableId: ann.id },
+      { url: "b.png", imageableType: "account", imageableId: ann.id + 100 },
+      { url: "c.png", imageableType: null, imageableId: null },
+    ]);
+    t.queries.length = 0;
+    expect(await exactly(1, () => t.db.image.related(own!, "imageable").first())).toEqual(ann);
+    expect(await exactly(1, () => t.db.image.related(gone!, "imageable").first())).toEqual({ name: "Guest" });
+    expect(await exactly(0, () => t.db.image.related(none!, "imageable").first())).toEqual({ name: "Guest" });
+    const loaded: any[] = await t.db.image.with("imageable").orderBy("id").get();
+    expect(loaded.map((row) => row.imageable)).toEqual([ann, { name: "Guest" }, { name: "Guest" }]);
   });
 });

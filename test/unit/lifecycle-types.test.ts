@@ -1,5 +1,18 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { type CreateInput, type Db, defineSchema, id, model, type Row, string, timestamp } from "../../src/index.js";
+import {
+  belongsTo,
+  type CreateInput,
+  type Db,
+  defineSchema,
+  type FullRow,
+  hasMany,
+  id,
+  integer,
+  model,
+  type Row,
+  string,
+  timestamp,
+} from "../../src/index.js";
 
 const schema = defineSchema({
   post: model({
@@ -75,5 +88,84 @@ describe("event hook types", () => {
         deleted: (row) => row.nope,
       },
     });
+  });
+});
+
+const traits = defineSchema({
+  user: model({
+    fields: { id: id(), name: string(), password: string() },
+    relations: { posts: hasMany("post") },
+    hidden: ["password"],
+    with: ["posts"],
+  }),
+  post: model({
+    fields: { id: id(), userId: integer(), title: string(), views: integer() },
+    relations: { author: belongsTo("user", { foreignKey: "userId" }) },
+    localScopes: { popular: (q, min: number) => q.where("views", ">=", min), titled: (q) => q.whereNotNull("title") },
+  }),
+});
+type T = typeof traits;
+declare const tdb: Db<T>;
+
+describe("types of hidden fields, local scopes and the lifecycle methods", () => {
+  it("a hidden field is not in the row type, but filters and selects take it", () => {
+    async function check() {
+      // user loads its posts by default (with: ["posts"]): reads are typed with them.
+      expectTypeOf(await tdb.user.first()).toEqualTypeOf<{
+        id: number;
+        name: string;
+        posts: Row<T, "post">[];
+      } | null>();
+      expectTypeOf(await tdb.user.without("posts").first()).toEqualTypeOf<{ id: number; name: string } | null>();
+      expectTypeOf<Row<T, "user">>().toEqualTypeOf<{ id: number; name: string }>();
+      expectTypeOf<FullRow<T, "user">>().toEqualTypeOf<{ id: number; name: string; password: string }>();
+      expectTypeOf(await tdb.user.where("password", "x").select("id", "password").first()).toEqualTypeOf<{
+        id: number;
+        password: string;
+      } | null>();
+      expectTypeOf(await tdb.user.create({ name: "a", password: "b" })).toEqualTypeOf<{ id: number; name: string }>();
+      // @ts-expect-error: the value type follows the field
+      tdb.user.where("password", 1);
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("local scopes are typed methods, with their arguments, on every builder of the model", () => {
+    async function check() {
+      const rows = await tdb.post.popular(10).titled().where("id", 1).popular(2).get();
+      expectTypeOf(rows).toEqualTypeOf<Row<T, "post">[]>();
+      tdb.user.with("posts", (q) => q.popular(1));
+      tdb.user.whereHas("posts", (q) => q.titled().popular(3));
+      expectTypeOf(await tdb.post.related({ id: 1, userId: 1 }, "author").first()).toEqualTypeOf<Row<
+        T,
+        "user"
+      > | null>();
+      // @ts-expect-error: popular takes a number
+      tdb.post.popular("x");
+      // @ts-expect-error: titled takes nothing
+      tdb.post.titled(1);
+      // @ts-expect-error: user has no local scopes
+      tdb.user.popular(1);
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("soft delete and timestamp methods exist only on models with the option; names are checked", () => {
+    function check() {
+      // @ts-expect-error: post has no softDeletes
+      tdb.post.withTrashed();
+      // @ts-expect-error: post has no timestamps
+      tdb.post.touch();
+      // @ts-expect-error: nor inside a constraint
+      tdb.user.with("posts", (q) => q.onlyTrashed());
+      tdb.user.without("posts");
+      // @ts-expect-error: without() takes the model's default eager loads
+      tdb.post.without("author");
+      db.post.withoutGlobalScope("titled");
+      // @ts-expect-error: post's only global scope is titled
+      db.post.withoutGlobalScope("nope");
+      db.post.withTrashed();
+    }
+    expectTypeOf(check).toBeFunction();
   });
 });

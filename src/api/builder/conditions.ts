@@ -7,7 +7,7 @@ import { checkFilterValue } from "../../plan/validate.js";
 import { compareNode, type Operator, type WhereNode } from "../../plan/where.js";
 import { pivotOrder } from "../../relations/pivot.js";
 import type { Schema } from "../../schema/define-schema.js";
-import type { FieldName, ModelName, Row, Simplify } from "../../schema/types.js";
+import type { FieldName, FullRow, ModelName, Simplify } from "../../schema/types.js";
 import type { Chained, HandleKind, OperatorValue, WhereGroup, WhereObject } from "../builder-types.js";
 import { arity, type BuilderSelf, next, PROPS, spawn, stateOf } from "./self.js";
 
@@ -17,21 +17,21 @@ import { arity, type BuilderSelf, next, PROPS, spawn, stateOf } from "./self.js"
  */
 export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H extends HandleKind, K extends string> {
   /** Adds a condition: `(field, value)`, `(field, op, value)`, `({ field: value })` or a group callback. */
-  where<F extends FieldName<S, M>>(field: F, value: Row<S, M>[F] | null): Chained<H, S, M, O, K>;
+  where<F extends FieldName<S, M>>(field: F, value: FullRow<S, M>[F] | null): Chained<H, S, M, O, K>;
   where<F extends FieldName<S, M>, Op extends Operator>(
     field: F,
     op: Op,
-    value: OperatorValue<Row<S, M>[F], Op>,
+    value: OperatorValue<FullRow<S, M>[F], Op>,
   ): Chained<H, S, M, O, K>;
   where(conditions: WhereObject<S, M>): Chained<H, S, M, O, K>;
   where(group: WhereGroup<S, M>): Chained<H, S, M, O, K>;
 
   /** Like `where`, joined to the previous condition with OR. */
-  orWhere<F extends FieldName<S, M>>(field: F, value: Row<S, M>[F] | null): Chained<H, S, M, O, K>;
+  orWhere<F extends FieldName<S, M>>(field: F, value: FullRow<S, M>[F] | null): Chained<H, S, M, O, K>;
   orWhere<F extends FieldName<S, M>, Op extends Operator>(
     field: F,
     op: Op,
-    value: OperatorValue<Row<S, M>[F], Op>,
+    value: OperatorValue<FullRow<S, M>[F], Op>,
   ): Chained<H, S, M, O, K>;
   orWhere(conditions: WhereObject<S, M>): Chained<H, S, M, O, K>;
   orWhere(group: WhereGroup<S, M>): Chained<H, S, M, O, K>;
@@ -39,12 +39,21 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
   /** Negated group: `whereNot(q => q.where("a", 1).orWhere("b", 2))`. */
   whereNot(group: WhereGroup<S, M>): Chained<H, S, M, O, K>;
 
-  whereIn<F extends FieldName<S, M>>(field: F, values: readonly NonNullable<Row<S, M>[F]>[]): Chained<H, S, M, O, K>;
-  whereNotIn<F extends FieldName<S, M>>(field: F, values: readonly NonNullable<Row<S, M>[F]>[]): Chained<H, S, M, O, K>;
-  orWhereIn<F extends FieldName<S, M>>(field: F, values: readonly NonNullable<Row<S, M>[F]>[]): Chained<H, S, M, O, K>;
+  whereIn<F extends FieldName<S, M>>(
+    field: F,
+    values: readonly NonNullable<FullRow<S, M>[F]>[],
+  ): Chained<H, S, M, O, K>;
+  whereNotIn<F extends FieldName<S, M>>(
+    field: F,
+    values: readonly NonNullable<FullRow<S, M>[F]>[],
+  ): Chained<H, S, M, O, K>;
+  orWhereIn<F extends FieldName<S, M>>(
+    field: F,
+    values: readonly NonNullable<FullRow<S, M>[F]>[],
+  ): Chained<H, S, M, O, K>;
   orWhereNotIn<F extends FieldName<S, M>>(
     field: F,
-    values: readonly NonNullable<Row<S, M>[F]>[],
+    values: readonly NonNullable<FullRow<S, M>[F]>[],
   ): Chained<H, S, M, O, K>;
 
   whereNull(field: FieldName<S, M>): Chained<H, S, M, O, K>;
@@ -55,15 +64,15 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
   /** `low <= field <= high`. */
   whereBetween<F extends FieldName<S, M>>(
     field: F,
-    range: readonly [NonNullable<Row<S, M>[F]>, NonNullable<Row<S, M>[F]>],
+    range: readonly [NonNullable<FullRow<S, M>[F]>, NonNullable<FullRow<S, M>[F]>],
   ): Chained<H, S, M, O, K>;
   whereNotBetween<F extends FieldName<S, M>>(
     field: F,
-    range: readonly [NonNullable<Row<S, M>[F]>, NonNullable<Row<S, M>[F]>],
+    range: readonly [NonNullable<FullRow<S, M>[F]>, NonNullable<FullRow<S, M>[F]>],
   ): Chained<H, S, M, O, K>;
   orWhereBetween<F extends FieldName<S, M>>(
     field: F,
-    range: readonly [NonNullable<Row<S, M>[F]>, NonNullable<Row<S, M>[F]>],
+    range: readonly [NonNullable<FullRow<S, M>[F]>, NonNullable<FullRow<S, M>[F]>],
   ): Chained<H, S, M, O, K>;
 
   /** Inside a many-to-many constraint: a condition on the pivot row, `(field, value)` or `(field, op, value)`. */
@@ -80,7 +89,7 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
   ): Chained<H, S, M, O, K>;
 
   /** Returns only these fields; the row type narrows to them. */
-  select<F extends FieldName<S, M>>(...fields: F[]): Chained<H, S, M, Simplify<Pick<Row<S, M>, F>>, K>;
+  select<F extends FieldName<S, M>>(...fields: F[]): Chained<H, S, M, Simplify<Pick<FullRow<S, M>, F>>, K>;
   /** Adds a sort key (a field, or an aggregate added by withCount/withSum/...); call again for tie-breakers. */
   orderBy(
     field: FieldName<S, M> | Exclude<keyof O & string, FieldName<S, M>>,

@@ -4,37 +4,28 @@ import { describeValue } from "../../plan/arguments.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
 import type { QueryState } from "../../plan/state.js";
 import type { Schema } from "../../schema/define-schema.js";
-import type { ModelName } from "../../schema/types.js";
+import type { DefaultWithName } from "../../schema/relation-types.js";
+import type { ModelName, Simplify, TraitsOf } from "../../schema/types.js";
 import { fire, hasHooks } from "../../write/events.js";
 import { deleteRows, matchingRows, updateRows } from "../../write/writes.js";
 import type { Chained, HandleKind } from "../builder-types.js";
 import { arity, type BuilderSelf, next, PROPS } from "./self.js";
 
 /**
- * The methods of a model's lifecycle options: soft deletes (`softDeletes: true`), global
- * scopes (`scopes`) and timestamps (`timestamps: true`). They work wherever a query of the
+ * The methods of a model's global scopes (`scopes`) and default eager loads (`with`). Those of
+ * soft deletes and timestamps (`withTrashed`, `touch`, ...) are typed only on models with the
+ * option (builder-types.ts: SoftDeleteMethods, TimestampMethods; implemented below for every
+ * builder, a ValidationError at run time on a model without). They work wherever a query of the
  * model does: at the top, in a relation's constraint (`with("posts", (q) => q.withTrashed())`)
  * and on `related(row, relation)`.
  */
 export interface LifecycleMethods<S extends Schema, M extends ModelName<S>, O, H extends HandleKind, K extends string> {
-  /** Soft deletes: soft-deleted rows are read too. */
-  withTrashed(): Chained<H, S, M, O, K>;
-  /** Soft deletes: only soft-deleted rows are read. */
-  onlyTrashed(): Chained<H, S, M, O, K>;
-  /** Soft deletes: soft-deleted rows are left out again (the default). */
-  withoutTrashed(): Chained<H, S, M, O, K>;
   /** Leaves out the named global scopes (see the model's `scopes`). */
-  withoutGlobalScope(...names: string[]): Chained<H, S, M, O, K>;
+  withoutGlobalScope(...names: TraitsOf<S, M>["scopes"][]): Chained<H, S, M, O, K>;
   /** Leaves out every global scope (or the named ones). */
-  withoutGlobalScopes(names?: readonly string[]): Chained<H, S, M, O, K>;
-  /** Soft deletes: clears `deletedAt` of the matching soft-deleted rows; returns how many. */
-  restore(): Promise<number>;
-  /** Soft deletes: deletes the matching rows for good (`withTrashed().forceDelete()` includes trashed ones); returns how many. */
-  forceDelete(): Promise<number>;
-  /** Timestamps: sets `updatedAt` of the matching rows to now; returns how many. */
-  touch(): Promise<number>;
+  withoutGlobalScopes(names?: readonly TraitsOf<S, M>["scopes"][]): Chained<H, S, M, O, K>;
   /** Leaves out default eager loads of the model (its `with` option): `without("author")`. */
-  without(...relations: string[]): Chained<H, S, M, O, K>;
+  without<const P extends DefaultWithName<S, M>>(...relations: P[]): Chained<H, S, M, Simplify<Omit<O, P>>, K>;
 }
 
 /** The field soft deletes set, or a ValidationError saying the model has none. */

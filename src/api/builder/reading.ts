@@ -5,7 +5,7 @@ import { checkOptions, checkUpdateValues, describeValue } from "../../plan/argum
 import { withDefaults } from "../../plan/eager.js";
 import { baseQuery, type QueryState } from "../../plan/state.js";
 import type { Schema } from "../../schema/define-schema.js";
-import type { FieldName, ModelName, Row, UpdateInput } from "../../schema/types.js";
+import type { FieldName, FullRow, ModelName, UpdateInput } from "../../schema/types.js";
 import { deleteRows, updateRows } from "../../write/writes.js";
 import type { Page } from "../builder-types.js";
 import { cursorRows } from "../cursor.js";
@@ -25,7 +25,7 @@ export interface ReadMethods<S extends Schema, M extends ModelName<S>, O> {
   /** Whether any row matches. */
   exists(): Promise<boolean>;
   /** The values of one field, in query order. */
-  pluck<F extends FieldName<S, M>>(field: F): Promise<Row<S, M>[F][]>;
+  pluck<F extends FieldName<S, M>>(field: F): Promise<FullRow<S, M>[F][]>;
   /** One page of rows plus the total (two queries). Pages start at 1. */
   paginate(options?: { page?: number; perPage?: number }): Promise<Page<O>>;
   /** Updates every matching row; returns how many matched. */

@@ -28,7 +28,7 @@ import type {
   RelationName,
   RelationPath,
 } from "../../schema/relation-types.js";
-import type { FieldName, ModelName, Row, Simplify } from "../../schema/types.js";
+import type { FieldName, FullRow, ModelName, Row, Simplify } from "../../schema/types.js";
 import type {
   AggregateField,
   AggregateObject,
@@ -135,24 +135,24 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
   whereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>>(
     path: P,
     field: F,
-    value: Row<S, Target<S, M, P>>[F] | null,
+    value: FullRow<S, Target<S, M, P>>[F] | null,
   ): Chained<H, S, M, O, K>;
   whereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
     path: P,
     field: F,
     op: Op,
-    value: OperatorValue<Row<S, Target<S, M, P>>[F], Op>,
+    value: OperatorValue<FullRow<S, Target<S, M, P>>[F], Op>,
   ): Chained<H, S, M, O, K>;
   orWhereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>>(
     path: P,
     field: F,
-    value: Row<S, Target<S, M, P>>[F] | null,
+    value: FullRow<S, Target<S, M, P>>[F] | null,
   ): Chained<H, S, M, O, K>;
   orWhereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
     path: P,
     field: F,
     op: Op,
-    value: OperatorValue<Row<S, Target<S, M, P>>[F], Op>,
+    value: OperatorValue<FullRow<S, Target<S, M, P>>[F], Op>,
   ): Chained<H, S, M, O, K>;
 
   /**

@@ -19,7 +19,11 @@ export interface BuilderProps {
  */
 export interface BuilderSelf {
   readonly [PROPS]: BuilderProps;
-  readonly constructor: new (ctx: BuilderContext, state?: QueryState, read?: Reader) => BuilderSelf;
+  readonly constructor: {
+    new (ctx: BuilderContext, state?: QueryState, read?: Reader): BuilderSelf;
+    /** A builder of `ctx`'s model (with that model's local scopes). */
+    make(ctx: BuilderContext, state?: QueryState, read?: Reader): BuilderSelf;
+  };
 }
 
 /** A builder with this one's state and `patch` applied (and the same reader). */
@@ -30,7 +34,7 @@ export function next(self: BuilderSelf, patch: Partial<QueryState>): any {
 
 /** A fresh builder of the same class on `ctx` (a callback's builder: another model, or a group). */
 export function spawn(self: BuilderSelf, ctx: BuilderContext): any {
-  return new self.constructor(ctx, EMPTY_STATE);
+  return self.constructor.make(ctx, EMPTY_STATE);
 }
 
 /** The state of what a callback returned, when it is a builder (else undefined). */

@@ -1,7 +1,7 @@
 import type { Schema } from "../../schema/define-schema.js";
 import type { RelationName, RelationsOf, RelationTarget, RelationValue } from "../../schema/relation-types.js";
 import type { RelationDef, ToManyKind } from "../../schema/relations.js";
-import type { FieldName, ModelName, Row, Simplify } from "../../schema/types.js";
+import type { FieldName, FullRow, ModelName, Row, Simplify } from "../../schema/types.js";
 
 type Prev = [never, 0, 1, 2, 3];
 
@@ -42,7 +42,7 @@ type RelationFilter<S extends Schema, M extends ModelName<S>, R extends string, 
 
 /** `where` of the object API: field filters and relation filters, combined with AND / OR / NOT. */
 export type WhereInput<S extends Schema, M extends ModelName<S>, D extends number = 3> = {
-  [F in FieldName<S, M>]?: FieldFilter<Row<S, M>[F]>;
+  [F in FieldName<S, M>]?: FieldFilter<FullRow<S, M>[F]>;
 } & { [R in RelationName<S, M>]?: RelationFilter<S, M, R, Prev[D]> } & {
   AND?: WhereInput<S, M, D> | readonly WhereInput<S, M, D>[];
   OR?: readonly WhereInput<S, M, D>[];
@@ -100,7 +100,7 @@ type RelationPayload<S extends Schema, T, A> =
   T extends ModelName<S> ? (A extends object ? Payload<S, T, A> : Row<S, T>) : never;
 
 type Picked<S extends Schema, M extends ModelName<S>, Sel> = {
-  [K in keyof Sel & FieldName<S, M> as Sel[K] extends true ? K : never]: Row<S, M>[K];
+  [K in keyof Sel & FieldName<S, M> as Sel[K] extends true ? K : never]: FullRow<S, M>[K];
 };
 
 type Related<S extends Schema, M extends ModelName<S>, Sel> = {

@@ -1,5 +1,6 @@
 import type { Session } from "../../dialect/session.js";
 import { ValidationError } from "../../errors.js";
+import { withoutHidden } from "../../loader/hidden.js";
 import { loadRelations } from "../../loader/load-relations.js";
 import { readRows } from "../../loader/read.js";
 import { checkOwnKey, describeValue, ownValue } from "../../plan/arguments.js";
@@ -223,7 +224,7 @@ async function upsertRelated(
     const [written] = await insertPivotRows(tx, meta, [[parentKey, pivotKeyOf(tx, meta, row), pivot]]);
     if (update || !storesExactly(meta)) return (await related(tx, [byKey(row[meta.relatedKey])]))[0]!;
     row[pivotAccessor(meta)] = pivotAsRead(meta, written!);
-    return row;
+    return withoutHidden(tx, target.meta.name, row);
   });
 }
 
