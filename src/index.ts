@@ -56,6 +56,26 @@ export {
   UniqueConstraintError,
   ValidationError,
 } from "./errors.js";
+export {
+  type DbmlOptions,
+  type DrizzleOptions,
+  generateDbml,
+  generateDrizzle,
+  generateMermaid,
+  generatePrisma,
+  type MermaidOptions,
+  type PrismaOptions,
+} from "./generate/index.js";
+export * from "./migrate/builder.js";
+export {
+  type DbColumn,
+  type DbForeignKey,
+  type DbIndex,
+  type DbSchema,
+  type DbTable,
+  type IntrospectOptions,
+  introspect,
+} from "./migrate/introspect/index.js";
 export type { PushResult } from "./migrate/push.js";
 export type { Casing } from "./schema/casing.js";
 export { defineSchema, Schema, type SchemaOptions } from "./schema/define-schema.js";

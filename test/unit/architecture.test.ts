@@ -22,7 +22,7 @@ const LAYERS = [
   "index.ts",
 ];
 /** loader and write are side by side above relations: write may read back through the loader, not the other way. */
-const SAME_RANK: Record<string, string> = { write: "loader", migrate: "loader" };
+const SAME_RANK: Record<string, string> = { write: "loader", migrate: "loader", generate: "loader" };
 
 const src = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
 
