@@ -7,6 +7,8 @@ import type { DialectName } from "./dialect/profile.js";
 import { dialectFromUrl, profileOfDialect } from "./dialect/resolve.js";
 import { Session } from "./dialect/session.js";
 import { RelataError, ValidationError } from "./errors.js";
+import type { SchemaChange } from "./migrate/diff.js";
+import { checkDrift, pushSchema } from "./migrate/generate-migration.js";
 import { type PushResult, push } from "./migrate/push.js";
 import { codecFor } from "./plan/model-codec.js";
 import type { RelationLoadStrategy } from "./plan/state.js";
@@ -54,8 +56,15 @@ export interface DbCore<S extends Schema> {
   readonly kysely: Kysely<any>;
   /** `"sqlite"`, `"postgres"` or `"mysql"` (MySQL and MariaDB). */
   readonly dialectName: DialectName;
-  /** Creates every missing table, constraint, index and pivot table of the schema. */
-  push(): Promise<PushResult>;
+  /**
+   * Creates every missing table, constraint, index and pivot table of the schema. With
+   * `{ alter: true }` (development; the CLI's `relata push`) it makes the database match the
+   * schema: alters included, lossy steps refused unless `acceptDataLoss`, renames only when
+   * named (`renames: ["post.title=post.headline"]`).
+   */
+  push(options?: PushOptions): Promise<PushResult>;
+  /** How the live database differs from the schema: the changes, and their readable diff (empty: none). */
+  check(): Promise<{ changes: SchemaChange[]; text: string }>;
   /**
    * Runs `fn` in a transaction and returns its result; a throw rolls everything back.
    * Inside, `tx.transaction(...)` nests as a savepoint.
@@ -150,12 +159,41 @@ function morphMap(session: Session, [map, options]: [map?: unknown, options?: un
   return registry.set(map, (options as { merge?: boolean } | undefined)?.merge !== false);
 }
 
+/** What `db.push()` takes. */
+export interface PushOptions {
+  /** Also alter existing tables to match the schema (development). */
+  readonly alter?: boolean;
+  /** With `alter`: allow steps that lose data (dropped tables or columns, narrowed types). */
+  readonly acceptDataLoss?: boolean;
+  /** With `alter`: fields renamed since, as `"model.old=model.new"`; a rename is never guessed. */
+  readonly renames?: readonly string[];
+}
+
+const PUSH_OPTIONS = ["alter", "acceptDataLoss", "renames"];
+
+async function pushWith(session: Session, options: PushOptions = {}): Promise<PushResult> {
+  const unknown = Object.keys(options ?? {}).filter((key) => !PUSH_OPTIONS.includes(key));
+  if (unknown.length > 0 || (!options.alter && (options.acceptDataLoss || options.renames))) {
+    throw new ValidationError(
+      `push() takes { alter, acceptDataLoss, renames } (the last two with alter: true); got ${Object.keys(options).join(", ")}.`,
+      "",
+    );
+  }
+  if (!options.alter) return push(session);
+  const { applied } = await pushSchema(session, options);
+  return {
+    created: applied.flatMap((change) => (change.kind === "createTable" ? [change.table.name] : [])),
+    applied,
+  };
+}
+
 function dbFor<S extends Schema>(session: Session): Db<S> {
   const core: DbCore<S> = {
     schema: session.schema as S,
     kysely: session.kysely,
     dialectName: session.profile.name,
-    push: () => push(session),
+    push: (options) => pushWith(session, options),
+    check: () => checkDrift(session),
     transaction: (fn) => {
       if (typeof fn !== "function") {
         return Promise.reject(new RelataError("transaction takes a callback: db.transaction(async (tx) => { ... })."));

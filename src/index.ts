@@ -26,6 +26,8 @@ export type {
   SyncResult,
   ThroughHandle,
 } from "./api/relation-handle.js";
+export { defineConfig, type MigrationsConfig, type RelataConfig } from "./config.js";
+export type { PushOptions } from "./db.js";
 export {
   createDb,
   type Db,
@@ -67,6 +69,13 @@ export {
   type PrismaOptions,
 } from "./generate/index.js";
 export * from "./migrate/builder.js";
+export type { Rename, SchemaChange } from "./migrate/diff.js";
+export { describeChanges, desiredSchema, diffSchemas, MigrationError } from "./migrate/diff.js";
+export {
+  type GenerateOptions,
+  type GenerateResult,
+  generateMigration,
+} from "./migrate/generate-migration.js";
 export {
   type DbColumn,
   type DbForeignKey,
@@ -76,6 +85,7 @@ export {
   type IntrospectOptions,
   introspect,
 } from "./migrate/introspect/index.js";
+export { type PullCasing, type PullOptions, pullSchema } from "./migrate/pull.js";
 export type { PushResult } from "./migrate/push.js";
 export type { Casing } from "./schema/casing.js";
 export { defineSchema, Schema, type SchemaOptions } from "./schema/define-schema.js";

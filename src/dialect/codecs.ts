@@ -14,14 +14,27 @@ const pad = (n: number) => String(n).padStart(2, "0");
 export const decodeBoolean: Decode = (v) =>
   isNil(v) || typeof v === "boolean" ? v : v === 1 || v === "1" || v === 1n || v === "t" || v === "true";
 
-/** Strings without a zone designator are UTC (SQLite `CURRENT_TIMESTAMP`, MySQL DATETIME). */
+const ZONED = /(?:Z|[+-]\d\d(?::?\d\d)?)$/;
+
+/**
+ * Strings without a zone designator are UTC (SQLite `CURRENT_TIMESTAMP`, MySQL DATETIME, a
+ * PostgreSQL `timestamp` read as text or inside JSON), with a `T` or a space before the time.
+ */
 export const decodeTimestamp: Decode = (v) => {
   if (isNil(v) || v instanceof Date) return v;
   if (typeof v === "number") return new Date(v);
   const text = String(v);
-  const zoned = /(?:Z|[+-]\d\d(?::?\d\d)?)$/.test(text) ? text : `${text.replace(" ", "T")}Z`;
-  return new Date(zoned);
+  return new Date(ZONED.test(text) ? text : `${text.replace(" ", "T")}Z`);
 };
+
+/**
+ * Milliseconds since the epoch of an ISO-8601 string, where a date and time without a zone
+ * is a UTC wall-clock time (Date.parse would read it as local time). NaN if it is no date.
+ */
+export function utcTime(text: string): number {
+  const iso = text.replace(" ", "T");
+  return Date.parse(iso.length > 10 && !ZONED.test(iso) ? `${iso}Z` : iso);
+}
 
 /** Drivers that parse DATE give local midnight; read it back in local time. */
 export const decodeDate: Decode = (v) => {
@@ -63,6 +76,22 @@ export const encodeBooleanAsInteger: Encode = (v) => (typeof v === "boolean" ? (
 
 export const encodeTimestampAsText: Encode = (v) =>
   v instanceof Date ? v.toISOString() : typeof v === "string" || typeof v === "number" ? new Date(v).toISOString() : v;
+
+/**
+ * A timestamp without a time zone (`timestamp({ withTimezone: false })`) as the UTC wall-clock
+ * text every dialect's column reads: `YYYY-MM-DD HH:MM:SS`, with `.sss` only when the
+ * milliseconds are not zero, which is how SQLite's `CURRENT_TIMESTAMP` and most tools write
+ * whole seconds (SQLite compares the column as text, so a bound value must have the stored
+ * form). Bound as text, not a Date, so no driver applies the process time zone (pg sends a
+ * Date as local time with an offset, which a `timestamp` column drops).
+ */
+export const encodeNaiveTimestamp: Encode = (v) => {
+  const time = v instanceof Date ? v.getTime() : typeof v === "string" ? utcTime(v) : typeof v === "number" ? v : NaN;
+  if (Number.isNaN(time)) return v;
+  const iso = new Date(time).toISOString();
+  const ms = iso.slice(19, 23);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === ".000" ? "" : ms}`;
+};
 
 /** ISO strings and epoch numbers become Dates, which pg and mysql2 bind in UTC. */
 export const encodeTimestampAsDate: Encode = (v) => (typeof v === "string" || typeof v === "number" ? new Date(v) : v);

@@ -109,7 +109,9 @@ function fieldsOf(
   const named = model
     ? [...model.fields.values()].map((f) => [f.name, f.column] as const)
     : (schema.meta.pivotTables.get(table)?.columns.map((c) => [c.name, c.column] as const) ?? []);
-  const fieldOf = (column: string) => named.find(([, c]) => c === column)?.[0] ?? column;
+  // PostgreSQL's detail quotes a column that needs it: `Key ("AuthorName", slug)=(...)`.
+  const unquoted = (column: string) => (/^".*"$/.test(column) ? column.slice(1, -1).replaceAll('""', '"') : column);
+  const fieldOf = (column: string) => named.find(([, c]) => c === unquoted(column))?.[0] ?? unquoted(column);
   if (columns?.length) return columns.map(fieldOf);
   if (constraint === undefined) return [];
   const primary = model ? model.primaryKey.map((f) => model.fields.get(f)!.column) : [];
@@ -121,5 +123,11 @@ function fieldsOf(
     return primary.map(fieldOf);
   }
   const unique = named.find(([, column]) => constraint === constraintName(table, [column], "unique"));
-  return unique ? [unique[0]] : [];
+  if (unique) return [unique[0]];
+  // A unique over several fields (model option `uniques`), under the name push() gives it.
+  const columnOf = (field: string) => model!.fields.get(field)!.column;
+  const composite = model?.uniques?.find(
+    (fields) => constraint === constraintName(table, fields.map(columnOf), "unique"),
+  );
+  return composite ? [...composite] : [];
 }

@@ -5,10 +5,12 @@ import {
   decodeDate,
   decodeJsonText,
   decoderForBigint,
+  decodeTimestamp,
   encodeBigintAsText,
   encodeDate,
   encodeDecimal,
   encodeJson,
+  encodeNaiveTimestamp,
   encodeTimestampAsDate,
   jsonList,
 } from "./codecs.js";
@@ -94,11 +96,13 @@ export const mysqlProfile = defineProfile({
     decimal: (config) => `decimal(${config.precision ?? 10}, ${config.scale ?? 2})`,
     boolean: "boolean",
     timestamp: "datetime(3)",
+    naiveTimestamp: "datetime(3)",
     date: "date",
     json: "json",
   },
   defaultNow(kind) {
     // A DATE column cannot default to CURRENT_DATE on every MySQL/MariaDB version; create fills it.
+    // Both timestamps are UTC DATETIMEs: relata's connections set time_zone to +00:00.
     return kind === "date" ? undefined : sql`CURRENT_TIMESTAMP(3)`;
   },
   encoders: {
@@ -106,10 +110,14 @@ export const mysqlProfile = defineProfile({
     bigint: encodeBigintAsText,
     date: encodeDate,
     timestamp: encodeTimestampAsDate,
+    // As UTC wall-clock text: the same column as timestamp()'s, but a string without a zone is UTC.
+    naiveTimestamp: encodeNaiveTimestamp,
     decimal: encodeDecimal,
   },
   decoders: {
     boolean: fixed(decodeBoolean),
+    // mysql2 reads DATETIME as UTC on relata's pool (timezone "Z"); text (dateStrings) as UTC too.
+    naiveTimestamp: fixed(decodeTimestamp),
     json: fixed(decodeJsonText),
     bigint: decoderForBigint,
     date: fixed(decodeDate),

@@ -3,10 +3,12 @@ import { RelataError } from "../errors.js";
 import {
   decodeDate,
   decoderForBigint,
+  decodeTimestamp,
   encodeBigintAsText,
   encodeDate,
   encodeDecimal,
   encodeJson,
+  encodeNaiveTimestamp,
   encodeTimestampAsDate,
 } from "./codecs.js";
 import { errorField } from "./driver-errors.js";
@@ -17,7 +19,7 @@ import { defineProfile, fixed } from "./profile.js";
 
 const DATE_OID = 1082;
 
-/** PostgreSQL through pg: native booleans, timestamptz, jsonb; int8 arrives as a string. */
+/** PostgreSQL through pg: native booleans, timestamptz (or timestamp, UTC), jsonb; int8 arrives as a string. */
 export const postgresProfile = defineProfile({
   // One array parameter for any number of keys: planned once, never near the 65,535 limit.
   inList: (column, values, not) =>
@@ -39,7 +41,11 @@ export const postgresProfile = defineProfile({
     bigint: (column) => sql`${column}::text`,
     decimal: (column) => sql`${column}::text`,
     json: (column) => sql`${column}::text`,
+    // JSON renders a timestamp as ISO-8601 without a zone, which decodeTimestamp reads as UTC.
+    naiveTimestamp: (column) => column,
   },
+  // pg parses a timestamp (without a time zone) as local time: as text it is read as UTC.
+  readAs: { naiveTimestamp: (column) => sql`${column}::text` },
   defaultLoadStrategy: "query",
   castKey: (column, to) => (to === "text" ? sql`cast(${column} as text)` : sql`cast(${column} as bigint)`),
   jsonArrayLimits: true,
@@ -81,21 +87,26 @@ export const postgresProfile = defineProfile({
     decimal: (config) => `numeric(${config.precision ?? 10}, ${config.scale ?? 2})`,
     boolean: "boolean",
     timestamp: "timestamptz",
+    naiveTimestamp: "timestamp",
     date: "date",
     json: "jsonb",
   },
   defaultNow(kind) {
-    return kind === "date" ? sql`CURRENT_DATE` : sql`CURRENT_TIMESTAMP`;
+    if (kind === "date") return sql`CURRENT_DATE`;
+    // CURRENT_TIMESTAMP would become a timestamp in the session's time zone.
+    if (kind === "naiveTimestamp") return sql`(now() at time zone 'utc')`;
+    return sql`CURRENT_TIMESTAMP`;
   },
   encoders: {
     json: encodeJson, // pg would send JS arrays as PostgreSQL arrays
     bigint: encodeBigintAsText,
     date: encodeDate,
     timestamp: encodeTimestampAsDate,
+    naiveTimestamp: encodeNaiveTimestamp,
     decimal: encodeDecimal,
   },
   // Dates already arrive as text on relata's own pool; a hand-built pool parses them to Dates.
-  decoders: { bigint: decoderForBigint, date: fixed(decodeDate) },
+  decoders: { bigint: decoderForBigint, date: fixed(decodeDate), naiveTimestamp: fixed(decodeTimestamp) },
   classifyError(error) {
     const code = String(errorField(error, "code") ?? "");
     if (code === "23505" || code === "23503") {

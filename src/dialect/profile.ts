@@ -17,6 +17,16 @@ export type DriverFailure =
     }
   | { readonly kind: "connection" | "deadlock" | "serialization" | "timeout" | "aborted" };
 
+/**
+ * What a field is stored as, for the tables a profile is written as: its kind, or
+ * `naiveTimestamp` for `timestamp({ withTimezone: false })` (a column without a time zone
+ * holding the UTC wall-clock time).
+ */
+export type StorageKind = FieldKind | "naiveTimestamp";
+
+export const storageKind = (config: FieldConfig): StorageKind =>
+  config.kind === "timestamp" && config.withTimezone === false ? "naiveTimestamp" : config.kind;
+
 export type Encode = (value: unknown) => unknown;
 export type Decode = (value: unknown) => unknown;
 
@@ -45,8 +55,12 @@ export interface DialectProfile {
   existingTables(kysely: Kysely<any>): Promise<Set<string>>;
   /** SQL column type of a field for `push()`, e.g. `varchar(255)`. */
   columnType(config: FieldConfig): string;
-  /** The DDL default of `defaultNow()`, or undefined when the dialect cannot express it. */
-  defaultNow(kind: FieldKind): RawBuilder<unknown> | undefined;
+  /**
+   * The DDL default of `defaultNow()`, or undefined when the dialect cannot express it. Pass the
+   * field's config: a timestamp without a time zone has a default of its own (a kind alone
+   * gives the default of the kind's plain field).
+   */
+  defaultNow(field: FieldKind | FieldConfig): RawBuilder<unknown> | undefined;
   /** Turns a JS value into what the driver binds for a field of this kind (undefined: as is). */
   encoder(config: FieldConfig): Encode | undefined;
   /** What a SELECT reads for a column of this field (usually the column itself). */
@@ -148,19 +162,28 @@ export interface JsonArrayParts {
 export interface ProfileSpec
   extends Omit<
     DialectProfile,
-    "columnType" | "encoder" | "decoder" | "readExpression" | "jsonReadExpression" | "inList" | "nestJson"
+    | "columnType"
+    | "encoder"
+    | "decoder"
+    | "readExpression"
+    | "jsonReadExpression"
+    | "inList"
+    | "nestJson"
+    | "defaultNow"
   > {
+  /** The DDL default of `defaultNow()` on a field stored as `kind`, or undefined when the dialect cannot express it. */
+  defaultNow(kind: StorageKind): RawBuilder<unknown> | undefined;
   /** Nested JSON arrays need wrapping to stay JSON inside a JSON object (default: as is). */
   readonly nestJson?: DialectProfile["nestJson"];
   /** `column IN (list)` when the default (`in (?, ?, ...)`) is not the best the database can do. */
   readonly inList?: DialectProfile["inList"];
-  /** Per field kind, how to read the column inside JSON (default: as `readAs` reads it). */
-  readonly jsonReadAs?: Readonly<Partial<Record<FieldKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
-  /** Per field kind, how to read the column when the driver's default would lose something. */
-  readonly readAs?: Readonly<Partial<Record<FieldKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
-  readonly columnTypes: Readonly<Record<FieldKind, string | ((config: FieldConfig) => string)>>;
-  readonly encoders: Readonly<Partial<Record<FieldKind, Encode>>>;
-  readonly decoders: Readonly<Partial<Record<FieldKind, DecoderFactory>>>;
+  /** Per storage kind, how to read the column inside JSON (default: as `readAs` reads it). */
+  readonly jsonReadAs?: Readonly<Partial<Record<StorageKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
+  /** Per storage kind, how to read the column when the driver's default would lose something. */
+  readonly readAs?: Readonly<Partial<Record<StorageKind, (column: RawBuilder<unknown>) => RawBuilder<unknown>>>>;
+  readonly columnTypes: Readonly<Record<StorageKind, string | ((config: FieldConfig) => string)>>;
+  readonly encoders: Readonly<Partial<Record<StorageKind, Encode>>>;
+  readonly decoders: Readonly<Partial<Record<StorageKind, DecoderFactory>>>;
 }
 
 /** `column in (?, ?, ...)`: one bound parameter per value. */
@@ -183,15 +206,19 @@ export function defineProfile({
 }: ProfileSpec): DialectProfile {
   return {
     ...rest,
-    readExpression: (config, column) => readAs[config.kind]?.(column) ?? column,
-    jsonReadExpression: (config, column) => (jsonReadAs[config.kind] ?? readAs[config.kind])?.(column) ?? column,
+    readExpression: (config, column) => readAs[storageKind(config)]?.(column) ?? column,
+    jsonReadExpression(config, column) {
+      const kind = storageKind(config);
+      return (jsonReadAs[kind] ?? readAs[kind])?.(column) ?? column;
+    },
     columnType(config) {
-      const type = columnTypes[config.kind];
+      const type = columnTypes[storageKind(config)];
       return typeof type === "string" ? type : type(config);
     },
+    defaultNow: (field) => rest.defaultNow(typeof field === "string" ? field : storageKind(field)),
     nestJson: rest.nestJson ?? ((column) => column),
     inList: rest.inList ?? plainInList,
-    encoder: (config) => encoders[config.kind],
-    decoder: (config) => decoders[config.kind]?.(config),
+    encoder: (config) => encoders[storageKind(config)],
+    decoder: (config) => decoders[storageKind(config)]?.(config),
   };
 }

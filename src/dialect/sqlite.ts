@@ -11,6 +11,7 @@ import {
   encodeDate,
   encodeDecimal,
   encodeJson,
+  encodeNaiveTimestamp,
   encodeTimestampAsText,
   jsonList,
 } from "./codecs.js";
@@ -20,7 +21,10 @@ import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
 import { defineProfile, fixed, LONG_LIST, plainInList } from "./profile.js";
 
-/** SQLite through better-sqlite3: booleans as 0/1, timestamps as ISO-8601 UTC text, json as text. */
+/**
+ * SQLite through better-sqlite3: booleans as 0/1, timestamps as ISO-8601 UTC text (those
+ * without a time zone as `YYYY-MM-DD HH:MM:SS[.sss]` UTC text), json as text.
+ */
 export const sqliteProfile = defineProfile({
   name: "sqlite",
   supportsReturning: true,
@@ -82,17 +86,22 @@ export const sqliteProfile = defineProfile({
     string: "text",
     text: "text",
     timestamp: "text",
+    naiveTimestamp: "text",
     date: "text",
     json: "text",
   },
   defaultNow(kind) {
-    return kind === "date" ? sql`(date('now'))` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+    if (kind === "date") return sql`(date('now'))`;
+    // The form encodeNaiveTimestamp writes: no ".000" on a whole second ('now' is one instant per statement).
+    if (kind === "naiveTimestamp") return sql`(replace(strftime('%Y-%m-%d %H:%M:%f', 'now'), '.000', ''))`;
+    return sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
   },
   // better-sqlite3 reads integers as JS numbers; as text a 64-bit value arrives exact.
   readAs: { bigint: (column) => sql`cast(${column} as text)` },
   encoders: {
     boolean: encodeBooleanAsInteger,
     timestamp: encodeTimestampAsText,
+    naiveTimestamp: encodeNaiveTimestamp,
     date: encodeDate,
     json: encodeJson,
     decimal: encodeDecimal,
@@ -100,6 +109,7 @@ export const sqliteProfile = defineProfile({
   decoders: {
     boolean: fixed(decodeBoolean),
     timestamp: fixed(decodeTimestamp),
+    naiveTimestamp: fixed(decodeTimestamp),
     json: fixed(decodeJsonText),
     decimal: decoderForDecimal,
     bigint: decoderForBigint,

@@ -71,6 +71,7 @@ function table(plan: TablePlan, notes: readonly string[], columnNotes: ReadonlyM
   const indexes = [
     ...(plan.primaryKey.length > 1 ? [`${columns(plan.primaryKey)} [pk, name: ${text(plan.primaryKeyName)}]`] : []),
     ...plan.uniques.map((u) => `${columns([u.column])} [unique, name: ${text(u.name)}]`),
+    ...plan.compositeUniques.map((u) => `${columns(u.columns)} [unique, name: ${text(u.name)}]`),
     ...plan.indexes.map((i) => `${columns(i.columns)} [name: ${text(i.name)}]`),
   ];
   if (indexes.length > 0) lines.push("", "  Indexes {", ...indexes.map((i) => `    ${i}`), "  }");

@@ -169,9 +169,9 @@ function table(
       `primaryKey({ name: ${JSON.stringify(plan.primaryKeyName)}, columns: [${plan.primaryKey.map(col).join(", ")}] })`,
     );
   }
-  for (const u of plan.uniques) {
+  for (const u of [...plan.uniques, ...plan.compositeUniques]) {
     coreImports.add("unique");
-    extras.push(`unique(${JSON.stringify(u.name)}).on(${col(u.column)})`);
+    extras.push(`unique(${JSON.stringify(u.name)}).on(${u.columns.map(col).join(", ")})`);
   }
   for (const fk of plan.foreignKeys) {
     coreImports.add("foreignKey");

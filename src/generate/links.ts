@@ -169,7 +169,9 @@ function name(drafts: readonly Draft[]): Link[] {
     return scope;
   };
   const unique = (d: Draft) =>
-    d.childColumn.config.unique || (d.child.primaryKey.length === 1 && d.child.primaryKey[0] === d.childColumn.column);
+    d.childColumn.config.unique ||
+    d.child.uniques.some((u) => u.column === d.childColumn.column) ||
+    (d.child.primaryKey.length === 1 && d.child.primaryKey[0] === d.childColumn.column);
   const named = drafts.map((d) => ({
     draft: d,
     childName: d.childNames[0]?.name,

@@ -159,6 +159,9 @@ function model(
     const map = PRISMA_NAMES[dialect].primaryKey ? `, map: ${JSON.stringify(plan.primaryKeyName)}` : "";
     blockAttributes.push(`@@id(${fields(plan.primaryKey)}${map})`);
   }
+  for (const unique of plan.compositeUniques) {
+    blockAttributes.push(`@@unique(${fields(unique.columns)}, map: ${JSON.stringify(unique.name)})`);
+  }
   for (const index of plan.indexes) {
     blockAttributes.push(`@@index(${fields(index.columns)}, map: ${JSON.stringify(index.name)})`);
   }

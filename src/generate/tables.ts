@@ -53,11 +53,19 @@ export interface TablePlan {
   readonly primaryKey: readonly string[];
   /** push() names the constraint of a key of more than one column. */
   readonly primaryKeyName: string;
-  readonly uniques: readonly { readonly name: string; readonly column: string }[];
+  /**
+   * Unique constraints of one column: a field's `.unique()`, and a model option `uniques` entry
+   * of one field (`columns` is `[column]`). Those of several columns are `compositeUniques`.
+   */
+  readonly uniques: readonly { readonly name: string; readonly column: string; readonly columns: readonly string[] }[];
+  /** Unique constraints over several columns (model option `uniques`), columns in key order. */
+  readonly compositeUniques: readonly { readonly name: string; readonly columns: readonly string[] }[];
   readonly foreignKeys: readonly TableForeignKey[];
   /**
-   * The indexes push() creates: those asked for, morph pairs, pivot lookups and one per foreign key
-   * (unless the database indexes foreign keys itself, as MySQL does), minus those a key covers.
+   * The indexes push() creates: those asked for (a field's `.index()`, the model option
+   * `indexes`), morph pairs, pivot lookups and one per foreign key (unless the database indexes
+   * foreign keys itself, as MySQL does), minus those a key, a unique or an index already covers
+   * (one whose columns start with it, for a foreign key's).
    */
   readonly indexes: readonly { readonly name: string; readonly columns: readonly string[] }[];
   /** (type, id) column pairs of polymorphic relations stored in this table. */
@@ -102,12 +110,19 @@ function modelTable(model: ModelMeta, models: ReadonlyMap<string, ModelMeta>, pr
   const morphPairs = model.morphPairs.map(([type, id]) => [column(type), column(id)] as const);
   const wanted = [
     ...[...model.fields.values()].filter((f) => f.config.index).map((f) => [f.column]),
+    ...(model.indexes ?? []).map((fields) => fields.map(column)),
     ...morphPairs.map((pair) => [...pair]),
   ];
-  const uniqueColumns = [...model.fields.values()]
-    .filter((f) => f.config.unique && !f.config.primary)
-    .map((f) => f.column);
-  return finish(model.table, model, columns, primaryKey, uniqueColumns, foreignKeys, wanted, morphPairs, profile);
+  // A unique the primary key (or an earlier unique) already makes is left out.
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c) => b.includes(c));
+  const uniques: (readonly string[])[] = [];
+  for (const columns of [
+    ...[...model.fields.values()].filter((f) => f.config.unique && !f.config.primary).map((f) => [f.column]),
+    ...(model.uniques ?? []).map((fields) => fields.map(column)),
+  ]) {
+    if (!same(columns, primaryKey) && !uniques.some((u) => same(u, columns))) uniques.push(columns);
+  }
+  return finish(model.table, model, columns, primaryKey, uniques, foreignKeys, wanted, morphPairs, profile);
 }
 
 function pivotTable(
@@ -134,21 +149,23 @@ function finish(
   model: ModelMeta | undefined,
   columns: TableColumn[],
   primaryKey: readonly string[],
-  uniqueColumns: readonly string[],
+  uniques: readonly (readonly string[])[],
   foreignKeys: TableForeignKey[],
   wanted: readonly (readonly string[])[],
   morphPairs: readonly (readonly [string, string])[],
   profile: DialectProfile,
 ): TablePlan {
+  const named = (columns: readonly string[]) => ({ name: constraintName(table, columns, "unique"), columns });
   return {
     table,
     model,
     columns,
     primaryKey,
     primaryKeyName: constraintName(table, primaryKey, "pkey"),
-    uniques: uniqueColumns.map((column) => ({ name: constraintName(table, [column], "unique"), column })),
+    uniques: uniques.filter((u) => u.length === 1).map((u) => ({ ...named(u), column: u[0]! })),
+    compositeUniques: uniques.filter((u) => u.length > 1).map(named),
     foreignKeys,
-    indexes: indexesOf(primaryKey, uniqueColumns, foreignKeys, wanted, profile.indexesForeignKeys).map((cols) => ({
+    indexes: indexesOf(primaryKey, uniques, foreignKeys, wanted, profile.indexesForeignKeys).map((cols) => ({
       name: constraintName(table, cols, "index"),
       columns: cols,
     })),
@@ -156,26 +173,55 @@ function finish(
   };
 }
 
-/** As push(): the indexes asked for plus one per foreign key, minus any a key or unique already covers. */
+/**
+ * As push() creates them: the indexes asked for, minus any the primary key, a unique or an
+ * earlier index already is (or the key's first column), then one per foreign key unless a key,
+ * unique or index starts with its column (or the database indexes foreign keys itself).
+ */
 function indexesOf(
   primaryKey: readonly string[],
-  uniques: readonly string[],
+  uniques: readonly (readonly string[])[],
   foreignKeys: readonly TableForeignKey[],
   wanted: readonly (readonly string[])[],
   databaseIndexesForeignKeys: boolean,
 ): (readonly string[])[] {
-  const all = [...wanted];
-  if (!databaseIndexesForeignKeys) all.push(...foreignKeys.map((fk) => [fk.column]));
-  const covered = new Set<string>([primaryKey.join(","), primaryKey[0]!, ...uniques]);
-  if (databaseIndexesForeignKeys) for (const fk of foreignKeys) covered.add(fk.column);
+  const keys = [primaryKey, ...uniques].filter((columns) => columns.length > 0);
+  const exact = new Set<string>([...keys.map((columns) => columns.join(",")), ...primaryKey.slice(0, 1)]);
+  const leading = new Set<string>(keys.map((columns) => columns[0]!));
+  // Where the database indexes a foreign key's column itself (MySQL), an index of it alone is its.
+  if (databaseIndexesForeignKeys) for (const fk of foreignKeys) exact.add(fk.column);
   const out: (readonly string[])[] = [];
-  for (const columns of all) {
+  for (const columns of wanted) {
     const key = columns.join(",");
-    if (covered.has(key)) continue;
-    covered.add(key);
+    if (exact.has(key)) continue;
+    exact.add(key);
+    leading.add(columns[0]!);
     out.push(columns);
   }
+  if (databaseIndexesForeignKeys) return out;
+  for (const fk of foreignKeys) {
+    if (leading.has(fk.column)) continue;
+    leading.add(fk.column);
+    out.push([fk.column]);
+  }
   return out;
+}
+
+/** Plans ordered so referenced tables come first; members of a cycle keep their order. */
+export function dependencyOrder(plans: readonly TablePlan[]): TablePlan[] {
+  const pending = new Map(plans.map((p) => [p.table, p]));
+  const ordered: TablePlan[] = [];
+  while (pending.size > 0) {
+    const ready = [...pending.values()].filter((p) =>
+      p.foreignKeys.every((fk) => fk.table === p.table || !pending.has(fk.table)),
+    );
+    const next = ready.length > 0 ? ready : [pending.values().next().value!];
+    for (const plan of next) {
+      ordered.push(plan);
+      pending.delete(plan.table);
+    }
+  }
+  return ordered;
 }
 
 function tableColumn(field: string, column: string, config: FieldConfig, profile: DialectProfile): TableColumn {
@@ -190,7 +236,7 @@ function columnDefault(config: FieldConfig, profile: DialectProfile): ColumnDefa
   if (d.kind === "uuid") return { kind: "uuid" };
   const filledByCreate = config.kind === "json" || config.kind === "text";
   if (d.kind === "now") {
-    const now = filledByCreate ? undefined : profile.defaultNow(config.kind);
+    const now = filledByCreate ? undefined : profile.defaultNow(config);
     return { kind: "now", ddl: now && rawText(now) };
   }
   const encoded = profile.encoder(config)?.(d.value) ?? d.value;

@@ -123,7 +123,7 @@ class MigrationSchema implements SchemaBuilder {
     const live = catalog.tables.get(name);
     if (!live) fail(`${what}: there is no table "${name}"`);
     const created = hooks.rebuildsTables ? await sqliteCreatedIndexes(this.#run, this.kysely, name) : undefined;
-    const current = tableState(live, created);
+    const current = tableState(live, created, hooks.rebuildsTables);
     const planned = plan(current, ops, { profile: this.profile, creating: false, uniqueAsIndex: hooks.rebuildsTables });
     this.#check(what, planned.problems);
     if (hooks.rebuildsTables && !planned.steps.every(alterableInPlace)) {

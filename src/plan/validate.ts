@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { utcTime } from "../dialect/codecs.js";
 import type { DialectName, DialectProfile } from "../dialect/profile.js";
 import { ValidationError } from "../errors.js";
 import type { FieldConfig, FieldKind } from "../schema/fields.js";
@@ -164,8 +165,11 @@ function dayExists(year: number, month: number, day: number): boolean {
   return day <= (month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
 }
 
-/** Date.parse rolls "2024-02-30" over to March 1st and reads many non-ISO forms: only real ISO dates pass. */
-const timestamp: Check = (v, _config, profile) => {
+/**
+ * Date.parse rolls "2024-02-30" over to March 1st and reads many non-ISO forms: only real ISO
+ * dates pass. Without a zone, a string is local time, or UTC for a timestamp without a time zone.
+ */
+const timestamp: Check = (v, config, profile) => {
   let time: number;
   if (v instanceof Date) time = v.getTime();
   else if (typeof v === "string") {
@@ -174,7 +178,7 @@ const timestamp: Check = (v, _config, profile) => {
     if (!dayExists(Number(match[1]), Number(match[2]), Number(match[3]))) {
       return `${EXPECTED.timestamp} of a day that exists`;
     }
-    time = Date.parse(v);
+    time = config.withTimezone === false ? utcTime(v) : Date.parse(v);
   } else return EXPECTED.timestamp;
   if (Number.isNaN(time)) return EXPECTED.timestamp;
   const { min, max, range } = profile.valueLimits.timestamp;

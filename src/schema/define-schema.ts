@@ -1,5 +1,6 @@
 import { SchemaError } from "../errors.js";
-import { applyCasing, type Casing } from "./casing.js";
+import { applyCasing, type Casing, casingProblem, checkedCasing } from "./casing.js";
+import { describeFieldType, keyBuilderFor, keyTypeMismatch } from "./fields.js";
 import type { FieldMeta, ForeignKeyMeta, ModelMeta, SchemaMeta } from "./meta.js";
 import { type FieldsShape, MODEL_EVENTS, type ModelDef, type ModelOptions } from "./model.js";
 import { MorphMap } from "./morph-map.js";
@@ -7,7 +8,12 @@ import type { MutableModelMeta } from "./relation-context.js";
 import { resolveRelations } from "./resolve-relations.js";
 
 export interface SchemaOptions {
-  /** How field and model names become column and table names (default `"preserve"`). */
+  /**
+   * How field and model names become column and table names (default `"preserve"`):
+   * `"snake_case"` (`createdAt` -> `created_at`), `"camelCase"`, `"PascalCase"` (`createdAt` ->
+   * `CreatedAt`, `user` -> `User`, for databases named that way), or a function
+   * `(name) => string`. A field's `.column()` and a model's `table` override it.
+   */
   casing?: Casing;
   /** The value stored in morph type columns per model: `{ post: "Post" }` (default: the model name). */
   morphMap?: Record<string, string>;
@@ -49,8 +55,9 @@ export class Schema<M extends AnyModels = AnyModels, MM extends Record<string, s
 }
 
 /** Names a model cannot take: the db handle's own members (`DbCore` in db.ts), and `then`. */
-const RESERVED_MODEL_NAMES = new Set([
+export const RESERVED_MODEL_NAMES: ReadonlySet<string> = new Set([
   "push",
+  "check",
   "transaction",
   "destroy",
   "kysely",
@@ -60,7 +67,7 @@ const RESERVED_MODEL_NAMES = new Set([
   "then",
 ]);
 /** Names that reach an object's prototype chain: no model, field or relation may have one (inputs reject them as keys). */
-const PROTOTYPE_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Validates and resolves a set of models: relation targets, conventional keys, pivot
@@ -74,8 +81,11 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
   models: M,
   options: SchemaOptions & { morphMap?: MM } = {},
 ): Schema<M, MM> {
-  const casing = options.casing ?? "preserve";
   const problems: string[] = [];
+  const given = options.casing ?? "preserve";
+  const wrongCasing = casingProblem(given);
+  if (wrongCasing) problems.push(`defineSchema: ${wrongCasing}`);
+  const casing = wrongCasing ? "preserve" : checkedCasing(given, problems);
   for (const key of Object.keys(options ?? {})) {
     if (!OPTIONS.includes(key)) problems.push(`defineSchema: unknown option "${key}"; it takes ${OPTIONS.join(", ")}`);
   }
@@ -96,12 +106,13 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
   checkTables(metas, problems);
   checkForeignKeys(metas, problems);
   const pivotTables = resolveRelations(models, metas, casing, problems);
+  checkKeyTypes(metas, problems);
   problems.push(...morphMap.finish());
   if (problems.length > 0) throw new SchemaError(problems);
   return new Schema<M, MM>(
     models,
     { models: metas, pivotTables, morphAliases: morphMap.aliases, morphMap },
-    { casing },
+    { casing: given },
   );
 }
 
@@ -155,8 +166,45 @@ function buildModelMeta(name: string, def: ModelDef<any, any>, casing: Casing, p
     relations: new Map(),
     morphAlias: name,
     morphPairs: [],
+    indexes: fieldLists(name, "indexes", def.options?.indexes, fields, problems),
+    uniques: fieldLists(name, "uniques", def.options?.uniques, fields, problems),
     ...lifecycle(name, def.options ?? {}, fields, problems),
   };
+}
+
+/** The model options `indexes` / `uniques`, checked: lists of its field names. */
+function fieldLists(
+  name: string,
+  option: "indexes" | "uniques",
+  value: unknown,
+  fields: ReadonlyMap<string, FieldMeta>,
+  problems: string[],
+): (readonly string[])[] {
+  if (value === undefined) return [];
+  const example = option === "indexes" ? '[["authorId", "createdAt"]]' : '[["authorId", "slug"]]';
+  const valid = `fields: ${[...fields.keys()].join(", ")}`;
+  if (!Array.isArray(value)) {
+    problems.push(`model "${name}": ${option} takes a list of field-name lists, e.g. ${option}: ${example}`);
+    return [];
+  }
+  const lists: (readonly string[])[] = [];
+  for (const [i, list] of value.entries()) {
+    const where = `model "${name}": ${option}[${i}]`;
+    if (!Array.isArray(list) || list.length === 0) {
+      problems.push(`${where} must be a non-empty list of field names (${valid}), e.g. ${option}: ${example}`);
+      continue;
+    }
+    const unknown = list.filter((field) => typeof field !== "string" || !fields.has(field));
+    for (const field of unknown) {
+      problems.push(
+        `${where} names ${typeof field === "string" ? `"${field}"` : String(field)}, which is not one of its fields (${valid})`,
+      );
+    }
+    const twice = list.filter((field, at) => list.indexOf(field) !== at);
+    if (twice.length > 0) problems.push(`${where} names "${twice[0]}" twice`);
+    if (unknown.length === 0 && twice.length === 0) lists.push([...list]);
+  }
+  return lists;
 }
 
 /** The lifecycle options of a model, resolved against its fields. */
@@ -303,6 +351,72 @@ function checkForeignKeys(metas: Map<string, MutableModelMeta>, problems: string
         problems.push(
           `${where}: references unknown field "${fk.targetModel}.${fk.targetField}" (fields: ${target.fieldNames.join(", ")})`,
         );
+      }
+    }
+  }
+}
+
+/**
+ * Every key pair the schema joins on must hold the same kind of values (fields.ts
+ * `keyTypeMismatch`): foreign key constraints (`references`), then the keys of belongsTo,
+ * hasOne/hasMany, many-to-many through a join model, and through relations. Each pair is
+ * reported once, naming both fields and their types.
+ */
+function checkKeyTypes(metas: ReadonlyMap<string, ModelMeta>, problems: string[]): void {
+  const seen = new Set<string>();
+  const check = (
+    relation: string | undefined,
+    from: ModelMeta | undefined,
+    fromField: string,
+    to: ModelMeta | undefined,
+    toField: string,
+  ) => {
+    const a = from?.fields.get(fromField)?.config;
+    const b = to?.fields.get(toField)?.config;
+    const [source, key] = [`"${from?.name}.${fromField}"`, `"${to?.name}.${toField}"`];
+    if (!a || !b || seen.has(`${source} ${key}`)) return;
+    seen.add(`${source} ${key}`);
+    const why = keyTypeMismatch(a, b, relation === undefined);
+    if (!why) return;
+    const [typeA, typeB] = [describeFieldType(a), describeFieldType(b)];
+    const fix = `declare ${source} as ${keyBuilderFor(b)}${a.kind === "uuid" ? ` (or ${key} as uuid())` : ""}`;
+    problems.push(
+      relation === undefined
+        ? `field ${source} is ${typeA} but references ${key}, which is ${typeB}: ${why}; ${fix}`
+        : `${relation}: its key ${source} is ${typeA} but ${key}, the key it points at, is ${typeB}: ${why}; ${fix}`,
+    );
+  };
+  for (const meta of metas.values()) {
+    for (const fk of meta.foreignKeys) check(undefined, meta, fk.field, metas.get(fk.targetModel), fk.targetField);
+  }
+  for (const meta of metas.values()) {
+    for (const relation of meta.relations.values()) {
+      const label = `relation "${meta.name}.${relation.name}"`;
+      const target = "target" in relation ? metas.get(relation.target) : undefined;
+      switch (relation.kind) {
+        case "belongsTo":
+          check(label, meta, relation.foreignKey, target, relation.ownerKey);
+          break;
+        case "hasOne":
+        case "hasMany":
+          check(label, target, relation.foreignKey, meta, relation.localKey);
+          break;
+        case "belongsToMany": {
+          const join = relation.pivot.model === undefined ? undefined : metas.get(relation.pivot.model);
+          if (!join) break; // a bare pivot's key columns take the types of the keys they hold
+          check(label, join, relation.pivot.foreignKey.name, meta, relation.parentKey);
+          check(label, join, relation.pivot.relatedKey.name, target, relation.relatedKey);
+          break;
+        }
+        case "hasOneThrough":
+        case "hasManyThrough": {
+          const through = metas.get(relation.through);
+          check(label, through, relation.firstKey, meta, relation.localKey);
+          check(label, target, relation.secondKey, through, relation.secondLocalKey);
+          break;
+        }
+        default:
+          break; // polymorphic keys may hold the keys of several models, of different types
       }
     }
   }

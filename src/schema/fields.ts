@@ -45,6 +45,11 @@ export interface FieldConfig {
   readonly scale?: number;
   /** How a `bigint()` column is returned: JS `bigint` (default) or `number`. */
   readonly bigintMode?: "bigint" | "number";
+  /**
+   * `false` for `timestamp({ withTimezone: false })`: a column without a time zone holding the
+   * UTC wall-clock time. Absent (or true) on a `timestamp()` with a time zone.
+   */
+  readonly withTimezone?: boolean;
 }
 
 /**
@@ -151,9 +156,87 @@ export const float = () => field<number>("float");
 export const decimal = (precision = 10, scale = 2) => field<string>("decimal", { precision, scale });
 /** A boolean; read as `true`/`false` on every database. */
 export const boolean = () => field<boolean>("boolean");
-/** A point in time; read as a `Date` (stored in UTC). */
-export const timestamp = () => field<Date>("timestamp");
+/**
+ * A point in time, read as a `Date`. By default a column with a time zone (PostgreSQL
+ * `timestamptz`; ISO-8601 UTC text on SQLite, `datetime(3)` in UTC on MySQL).
+ * `{ withTimezone: false }`: a column without one (SQLite `YYYY-MM-DD HH:MM:SS` text,
+ * PostgreSQL `timestamp`, MySQL `datetime(3)`) holding the UTC wall-clock time, as databases
+ * other tools made often do; a string without a zone given for it is a UTC time too.
+ * Example: `at: timestamp({ withTimezone: false })`.
+ */
+export const timestamp = (options: { withTimezone?: boolean } = {}) =>
+  field<Date>("timestamp", options.withTimezone === false ? { withTimezone: false } : {});
 /** A calendar date, read as a `"YYYY-MM-DD"` string (no time zone to shift it). */
 export const date = () => field<string>("date");
 /** A JSON value, parsed when read. Type it with `json<MyShape>()`. */
 export const json = <T = unknown>() => field<T>("json");
+
+/** A field's type as a message names it: `string(255)`, `id()`, `decimal(10, 2)`. */
+export function describeFieldType(config: FieldConfig): string {
+  if (config.kind === "string") return `string(${config.length ?? 255})`;
+  if (config.kind === "decimal") return `decimal(${config.precision ?? 10}, ${config.scale ?? 2})`;
+  if (config.kind === "id") return "id() (an integer)";
+  return `${config.kind}()`;
+}
+
+/** Kinds whose columns hold the same values: id() is an integer() filled by the database. */
+const KEY_FAMILIES: Record<FieldKind, string> = {
+  id: "integer",
+  integer: "integer",
+  bigint: "bigint",
+  uuid: "uuid",
+  string: "character",
+  text: "character",
+  float: "float",
+  decimal: "decimal",
+  boolean: "boolean",
+  timestamp: "timestamp",
+  date: "date",
+  json: "json",
+};
+
+/**
+ * Why a key field of type `from` cannot hold the values of the key `to` it points at (undefined
+ * when it can). `constraint`: a foreign key constraint joins them (`references`), which asks
+ * more than a relation does. The rules:
+ * - id() and integer() are the same column; string() and text() of any length compare as text.
+ * - integer() with bigint(): a relation compares them fine, but MySQL and MariaDB refuse a
+ *   foreign key between columns of different integer sizes.
+ * - an integer with a string: a relation works (relata casts one side to compare them, as for a
+ *   string key holding integer ids); a foreign key does not.
+ * - decimal(): a foreign key needs the same precision and scale (MySQL).
+ * - uuid() with string()/text(): PostgreSQL's native uuid type neither compares with text nor
+ *   takes a foreign key from (or to) it.
+ * - any other pair of different kinds: no foreign key, and relation keys that would not match.
+ */
+export function keyTypeMismatch(from: FieldConfig, to: FieldConfig, constraint: boolean): string | undefined {
+  const [a, b] = [KEY_FAMILIES[from.kind], KEY_FAMILIES[to.kind]];
+  if (a === b) {
+    const sameScale = (from.precision ?? 10) === (to.precision ?? 10) && (from.scale ?? 2) === (to.scale ?? 2);
+    if (a !== "decimal" || !constraint || sameScale) return undefined;
+    return "a foreign key's decimal must have the same precision and scale as the key it references (MySQL refuses it otherwise)";
+  }
+  const pair = new Set([a, b]);
+  const integers = pair.has("integer") || pair.has("bigint");
+  if (pair.has("integer") && pair.has("bigint")) {
+    if (!constraint) return undefined;
+    return "MySQL and MariaDB refuse a foreign key between an integer and a bigint column";
+  }
+  if (integers && pair.has("character")) {
+    if (!constraint) return undefined; // relata casts one side to compare them
+    return "PostgreSQL and MariaDB refuse a foreign key between an integer and a text column";
+  }
+  if (pair.has("uuid") && pair.has("character")) {
+    return constraint
+      ? "uuid() is PostgreSQL's native uuid type, which takes no foreign key from or to a text column"
+      : "uuid() is PostgreSQL's native uuid type, which does not compare with a text column";
+  }
+  return constraint
+    ? "PostgreSQL and MariaDB refuse a foreign key between columns of different types"
+    : "relata matches keys of different types only between integers and strings, so no row would match";
+}
+
+/** The builder that declares a key holding the values of `target`: `integer()` for an id(). */
+export function keyBuilderFor(target: FieldConfig): string {
+  return target.kind === "id" ? "integer()" : describeFieldType(target);
+}

@@ -29,6 +29,16 @@ export interface ModelMeta {
   readonly hidden: ReadonlySet<string>;
   readonly primaryKey: readonly string[];
   readonly foreignKeys: readonly ForeignKeyMeta[];
+  /**
+   * The model option `indexes`: each a list of field names, in index order (`[["authorId",
+   * "createdAt"]]`). A field's own `.index()` is on its config, not here. Absent: none.
+   */
+  readonly indexes?: readonly (readonly string[])[];
+  /**
+   * The model option `uniques`: each a list of field names whose values together are unique
+   * (`[["authorId", "slug"]]`). A field's own `.unique()` is on its config, not here. Absent: none.
+   */
+  readonly uniques?: readonly (readonly string[])[];
   readonly relations: ReadonlyMap<string, RelationMeta>;
   /** The value written to morph type columns for this model (its name, or the morph map's). */
   readonly morphAlias: string;

@@ -76,6 +76,8 @@ export interface ModelOptions {
   readonly with?: readonly string[];
   readonly hidden?: readonly string[];
   readonly localScopes?: Readonly<Record<string, LocalScopeFn>>;
+  readonly indexes?: readonly (readonly string[])[];
+  readonly uniques?: readonly (readonly string[])[];
 }
 
 /**
@@ -141,6 +143,8 @@ const KEYS = new Set([
   "events",
   "with",
   "hidden",
+  "indexes",
+  "uniques",
 ]);
 
 /** Whether an option value turns its behaviour on (`true` or an object of settings). */
@@ -158,6 +162,8 @@ type On<T> = [T] extends [undefined | false] ? false : true;
  *   scopes: { titled: (q) => q.whereNotNull("title") },   // global scopes
  *   localScopes: { popular: (q, min: number) => q.where("views", ">=", min) },   // db.post.popular(10)
  *   hidden: ["secret"],                            // left out of rows unless selected
+ *   indexes: [["authorId", "createdAt"]],          // composite indexes, by field name
+ *   uniques: [["authorId", "slug"]],               // fields unique together
  * });
  * ```
  */
@@ -184,6 +190,10 @@ export function model<
   with?: readonly W[];
   /** Fields left out of the rows reads and writes return, unless a query selects them. */
   hidden?: readonly H[];
+  /** Indexes over several fields, each a list of field names in index order: `[["authorId", "createdAt"]]`. */
+  indexes?: readonly (readonly NoInfer<keyof F & string>[])[];
+  /** Fields whose values together are unique, each a list of field names: `[["authorId", "slug"]]`. */
+  uniques?: readonly (readonly NoInfer<keyof F & string>[])[];
 }): ModelDef<
   [TimestampNames<T>] extends [never] ? F : WithFilled<F, TimestampNames<T> & string>,
   R,
@@ -215,6 +225,8 @@ export function model<
       with: def.with,
       hidden: def.hidden,
       localScopes: def.localScopes,
+      indexes: def.indexes,
+      uniques: def.uniques,
     },
   };
 }

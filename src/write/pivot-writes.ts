@@ -172,8 +172,12 @@ export class PivotWriter {
   change(key: unknown, values: Row): CompiledQuery | undefined {
     const set: Row = { ...values, ...(this.#meta.pivot.timestamps ? { updatedAt: new Date() } : {}) };
     if (Object.keys(set).length === 0) return undefined;
+    // A join model that keeps timestamps has its updatedAt set, as its own update would.
+    const join = joinModel(this.#session, this.#meta);
+    const stamp = join?.meta.timestamps?.updatedAt;
+    if (stamp !== undefined && set[stamp] === undefined) set[stamp] = new Date();
     const field = this.#meta.pivot.relatedKey.name;
-    return this.#pivotRows(updatePivot(this.#session, this.#meta.pivot, toColumns(this.#pivot, set)))
+    return this.#pivotRows(updatePivot(this.#session, this.#meta.pivot, toColumns(join ?? this.#pivot, set)))
       .where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, key))
       .compile();
   }
@@ -322,24 +326,29 @@ export function pivotInserts(
   const fixed = meta.pivot.where ?? {};
   for (const [, , values] of entries) checkPivotFilter(meta, values);
   // Pivot fields a row leaves out get their default (or null), so every row has the same
-  // columns and the whole batch is one statement.
-  const defaults: Row = {};
-  for (const field of meta.pivot.fields) {
-    const value = defaultValue(field.config);
-    if (value !== undefined) defaults[field.name] = value;
-  }
-  const written = entries.map(
-    ([parent, key, values]): Row => ({
-      ...defaults,
+  // columns and the whole batch is one statement; a join model's other fields get theirs too.
+  const join = joinModel(session, meta);
+  const defaults = (): Row => {
+    const out: Row = {};
+    for (const field of meta.pivot.fields) {
+      const value = defaultValue(field.config);
+      if (value !== undefined) out[field.name] = value;
+    }
+    return out;
+  };
+  const written = entries.map(([parent, key, values]): Row => {
+    const row: Row = {
+      ...defaults(),
       [foreignKey.name]: parent,
       [relatedKey.name]: key,
       ...(morphType ? { [morphType.name]: morphType.value } : {}),
       ...(timestamps ? { createdAt: now, updatedAt: now } : {}),
       ...fixed,
       ...values,
-    }),
-  );
-  const rows = written.map((row) => toColumns(pivot, row));
+    };
+    return join ? joinModelRow(meta, join, row, now) : row;
+  });
+  const rows = written.map((row) => toColumns(join ?? pivot, row));
   // Rows with the same columns share a statement; a chunk stays under the parameter limit.
   const columns = Math.max(1, ...rows.map((r) => Object.keys(r).length));
   const perStatement = Math.max(1, Math.floor(session.profile.maxParameters / columns));
@@ -357,6 +366,43 @@ export function pivotInserts(
     }
   }
   return { statements, written };
+}
+
+/** The codec of the relation's join model (option `through`); undefined for a bare pivot table. */
+function joinModel(session: Session, meta: BelongsToManyMeta): ModelCodec | undefined {
+  return meta.pivot.model === undefined ? undefined : codecFor(session, meta.pivot.model);
+}
+
+/**
+ * A pivot row of a join model with the values the model's own create would fill for every field
+ * the row leaves out: defaults (a `uuid().defaultRandom()` key, `.default(v)`, `defaultNow()`),
+ * the model's timestamps, null for a nullable field. A required field nothing fills is a
+ * ValidationError before any insert. In the model's field order, so rows line up.
+ */
+function joinModelRow(meta: BelongsToManyMeta, join: ModelCodec, row: Row, now: Date): Row {
+  const stamps = join.meta.timestamps;
+  const out: Row = {};
+  const missing: string[] = [];
+  for (const field of join.meta.fields.values()) {
+    const given = row[field.name];
+    const value =
+      given !== undefined
+        ? given
+        : stamps && (field.name === stamps.createdAt || field.name === stamps.updatedAt)
+          ? now
+          : defaultValue(field.config);
+    if (value !== undefined) out[field.name] = value;
+    else if (!field.config.autoIncrement) missing.push(field.name);
+  }
+  if (missing.length > 0) {
+    const list = missing.map((f) => `"${f}"`).join(", ");
+    throw new ValidationError(
+      `Cannot attach to ${label(meta)}: its join model "${join.meta.name}" needs ${list}, which nothing fills; give ${missing.length === 1 ? "it a default" : "them defaults"}, or list ${missing.length === 1 ? "it" : "them"} in the relation's pivotFields and pass the values.`,
+      meta.model,
+      missing[0],
+    );
+  }
+  return out;
 }
 
 /** A pivot value the relation's pivotWhere fixes must not be given another value. */

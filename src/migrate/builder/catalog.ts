@@ -11,7 +11,11 @@ const SQLITE_AUTOINDEX = "sqlite_autoindex_";
  * INDEX made; the table's other unique indexes are its UNIQUE constraints, named as push()
  * names them. Without it (PostgreSQL, MySQL) every unique index counts as a constraint.
  */
-export function tableState(table: DbTable, createdIndexes?: ReadonlySet<string>): TableState {
+export function tableState(
+  table: DbTable,
+  createdIndexes?: ReadonlySet<string>,
+  parenthesizeDefaults = false,
+): TableState {
   const foreignNames = new Set<string>();
   const foreignKeys = table.foreignKeys.map((fk) => {
     const name = fk.name ?? constraintName(table.name, fk.columns, "foreign");
@@ -45,7 +49,7 @@ export function tableState(table: DbTable, createdIndexes?: ReadonlySet<string>)
       name: column.name,
       type: column.type,
       nullable: column.nullable,
-      default: column.default === undefined ? undefined : sql.raw(column.default),
+      default: column.default === undefined ? undefined : sql.raw(defaultSql(column.default, parenthesizeDefaults)),
       constantDefault: false,
       autoIncrement: column.autoIncrement,
       source: column.name,
@@ -54,4 +58,13 @@ export function tableState(table: DbTable, createdIndexes?: ReadonlySet<string>)
     indexes,
     foreignKeys,
   };
+}
+
+/**
+ * A catalog default as DDL takes it back. SQLite prints an expression default as written
+ * inside its parentheses (`strftime(...)`), but a CREATE TABLE needs them back: `(strftime(...))`.
+ */
+function defaultSql(text: string, parenthesize: boolean): string {
+  const literal = /^('.*'|-?[0-9.]+|null|true|false|current_(timestamp|date|time))$/is.test(text.trim());
+  return parenthesize && !literal && !text.trim().startsWith("(") ? `(${text})` : text;
 }

@@ -14,7 +14,7 @@ import type { ColumnOp, ColumnState, ForeignState, IndexState, TableState } from
 export function ddlDefault(profile: DialectProfile, config: FieldConfig): Expression<unknown> | undefined {
   const d = config.default;
   if (!d || config.kind === "json" || config.kind === "text") return undefined;
-  if (d.kind === "now") return profile.defaultNow(config.kind);
+  if (d.kind === "now") return profile.defaultNow(config);
   if (d.kind !== "value") return undefined;
   const value = profile.encoder(config)?.(d.value) ?? d.value;
   const literal = ["string", "number", "boolean", "bigint"].includes(typeof value);

@@ -99,6 +99,17 @@ export function plan(current: TableState, ops: readonly Op[], options: PlanOptio
   };
   const dropIndex = (index: IndexState) => {
     indexes = indexes.filter((i) => i !== index);
+    if (profile.indexesForeignKeys) {
+      // InnoDB refuses to drop the only index a foreign key has: give the key its own index
+      // first (named as InnoDB names one, after the key), as it had before this index served it.
+      for (const foreign of foreignKeys) {
+        const served = foreign.columns.every((c, i) => index.columns[i] === c);
+        if (!served || hasLeadingIndex({ primaryKey, indexes }, foreign.columns)) continue;
+        const own: IndexState = { name: foreign.name, columns: foreign.columns, unique: false, constraint: false };
+        indexes.push({ ...own, implicit: true });
+        steps.push({ step: "addIndex", index: own });
+      }
+    }
     steps.push({ step: "dropIndex", index });
   };
   const dropPrimary = () => {
@@ -252,15 +263,24 @@ export function plan(current: TableState, ops: readonly Op[], options: PlanOptio
   // Last, as push() does: one index per new foreign key (InnoDB makes its own unless one
   // serves), and the unnamed indexes, each left out where an index already serves.
   const state = () => ({ primaryKey, indexes });
-  for (const foreign of added.filter((f) => foreignKeys.includes(f))) {
-    if (!profile.indexesForeignKeys) wanted.push(foreign.columns);
-    else if (!hasLeadingIndex(state(), foreign.columns)) {
-      indexes.push({ name: foreign.name, columns: foreign.columns, unique: false, constraint: false, implicit: true });
-    }
-  }
   for (const columnsOf of wanted) {
     if (!columnsOf.every(has) || covers(state(), columnsOf)) continue;
     addIndex({ name: constraintName(table, columnsOf, "index"), columns: columnsOf, unique: false, constraint: false });
+  }
+  // A foreign key needs no index of its own where one starts with its columns (push()'s rule).
+  for (const foreign of added.filter((f) => foreignKeys.includes(f))) {
+    if (hasLeadingIndex(state(), foreign.columns)) continue;
+    if (profile.indexesForeignKeys) {
+      indexes.push({ name: foreign.name, columns: foreign.columns, unique: false, constraint: false, implicit: true });
+    } else {
+      const columnsOf = foreign.columns;
+      addIndex({
+        name: constraintName(table, columnsOf, "index"),
+        columns: columnsOf,
+        unique: false,
+        constraint: false,
+      });
+    }
   }
 
   return { state: { table, columns, primaryKey, indexes, foreignKeys }, steps, problems };
