@@ -63,7 +63,10 @@ const CORES: Record<DialectName, Core> = {
       uuid: () => ["uuid"],
       string: (c) => ["varchar", `{ length: ${c.config.length ?? 255} }`],
       text: () => ["text"],
-      timestamp: () => ["timestamp", `{ withTimezone: true, mode: "date" }`],
+      timestamp: (c) =>
+        c.config.withTimezone === false
+          ? ["timestamp", `{ mode: "date" }`]
+          : ["timestamp", `{ withTimezone: true, mode: "date" }`],
       date: () => ["date", `{ mode: "string" }`],
       json: () => ["jsonb"],
     },

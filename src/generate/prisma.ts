@@ -44,7 +44,7 @@ const TYPES: Record<DialectName, Record<FieldKind, (c: TableColumn) => readonly 
     uuid: () => ["String", "@db.Uuid"],
     string: (c) => ["String", `@db.VarChar(${c.config.length ?? 255})`],
     text: () => ["String"],
-    timestamp: () => ["DateTime", "@db.Timestamptz(6)"],
+    timestamp: (c) => ["DateTime", c.config.withTimezone === false ? "@db.Timestamp(6)" : "@db.Timestamptz(6)"],
     date: () => ["DateTime", "@db.Date"],
     json: () => ["Json"],
   },

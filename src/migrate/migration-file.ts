@@ -25,7 +25,14 @@ import type { DbColumn, DbForeignKey, DbTable } from "./introspect/types.js";
  */
 
 /** An argument of a builder call; `{ sql }` is an SQL default, written `` sql`...` ``. */
-type Arg = string | number | boolean | bigint | readonly string[] | { readonly sql: string };
+type Arg =
+  | string
+  | number
+  | boolean
+  | bigint
+  | readonly string[]
+  | { readonly sql: string }
+  | { readonly withTimezone: boolean };
 /** One statement of a blueprint callback, a chain of calls: `t.string("title", 80).nullable()`. */
 type Line = readonly { readonly method: string; readonly args: readonly Arg[] }[];
 
@@ -57,6 +64,9 @@ function columnLine(table: string, column: DbColumn, dialect: DialectName): Line
   for (const kind of KIND_PREFERENCE) {
     const extra = sizeOf(kind, numbers, value);
     if (spelled(kind, extra)) fits.push({ kind, extra });
+    // A timestamp without a time zone (PostgreSQL `timestamp`) is a timestamp column too.
+    if (kind === "timestamp" && spelled(kind, { withTimezone: false }))
+      fits.push({ kind, extra: { withTimezone: false } });
   }
   if (fits.length === 0) {
     throw new MigrationError(
@@ -67,6 +77,7 @@ function columnLine(table: string, column: DbColumn, dialect: DialectName): Line
     const args: Arg[] = [column.name];
     if (kind === "string" && extra.length !== 255) args.push(extra.length!);
     if (kind === "decimal" && (extra.precision !== 10 || extra.scale !== 2)) args.push(extra.precision!, extra.scale!);
+    if (kind === "timestamp" && extra.withTimezone === false) args.push({ withTimezone: false });
     return call(kind, ...args);
   };
   const tail = [...(column.nullable ? [call("nullable")] : [])];
@@ -75,7 +86,7 @@ function columnLine(table: string, column: DbColumn, dialect: DialectName): Line
     return [head(kind, extra), ...tail];
   }
   for (const { kind, extra } of fits) {
-    const now = kind === "timestamp" || kind === "date" ? profile.defaultNow(kind) : undefined;
+    const now = kind === "timestamp" || kind === "date" ? profile.defaultNow(config(kind, extra)) : undefined;
     if (now && canonicalDefault(rawText(now), column.type) === canonical) {
       return [head(kind, extra), ...tail, call("defaultNow")];
     }
@@ -452,6 +463,7 @@ function lossNote(change: SchemaChange): string | undefined {
 function argText(arg: Arg): string {
   if (typeof arg === "bigint") return `${arg}n`;
   if (typeof arg === "object" && "sql" in arg) return `sql\`${arg.sql.replace(/[`\\]|\$\{/g, (m) => `\\${m}`)}\``;
+  if (typeof arg === "object" && "withTimezone" in arg) return `{ withTimezone: ${arg.withTimezone} }`;
   if (Array.isArray(arg)) return `[${arg.map((a) => JSON.stringify(a)).join(", ")}]`;
   return JSON.stringify(arg);
 }

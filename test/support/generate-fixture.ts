@@ -55,6 +55,7 @@ export const everyKind = defineSchema(
         prefs: json<{ theme: string }>().default({ theme: "dark" }),
         externalId: uuid().defaultRandom().unique(),
         createdAt: timestamp().defaultNow(),
+        lastSeenAt: timestamp({ withTimezone: false }).nullable(),
         birthday: date().nullable(),
         countryId: integer().nullable().references("country.id", { onDelete: "set null" }),
         managerId: integer().nullable().references("user.id", { onDelete: "set null", onUpdate: "cascade" }),

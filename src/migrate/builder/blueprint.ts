@@ -20,6 +20,7 @@ import {
   MAX_PRECISION,
   MAX_SCALE,
   MAX_STRING_LENGTH,
+  show,
 } from "./validate.js";
 
 export type { RecorderContext } from "./column-recorder.js";
@@ -103,8 +104,12 @@ export class CreateRecorder {
   boolean(name: string) {
     return this.columnOf("boolean", name);
   }
-  timestamp(name: string) {
-    return this.columnOf("timestamp", name);
+  timestamp(name: string, options: { withTimezone?: boolean } = {}) {
+    const unknown = Object.keys(options ?? {}).filter((key) => key !== "withTimezone");
+    if (unknown.length > 0 || (options.withTimezone !== undefined && typeof options.withTimezone !== "boolean")) {
+      fail(`timestamp("${name}", options) takes { withTimezone: boolean }; got ${show(options)}`);
+    }
+    return this.columnOf("timestamp", name, options.withTimezone === false ? { withTimezone: false } : {});
   }
   date(name: string) {
     return this.columnOf("date", name);

@@ -128,7 +128,8 @@ export interface TableBlueprint<C> {
   decimal(name: string, precision?: number, scale?: number): ColumnDefinition<string | number> & C;
   boolean(name: string): ColumnDefinition<boolean> & C;
   /** A point in time (UTC); its default is `defaultNow()` or SQL. */
-  timestamp(name: string): TimeColumnDefinition<never> & C;
+  /** `{ withTimezone: false }`: a column without a time zone, as `timestamp({ withTimezone: false })` fields. */
+  timestamp(name: string, options?: { withTimezone?: boolean }): TimeColumnDefinition<never> & C;
   /** A calendar date; a default is written `"YYYY-MM-DD"`. */
   date(name: string): TimeColumnDefinition<string> & C;
   /** A JSON value; takes no DDL default (MySQL cannot store one). */
