@@ -1,4 +1,4 @@
-import type { RawBuilder } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { DialectName, DialectProfile } from "../dialect/profile.js";
 import { profiles } from "../dialect/resolve.js";
 import { constraintName } from "../schema/constraint-names.js";
@@ -228,8 +228,8 @@ function tableColumn(field: string, column: string, config: FieldConfig, profile
   return { field, column, config, sqlType: profile.columnType(config), default: columnDefault(config, profile) };
 }
 
-/** The default as push() writes it (ddlDefault in push.ts), or as create fills it in. */
-function columnDefault(config: FieldConfig, profile: DialectProfile): ColumnDefault | undefined {
+/** The default as push() writes it (see `ddlDefault`), or as create fills it in. */
+export function columnDefault(config: FieldConfig, profile: DialectProfile): ColumnDefault | undefined {
   if (config.autoIncrement) return { kind: "autoIncrement" };
   const d = config.default;
   if (!d) return undefined;
@@ -242,6 +242,13 @@ function columnDefault(config: FieldConfig, profile: DialectProfile): ColumnDefa
   const encoded = profile.encoder(config)?.(d.value) ?? d.value;
   const literal = ["string", "number", "boolean", "bigint"].includes(typeof encoded);
   return { kind: "value", value: d.value, encoded, ddl: literal && !filledByCreate };
+}
+
+/** A column's default in the DDL; undefined when create fills it in (uuid(), json and text values). */
+export function ddlDefault(d: ColumnDefault | undefined): RawBuilder<unknown> | undefined {
+  if (d?.kind === "now") return d.ddl === undefined ? undefined : sql.raw(d.ddl);
+  if (d?.kind === "value" && d.ddl) return sql.lit(d.encoded);
+  return undefined;
 }
 
 /** The SQL text of a parameterless raw builder (a profile's `defaultNow`). */

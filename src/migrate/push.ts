@@ -1,6 +1,6 @@
 import { type CreateTableBuilder, sql } from "kysely";
 import type { Session } from "../dialect/session.js";
-import { dependencyOrder, type TableColumn, type TableForeignKey, tablePlans } from "../generate/tables.js";
+import { ddlDefault, dependencyOrder, type TableForeignKey, tablePlans } from "../generate/tables.js";
 import type { SchemaChange } from "./diff.js";
 
 export interface PushResult {
@@ -35,7 +35,7 @@ export async function push(session: Session): Promise<PushResult> {
         if (plan.primaryKey.length === 1 && plan.primaryKey[0] === column.column) c = c.primaryKey().notNull();
         else if (!column.config.nullable) c = c.notNull();
         if (column.config.autoIncrement && profile.flagsAutoIncrement) c = c.autoIncrement();
-        const defaultSql = ddlDefault(column);
+        const defaultSql = ddlDefault(column.default);
         return defaultSql === undefined ? c : c.defaultTo(defaultSql);
       });
     }
@@ -76,14 +76,6 @@ export async function push(session: Session): Promise<PushResult> {
     );
   }
   return { created };
-}
-
-/** The column's default in the DDL; undefined when create fills it in (uuid(), json and text values). */
-function ddlDefault(column: TableColumn) {
-  const d = column.default;
-  if (d?.kind === "now") return d.ddl === undefined ? undefined : sql.raw(d.ddl);
-  if (d?.kind === "value" && d.ddl) return sql.lit(d.encoded);
-  return undefined;
 }
 
 type Action = "cascade" | "set null" | "restrict" | "no action";

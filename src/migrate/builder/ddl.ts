@@ -1,29 +1,18 @@
-import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Expression, type Kysely, sql } from "kysely";
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, sql } from "kysely";
 import type { DialectProfile } from "../../dialect/profile.js";
+import { columnDefault, ddlDefault } from "../../generate/tables.js";
 import { constraintName } from "../../schema/constraint-names.js";
-import type { FieldConfig } from "../../schema/fields.js";
 import type { ColumnOp, ColumnState, ForeignState, IndexState, TableState } from "./ops.js";
 
 /*
  * The DDL of a column, key and index exactly as push() writes it (src/migrate/push.ts), so a
- * table a migration creates equals the one push() creates for the same fields. push.ts keeps
- * private copies of ddlDefault and its index rule; both could import these instead.
+ * table a migration creates equals the one push() creates for the same fields: defaults come
+ * from the one table plan (src/generate/tables.ts).
  */
-
-/** The DDL default of a field, as push() gives it (undefined: none in the DDL). */
-export function ddlDefault(profile: DialectProfile, config: FieldConfig): Expression<unknown> | undefined {
-  const d = config.default;
-  if (!d || config.kind === "json" || config.kind === "text") return undefined;
-  if (d.kind === "now") return profile.defaultNow(config);
-  if (d.kind !== "value") return undefined;
-  const value = profile.encoder(config)?.(d.value) ?? d.value;
-  const literal = ["string", "number", "boolean", "bigint"].includes(typeof value);
-  return literal ? sql.lit(value) : undefined;
-}
 
 /** A column a blueprint defines, as the planner tracks it; `source` is the live column it replaces. */
 export function columnOf(profile: DialectProfile, op: ColumnOp, source: string | undefined): ColumnState {
-  const literal = ddlDefault(profile, op.config);
+  const literal = ddlDefault(columnDefault(op.config, profile));
   return {
     name: op.column,
     type: profile.columnType(op.config),
