@@ -1,6 +1,7 @@
 import { type Dialect, Kysely, type LogEvent } from "kysely";
 import { installGlobalScopes } from "./api/global-scopes.js";
 import { ModelHandle } from "./api/model-handle.js";
+import { type BatchResults, runBatch } from "./api/pending.js";
 import { type TraitMethods, withLocalScopes } from "./api/query-builder.js";
 import type { PoolOptions } from "./dialect/pool-options.js";
 import type { DialectName } from "./dialect/profile.js";
@@ -70,6 +71,16 @@ export interface DbCore<S extends Schema> {
    * Inside, `tx.transaction(...)` nests as a savepoint.
    */
   transaction<T>(fn: (tx: Db<S>) => Promise<T>): Promise<T>;
+  /**
+   * Runs object-API calls in order in one transaction and returns their results (Prisma's
+   * `$transaction([...])`): the calls do not run until the transaction runs them, and a failure
+   * rolls all of them back.
+   *
+   * ```ts
+   * const [post, count] = await db.transaction([db.post.create({ data }), db.post.count()]);
+   * ```
+   */
+  transaction<const P extends readonly PromiseLike<unknown>[]>(queries: P): Promise<BatchResults<P>>;
   /** Closes the connection pool. */
   destroy(): Promise<void>;
   /**
@@ -194,12 +205,20 @@ function dbFor<S extends Schema>(session: Session): Db<S> {
     dialectName: session.profile.name,
     push: (options) => pushWith(session, options),
     check: () => checkDrift(session),
-    transaction: (fn) => {
-      if (typeof fn !== "function") {
-        return Promise.reject(new RelataError("transaction takes a callback: db.transaction(async (tx) => { ... })."));
+    transaction: ((work: unknown, ...rest: unknown[]) => {
+      if (rest.length > 0) {
+        return Promise.reject(new RelataError("transaction takes one argument: a callback, or an array of queries."));
       }
-      return session.transaction((tx) => fn(dbFor<S>(tx)));
-    },
+      if (Array.isArray(work)) return runBatch(session, work);
+      if (typeof work !== "function") {
+        return Promise.reject(
+          new RelataError(
+            "transaction takes a callback, db.transaction(async (tx) => { ... }), or an array of object-API calls, db.transaction([db.user.create(...), ...]).",
+          ),
+        );
+      }
+      return session.transaction((tx) => work(dbFor<S>(tx)));
+    }) as DbCore<S>["transaction"],
     destroy: () => session.destroy(),
     morphMap: ((...args: [map?: unknown, options?: unknown]) => morphMap(session, args)) as DbCore<S>["morphMap"],
   };

@@ -1,5 +1,46 @@
 export type { MorphToConstraint, MorphTypes } from "./api/builder/morph-types.js";
-export type { CreateArgs, KeyValue, ModelHandle } from "./api/model-handle.js";
+export type { KeyValue, ModelHandle } from "./api/model-handle.js";
+export type {
+  AggregateArgs,
+  AggregateResult,
+  CountArgs,
+  CountResult,
+  GroupByArgs,
+  GroupByResult,
+} from "./api/objects/aggregate-types.js";
+export type {
+  CountInput,
+  CursorInput,
+  Exact,
+  FieldFilter,
+  FindManyArgs,
+  FindManyResult,
+  FindUniqueArgs,
+  GetPayload,
+  IncludeInput,
+  OmitInput,
+  OrderByInput,
+  Payload,
+  RelationFindArgs,
+  SelectInput,
+  WhereInput,
+} from "./api/objects/types.js";
+export type {
+  CreateArgs,
+  CreateManyAndReturnArgs,
+  CreateManyArgs,
+  DeleteArgs,
+  DeleteManyArgs,
+  NumberField,
+  NumberUpdate,
+  ShapeArgs,
+  UpdateArgs,
+  UpdateManyAndReturnArgs,
+  UpdateManyArgs,
+  UpdateManyData,
+  UpsertArgs,
+} from "./api/objects/write-types.js";
+export type { BatchResults, PendingQuery } from "./api/pending.js";
 export type {
   Operator,
   OperatorValue,
@@ -159,4 +200,11 @@ export type {
   TraitsOf,
   UpdateInput,
 } from "./schema/types.js";
+export type {
+  FieldsUpdate,
+  FieldUpdate,
+  ScalarFilter,
+  ScalarWhere,
+  UpdateGraphInput,
+} from "./schema/update-types.js";
 export type { GraphInput, GraphResult, OwnerKeyFields } from "./schema/write-types.js";

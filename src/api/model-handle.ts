@@ -19,14 +19,45 @@ import type {
   RelationName,
   RelationPath,
 } from "../schema/relation-types.js";
-import type { CreateInput, FieldName, ModelName, Row, Simplify } from "../schema/types.js";
+import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
 import type { GraphInput, GraphResult } from "../schema/write-types.js";
-import { checkGraph, createGraph, hasNestedWrites } from "../write/graph-writes.js";
 import { writerFor } from "../write/kinds/index.js";
 import { insertRows } from "../write/writes.js";
 import { PROPS } from "./builder/self.js";
+import { aggregateArgs, countArgs, groupByArgs } from "./objects/aggregate.js";
+import type {
+  AggregateArgs,
+  AggregateResult,
+  CountArgs,
+  CountResult,
+  GroupByArgs,
+  GroupByResult,
+} from "./objects/aggregate-types.js";
+import { createManyArgs } from "./objects/create-many.js";
 import { argsToState, checkUniqueWhere } from "./objects/find-args.js";
+import {
+  createOne,
+  createRows,
+  deleteMany,
+  deleteOne,
+  updateMany,
+  updateManyAndReturn,
+  updateOne,
+} from "./objects/object-writes.js";
 import type { Exact, FindManyArgs, Payload, WhereInput } from "./objects/types.js";
+import { upsertArgs } from "./objects/upsert.js";
+import type {
+  CreateArgs,
+  CreateManyAndReturnArgs,
+  CreateManyArgs,
+  DeleteArgs,
+  DeleteManyArgs,
+  UpdateArgs,
+  UpdateManyAndReturnArgs,
+  UpdateManyArgs,
+  UpsertArgs,
+} from "./objects/write-types.js";
+import { Pending, type PendingQuery } from "./pending.js";
 import {
   type AggregateField,
   type AggregateObject,
@@ -38,6 +69,10 @@ import {
   withLocalScopes,
 } from "./query-builder.js";
 import { type HandleOf, RelationHandle, relationHandle } from "./relation-handle.js";
+
+/** Builder writes the model handle does not offer: they would write every row of the table. */
+const WHOLE_TABLE_WRITES = ["increment", "decrement"] as const;
+type WholeTableWrite = (typeof WHOLE_TABLE_WRITES)[number];
 
 /** A primary key value as `find` accepts it. */
 export type KeyValue = string | number | bigint;
@@ -61,6 +96,21 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   }
 
   static {
+    // Whole-table writes are spelled through a query (`db.post.query().increment("views")`), never by the handle alone.
+    for (const method of WHOLE_TABLE_WRITES) {
+      // biome-ignore lint/complexity/noThisInStatic: the class binding is not yet set in a transpiled static block
+      Object.defineProperty(this.prototype, method, {
+        value(this: ModelHandle<any, any>) {
+          const model = this.#ctx.codec.meta.name;
+          throw new ValidationError(
+            `${method} on db.${model} would write every row; write db.${model}.query().${method}(...) for that, or filter first: db.${model}.where(...).${method}(...).`,
+            model,
+          );
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
     // biome-ignore lint/complexity/noThisInStatic: the class binding is not yet set in a transpiled static block
     composeBuilder(this, (handle) => handle.#base);
   }
@@ -276,6 +326,19 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   }
 
   /**
+   * Runs `run` when the call is awaited, on this handle's session, or on a transaction's when
+   * `db.transaction([...])` runs it (see PendingQuery). Argument count is checked then too.
+   */
+  #pending<T>(args: IArguments, max: number, signature: string, run: (ctx: BuilderContext) => Promise<T>) {
+    const given = Array.from(args);
+    const ctx = this.#ctx;
+    return new Pending<T>((session) => {
+      if (given.length > max) noExtraArguments(ctx.codec.meta.name, signature, given, max);
+      return run(session ? { ...ctx, session } : ctx);
+    });
+  }
+
+  /**
    * Rows matching Prisma-style arguments; `select`/`include` load relations with their own
    * `where`, `orderBy`, `take` (per parent) and `skip`. The same engine as the fluent API.
    *
@@ -283,47 +346,42 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
    * await db.user.findMany({ where: { age: { gte: 18 } }, include: { posts: { take: 5 } } });
    * ```
    */
-  async findMany<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): Promise<Payload<S, M, A>[]> {
-    this.noExtraArguments(arguments, 1, "findMany(args)");
-    return (await this.#fromArgs(args).get()) as Payload<S, M, A>[];
+  findMany<const A extends FindManyArgs<S, M>>(args?: Exact<A, FindManyArgs<S, M>>): PendingQuery<Payload<S, M, A>[]> {
+    return this.#pending(arguments, 1, "findMany(args)", (ctx) => fromArgs(ctx, args).get());
   }
 
   /** The first row matching the arguments, or null. */
-  async findFirst<const A extends FindManyArgs<S, M>>(
+  findFirst<const A extends FindManyArgs<S, M>>(
     args?: Exact<A, FindManyArgs<S, M>>,
-  ): Promise<Payload<S, M, A> | null> {
-    this.noExtraArguments(arguments, 1, "findFirst(args)");
-    return (await this.#fromArgs(args).first()) as Payload<S, M, A> | null;
+  ): PendingQuery<Payload<S, M, A> | null> {
+    return this.#pending(arguments, 1, "findFirst(args)", (ctx) => fromArgs(ctx, args).first());
   }
 
   /** The first row matching the arguments; throws `NotFoundError` when there is none. */
-  async findFirstOrThrow<const A extends FindManyArgs<S, M>>(
+  findFirstOrThrow<const A extends FindManyArgs<S, M>>(
     args?: Exact<A, FindManyArgs<S, M>>,
-  ): Promise<Payload<S, M, A>> {
-    this.noExtraArguments(arguments, 1, "findFirstOrThrow(args)");
-    return (await this.#fromArgs(args).firstOrFail()) as Payload<S, M, A>;
+  ): PendingQuery<Payload<S, M, A>> {
+    return this.#pending(arguments, 1, "findFirstOrThrow(args)", (ctx) => fromArgs(ctx, args).firstOrFail());
   }
 
   /** The row a primary key or unique field identifies, or null. */
-  async findUnique<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
+  findUnique<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
     args: Exact<A, FindManyArgs<S, M>>,
-  ): Promise<Payload<S, M, A> | null> {
-    this.noExtraArguments(arguments, 1, "findUnique(args)");
-    checkUniqueWhere(this.#ctx.codec, whereOf(args));
-    return (await this.#fromArgs(args).first()) as Payload<S, M, A> | null;
+  ): PendingQuery<Payload<S, M, A> | null> {
+    return this.#pending(arguments, 1, "findUnique(args)", (ctx) => {
+      checkUniqueWhere(ctx.codec, whereOf(args));
+      return fromArgs(ctx, args).first();
+    });
   }
 
   /** Like `findUnique`; throws `NotFoundError` when there is no such row. */
-  async findUniqueOrThrow<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
+  findUniqueOrThrow<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
     args: Exact<A, FindManyArgs<S, M>>,
-  ): Promise<Payload<S, M, A>> {
-    this.noExtraArguments(arguments, 1, "findUniqueOrThrow(args)");
-    checkUniqueWhere(this.#ctx.codec, whereOf(args));
-    return (await this.#fromArgs(args).firstOrFail()) as Payload<S, M, A>;
-  }
-
-  #fromArgs(args: unknown): QueryBuilder<S, M, unknown> {
-    return new QueryBuilder(this.#ctx, argsToState(this.#ctx.session, this.#ctx.codec.meta.name, args));
+  ): PendingQuery<Payload<S, M, A>> {
+    return this.#pending(arguments, 1, "findUniqueOrThrow(args)", (ctx) => {
+      checkUniqueWhere(ctx.codec, whereOf(args), "findUniqueOrThrow");
+      return fromArgs(ctx, args).firstOrFail();
+    });
   }
 
   /** Every row of the model. */
@@ -340,37 +398,12 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
    * await db.user.create({ email, posts: { create: [{ title: "Hi" }] }, roles: { connect: [1, 2] } });
    * await db.user.create({ data: { email, profile: { create: { bio } } }, include: { profile: true } });
    * ```
-   * The second form is Prisma's (`data` with `include`/`select`); it returns what findUnique would.
+   * The second form is Prisma's (`data` with `include`/`select`/`omit`); it returns what findUnique would.
    */
-  create<const A extends CreateArgs<S, M>>(args: Exact<A, CreateArgs<S, M>>): Promise<Payload<S, M, A>>;
-  create<const I extends GraphInput<S, M>>(values: Exact<I, GraphInput<S, M>>): Promise<GraphResult<S, M, I>>;
-  async create(input: unknown): Promise<unknown> {
-    this.noExtraArguments(arguments, 1, "create(values)");
-    const { session, codec } = this.#ctx;
-    if (isCreateArgs(codec, input)) {
-      const data = ownValue(input, "data") as Values;
-      const include = ownValue(input, "include");
-      const select = ownValue(input, "select");
-      // The graph and the include/select are checked before the transaction opens.
-      checkGraph(session, codec, [data]);
-      const shape =
-        include === undefined && select === undefined
-          ? undefined
-          : argsToState(session, codec.meta.name, {
-              ...(include === undefined ? {} : { include }),
-              ...(select === undefined ? {} : { select }),
-            });
-      return session.transaction(async (tx) => {
-        const [row] = await createGraph(tx, codec, [data], false);
-        if (!shape) return withoutHidden(tx, codec.meta.name, row);
-        const wheres = codec.meta.primaryKey.map((f) => compareNode(codec, false, f, "=", row![f]));
-        return new QueryBuilder({ session: tx, codec }, { ...shape, wheres }).firstOrFail();
-      });
-    }
-    const [row] = hasNestedWrites(codec, [input])
-      ? await createGraph(session, codec, [input as Values])
-      : await insertRows(session, codec, [input as Values]);
-    return withoutHidden(session, codec.meta.name, row);
+  create<const A extends CreateArgs<S, M>>(args: Exact<A, CreateArgs<S, M>>): PendingQuery<Payload<S, M, A>>;
+  create<const I extends GraphInput<S, M>>(values: Exact<I, GraphInput<S, M>>): PendingQuery<GraphResult<S, M, I>>;
+  create(input: unknown): PendingQuery<unknown> {
+    return this.#pending(arguments, 1, "create(values)", ({ session, codec }) => createOne(session, codec, input));
   }
 
   /**
@@ -418,34 +451,120 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   /**
    * Inserts many rows (in one transaction when it takes several statements); returns them in
    * order. Nested relation writes are batched across the rows: one insert per model and level.
+   * Prisma's form `createMany({ data, skipDuplicates })` returns `{ count }` as Prisma's does.
    */
-  async createMany<const I extends GraphInput<S, M>>(
+  createMany<const A extends CreateManyArgs<S, M>>(
+    args: Exact<A, CreateManyArgs<S, M>>,
+  ): PendingQuery<{ count: number }>;
+  createMany<const I extends GraphInput<S, M>>(
     values: readonly Exact<I, GraphInput<S, M>>[],
-  ): Promise<GraphResult<S, M, I>[]> {
-    this.noExtraArguments(arguments, 1, "createMany(rows)");
-    const { session, codec } = this.#ctx;
-    if (!Array.isArray(values)) {
-      throw new ValidationError(`createMany on "${codec.meta.name}" needs an array of rows.`, codec.meta.name);
-    }
-    const rows = hasNestedWrites(codec, values)
-      ? await createGraph(session, codec, values as Values[])
-      : await insertRows(session, codec, values as Values[]);
-    return withoutHidden(session, codec.meta.name, rows) as GraphResult<S, M, I>[];
+  ): PendingQuery<GraphResult<S, M, I>[]>;
+  createMany(values: unknown): PendingQuery<unknown> {
+    return this.#pending(arguments, 1, "createMany(rows)", ({ session, codec }) =>
+      Array.isArray(values) ? createRows(session, codec, values) : createManyArgs(session, codec, values, false),
+    );
+  }
+
+  /** Prisma's `createManyAndReturn({ data, skipDuplicates?, select?, omit? })`: the rows inserted, as stored. */
+  createManyAndReturn<const A extends CreateManyAndReturnArgs<S, M>>(
+    args: Exact<A, CreateManyAndReturnArgs<S, M>>,
+  ): PendingQuery<Payload<S, M, A>[]> {
+    return this.#pending(arguments, 1, "createManyAndReturn(args)", ({ session, codec }) =>
+      createManyArgs(session, codec, args, true),
+    ) as PendingQuery<Payload<S, M, A>[]>;
+  }
+
+  /**
+   * Prisma's `update({ where, data, select?, include?, omit? })`: the one row a unique `where`
+   * names, with its nested relation writes, in one transaction; returns it as findUnique would.
+   * Throws `NotFoundError` when no row matches. (Every matching row: `updateMany`, or the
+   * fluent `db.user.where(...).update(values)`.)
+   */
+  update<const A extends UpdateArgs<S, M>>(args: Exact<A, UpdateArgs<S, M>>): PendingQuery<Payload<S, M, A>> {
+    return this.#pending(arguments, 1, "update({ where, data })", ({ session, codec }) =>
+      updateOne(session, codec, args),
+    ) as PendingQuery<Payload<S, M, A>>;
+  }
+
+  /** Prisma's `updateMany({ where?, data })` -> `{ count }` (no where: every row). */
+  updateMany<const A extends UpdateManyArgs<S, M>>(
+    args: Exact<A, UpdateManyArgs<S, M>>,
+  ): PendingQuery<{ count: number }> {
+    return this.#pending(arguments, 1, "updateMany({ where, data })", ({ session, codec }) =>
+      updateMany(session, codec, args),
+    );
+  }
+
+  /** Prisma's `updateManyAndReturn({ where?, data, select?, omit? })`: the updated rows. */
+  updateManyAndReturn<const A extends UpdateManyAndReturnArgs<S, M>>(
+    args: Exact<A, UpdateManyAndReturnArgs<S, M>>,
+  ): PendingQuery<Payload<S, M, A>[]> {
+    return this.#pending(arguments, 1, "updateManyAndReturn({ where, data })", ({ session, codec }) =>
+      updateManyAndReturn(session, codec, args),
+    ) as PendingQuery<Payload<S, M, A>[]>;
+  }
+
+  /**
+   * Prisma's `upsert({ where, create, update })`: one `INSERT ... ON CONFLICT` (`ON DUPLICATE KEY
+   * UPDATE` on MySQL) when the where names a unique key; returns the row as findUnique would.
+   */
+  upsert<const A extends UpsertArgs<S, M>>(args: Exact<A, UpsertArgs<S, M>>): PendingQuery<Payload<S, M, A>> {
+    return this.#pending(arguments, 1, "upsert({ where, create, update })", ({ session, codec }) =>
+      upsertArgs(session, codec, args),
+    ) as PendingQuery<Payload<S, M, A>>;
+  }
+
+  /**
+   * Prisma's `delete({ where, select?, include?, omit? })`: deletes the one row a unique `where`
+   * names and returns it. Throws `NotFoundError` when no row matches. (Every matching row:
+   * `deleteMany`, or the fluent `db.user.where(...).delete()`.)
+   */
+  delete<const A extends DeleteArgs<S, M>>(args: Exact<A, DeleteArgs<S, M>>): PendingQuery<Payload<S, M, A>> {
+    return this.#pending(arguments, 1, "delete({ where })", ({ session, codec }) =>
+      deleteOne(session, codec, args),
+    ) as PendingQuery<Payload<S, M, A>>;
+  }
+
+  /** Prisma's `deleteMany({ where? })` -> `{ count }`; `deleteMany()` deletes every row, as in Prisma. */
+  deleteMany<const A extends DeleteManyArgs<S, M>>(
+    args?: Exact<A, DeleteManyArgs<S, M>>,
+  ): PendingQuery<{ count: number }> {
+    return this.#pending(arguments, 1, "deleteMany({ where })", ({ session, codec }) =>
+      deleteMany(session, codec, args),
+    );
+  }
+
+  /**
+   * How many rows: every row, or Prisma's `count({ where, select, orderBy, take, skip, cursor })`
+   * (`select: { _all: true, name: true }` counts the non-null values of each field).
+   */
+  count<const A extends CountArgs<S, M>>(args?: Exact<A, CountArgs<S, M>>): PendingQuery<CountResult<S, M, A>> {
+    return this.#pending(arguments, 1, "count({ where })", (ctx) =>
+      args === undefined ? QueryBuilder.make(ctx).count() : countArgs(ctx.session, ctx.codec, args),
+    ) as PendingQuery<CountResult<S, M, A>>;
+  }
+
+  /** Prisma's `aggregate({ where, _count, _sum, _avg, _min, _max, orderBy, take, skip, cursor })`. */
+  aggregate<const A extends AggregateArgs<S, M>>(
+    args: Exact<A, AggregateArgs<S, M>>,
+  ): PendingQuery<AggregateResult<S, M, A>> {
+    return this.#pending(arguments, 1, "aggregate(args)", ({ session, codec }) =>
+      aggregateArgs(session, codec, args),
+    ) as PendingQuery<AggregateResult<S, M, A>>;
+  }
+
+  /** Prisma's `groupBy({ by, where, _count, _sum, _avg, _min, _max, having, orderBy, take, skip })`. */
+  groupBy<const A extends GroupByArgs<S, M>>(args: Exact<A, GroupByArgs<S, M>>): PendingQuery<GroupByResult<S, M, A>> {
+    return this.#pending(arguments, 1, "groupBy(args)", ({ session, codec }) =>
+      groupByArgs(session, codec, args),
+    ) as PendingQuery<GroupByResult<S, M, A>>;
   }
 }
 
-export interface ModelHandle<S extends Schema, M extends ModelName<S>> extends QueryBuilder<S, M, ReadRow<S, M>> {}
+export interface ModelHandle<S extends Schema, M extends ModelName<S>>
+  extends Omit<QueryBuilder<S, M, ReadRow<S, M>>, "update" | "delete" | "count" | WholeTableWrite> {}
 
 type Values = Record<string, unknown>;
-
-/** Prisma's create arguments; not available on a model with a field or relation named `data`. */
-export type CreateArgs<S extends Schema, M extends ModelName<S>> = "data" extends FieldName<S, M> | RelationName<S, M>
-  ? never
-  : {
-      data: GraphInput<S, M>;
-      include?: FindManyArgs<S, M>["include"];
-      select?: FindManyArgs<S, M>["select"];
-    };
 
 /** firstOrCreate / updateOrCreate: attributes to look the row up by, and every value valid, before any SQL. */
 function checkAttributes(codec: ModelCodec, action: string, attributes: unknown, values: unknown): void {
@@ -472,20 +591,6 @@ const isPlainObject = (v: unknown): v is Values => typeof v === "object" && v !=
 /** The `where` of object-API arguments (their own, never an inherited one). */
 const whereOf = (args: unknown): unknown => (isPlainObject(args) ? ownValue(args, "where") : undefined);
 
-/**
- * Whether `input` is Prisma's `{ data, include?, select? }` (on a model without a `data` field or
- * relation). `data` next to any other key is a ValidationError: neither form can use it.
- */
-function isCreateArgs(codec: ModelCodec, input: unknown): input is Values {
-  if (!isPlainObject(input) || !Object.hasOwn(input, "data")) return false;
-  if (codec.meta.fields.has("data") || codec.meta.relations.has("data")) return false;
-  const unknown = Object.keys(input).filter((key) => key !== "data" && key !== "include" && key !== "select");
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      `create on "${codec.meta.name}" takes the row's values, or { data, include, select }; "${unknown[0]}" is not one of data, include, select.`,
-      codec.meta.name,
-      unknown[0],
-    );
-  }
-  return true;
-}
+/** A builder on the arguments of a find (the same engine as the fluent API). */
+const fromArgs = (ctx: BuilderContext, args: unknown): QueryBuilder<any, any, any> =>
+  new QueryBuilder(ctx, argsToState(ctx.session, ctx.codec.meta.name, args));

@@ -43,6 +43,7 @@ export const mysqlProfile = defineProfile({
   },
   // MariaDB cannot refer to the outer row from a derived table, and MySQL cannot order inside
   // JSON_ARRAYAGG: GROUP_CONCAT orders on both (in the database's collation); paging is done after.
+  nullsSortFirst: true,
   defaultLoadStrategy: "query",
   // An explicit collation outranks the column's implicit one, so the comparison is never an illegal mix.
   castKey: (column, to) =>

@@ -46,6 +46,7 @@ export const postgresProfile = defineProfile({
   },
   // pg parses a timestamp (without a time zone) as local time: as text it is read as UTC.
   readAs: { naiveTimestamp: (column) => sql`${column}::text` },
+  nullsSortFirst: false,
   defaultLoadStrategy: "query",
   castKey: (column, to) => (to === "text" ? sql`cast(${column} as text)` : sql`cast(${column} as bigint)`),
   jsonArrayLimits: true,

@@ -74,6 +74,8 @@ export interface DialectProfile {
   jsonArray(parts: JsonArrayParts): RawBuilder<unknown>;
   /** A nested relation's JSON array as a value of the enclosing JSON object (SQLite: `json(...)`, not a string). */
   nestJson(column: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** NULL sorts before every value in an ascending order (SQLite, MySQL), not after (PostgreSQL). */
+  readonly nullsSortFirst: boolean;
   /** The faster loading strategy on this database, as measured by bench/ (the default). */
   readonly defaultLoadStrategy: "query" | "join";
   /** A key column cast to text or to an integer, to compare keys of different types in SQL. */

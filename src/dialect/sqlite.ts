@@ -34,6 +34,7 @@ export const sqliteProfile = defineProfile({
   indexesForeignKeys: false,
   flagsAutoIncrement: true,
   existingTables: (kysely) => tableNames(kysely, sql`select name from sqlite_master where type = 'table'`),
+  nullsSortFirst: true,
   defaultLoadStrategy: "query",
   // SQLite compares a text key with an integer key after applying the column affinity.
   castKey: (column) => column,

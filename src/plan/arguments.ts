@@ -91,14 +91,24 @@ function objectFormHint(model: string, method: string, arg: unknown): string {
     return ` The object form is not supported by ${method}; filter first: db.${model}.${filter}.${method}(...).`;
   }
   const call = method === "update" ? `update(${shorthand(data)})` : `${method}()`;
-  const objectApi =
-    method === "get" || method === "all"
-      ? `, or db.${model}.findMany({ where })`
-      : method === "first" || method === "firstOrFail"
-        ? `, or db.${model}.findFirst({ where })`
-        : "";
-  return ` The object form ${method}({ ${OBJECT_FORM_KEYS.filter((k) => Object.hasOwn(arg, k)).join(", ")} }) is not supported yet; use the fluent form: db.${model}.${filter}.${call}${objectApi}.`;
+  const keys = OBJECT_FORM_KEYS.filter((k) => Object.hasOwn(arg, k)).join(", ");
+  const prisma = PRISMA_FORMS[method];
+  const objectApi = prisma
+    ? `, or the object API on the model: db.${model}.${prisma}({ ${prisma === "findMany" || prisma === "findFirst" || prisma === "count" ? "where" : keys} })`
+    : "";
+  return ` A query's ${method}() takes no object form ({ ${keys} }); use the fluent form: db.${model}.${filter}.${call}${objectApi}.`;
 }
+
+/** The object-API method (on `db.<model>`) a fluent terminal's object form stands for. */
+const PRISMA_FORMS: Record<string, string | undefined> = {
+  get: "findMany",
+  all: "findMany",
+  first: "findFirst",
+  firstOrFail: "findFirstOrThrow",
+  count: "count",
+  delete: "delete",
+  update: "update",
+};
 
 /** `{ id, body }` for an object with those keys (how a call would be written), `{ ... }` otherwise. */
 function shorthand(value: unknown): string {

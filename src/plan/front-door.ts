@@ -134,22 +134,59 @@ export function deleteModel(session: Session, codec: ModelCodec, conditions: rea
   return nodes.length === 0 ? query : query.where((eb) => compileWhere(codec, eb, nodes));
 }
 
-/** INSERT INTO a model's table (one row, through Kysely's builder). */
-export function insertModel(session: Session, codec: ModelCodec): AnyInsert {
-  return session.kysely.insertInto(codec.meta.table);
+/**
+ * Whether the database writes an upsert as ON DUPLICATE KEY UPDATE and skips duplicates with
+ * INSERT IGNORE (MySQL, MariaDB) rather than with ON CONFLICT (SQLite, PostgreSQL).
+ */
+const duplicateKeyClauses = (session: Session): boolean => session.profile.name === "mysql";
+
+/**
+ * INSERT INTO a model's table (one row, through Kysely's builder). `skipDuplicates`: a row a
+ * unique key already has is skipped, not an error (ON CONFLICT DO NOTHING, MySQL's INSERT IGNORE).
+ */
+export function insertModel(session: Session, codec: ModelCodec, skipDuplicates = false): AnyInsert {
+  const query = session.kysely.insertInto(codec.meta.table);
+  if (!skipDuplicates) return query;
+  return duplicateKeyClauses(session) ? query.ignore() : query.onConflict((oc) => oc.doNothing());
 }
 
 /**
  * INSERT INTO a model's table rows of the same columns (by column) in one statement, with
- * RETURNING every field (as a select reads it) when `returning`.
+ * RETURNING every field (as a select reads it) when `returning`. `skipDuplicates`: rows a
+ * unique key already has are skipped (and not returned), as insertModel does.
  */
 export function insertModelRows(
   session: Session,
   codec: ModelCodec,
   rows: readonly Values[],
   returning: boolean,
+  skipDuplicates = false,
 ): CompiledQuery {
-  return insertText(session, codec.meta.table, rows, returning ? returningList(session, codec) : undefined);
+  const list = returning ? returningList(session, codec) : undefined;
+  return insertText(session, codec.meta.table, rows, list, skipDuplicates);
+}
+
+/**
+ * INSERT one row (by column) INTO a model's table or, when it collides on the unique key
+ * `keys` (columns), UPDATE the stored row with `set` (by column; a column reference in an
+ * expression of `set` must be qualified, `table.column`, to mean the stored value): ON
+ * CONFLICT (keys) DO UPDATE SET, or ON DUPLICATE KEY UPDATE on MySQL. RETURNING every field
+ * (as a select reads it) when `returning`. The model's rule does not apply: an upsert runs
+ * on a model without one.
+ */
+export function upsertModel(
+  session: Session,
+  codec: ModelCodec,
+  row: Values,
+  keys: readonly string[],
+  set: Values,
+  returning: boolean,
+): AnyInsert {
+  const insert = session.kysely.insertInto(codec.meta.table).values(row);
+  const query = duplicateKeyClauses(session)
+    ? insert.onDuplicateKeyUpdate(set)
+    : insert.onConflict((oc) => oc.columns(keys as never).doUpdateSet(set));
+  return returning ? (query.returning(codec.select()) as unknown as AnyInsert) : query;
 }
 
 /** SELECT FROM a pivot table. */
@@ -177,7 +214,13 @@ export function deletePivot(session: Session, pivot: PivotMeta): AnyDelete {
  * directly: Kysely's builder makes a node per value, which for thousands of rows costs more
  * than the database takes to insert them.
  */
-function insertText(session: Session, table: string, rows: readonly Values[], returning?: string): CompiledQuery {
+function insertText(
+  session: Session,
+  table: string,
+  rows: readonly Values[],
+  returning?: string,
+  skipDuplicates = false,
+): CompiledQuery {
   const { identifierQuote: q, numberedParameters } = session.profile;
   const quote = (name: string) => `${q}${name.replaceAll(q, q + q)}${q}`;
   const columns = Object.keys(rows[0]!);
@@ -191,7 +234,9 @@ function insertText(session: Session, table: string, rows: readonly Values[], re
     }
     tuples.push(`(${marks.join(", ")})`);
   }
-  const sqlText = `insert into ${quote(table)} (${columns.map(quote).join(", ")}) values ${tuples.join(", ")}`;
+  const ignore = skipDuplicates && duplicateKeyClauses(session);
+  const conflict = skipDuplicates && !ignore ? " on conflict do nothing" : "";
+  const sqlText = `insert ${ignore ? "ignore " : ""}into ${quote(table)} (${columns.map(quote).join(", ")}) values ${tuples.join(", ")}${conflict}`;
   return CompiledQuery.raw(returning ? `${sqlText} returning ${returning}` : sqlText, parameters);
 }
 

@@ -5,6 +5,7 @@ import { ValidationError } from "../errors.js";
 import type { FieldConfig, FieldKind } from "../schema/fields.js";
 import { checkOwnKey } from "./arguments.js";
 import type { ModelCodec } from "./model-codec.js";
+import { NumberUpdate, updateValue } from "./number-update.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -444,14 +445,15 @@ export function prepareInsert(
 /** Validates the values of an update. */
 export function prepareUpdate(codec: ModelCodec, input: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
+  const checkField = (field: string, value: unknown) => checkValue(codec, field, value);
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new ValidationError(`update on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
   }
   for (const [field, value] of Object.entries(input)) {
     checkOwnKey(codec.meta.name, field);
     if (value === undefined) continue;
-    checkValue(codec, field, value);
-    row[field] = value;
+    // `{ set: v }` and atomic number updates (`{ increment: 1 }`), as Prisma's update data takes them.
+    row[field] = value instanceof NumberUpdate ? value : updateValue(codec, field, value, checkField);
   }
   if (Object.keys(row).length === 0) {
     throw new ValidationError(
@@ -465,6 +467,9 @@ export function prepareUpdate(codec: ModelCodec, input: Record<string, unknown>)
 /** Field values -> column values, encoded for the driver. */
 export function toColumns(codec: ModelCodec, row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of Object.keys(row)) out[codec.field(field).column] = codec.encode(field, row[field]);
+  for (const field of Object.keys(row)) {
+    const value = row[field];
+    out[codec.field(field).column] = value instanceof NumberUpdate ? value.toSql(codec) : codec.encode(field, value);
+  }
   return out;
 }

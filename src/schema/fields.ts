@@ -1,3 +1,4 @@
+import { SchemaError } from "../errors.js";
 /** The storage kinds a field can have; each dialect maps them to a column type and a codec. */
 export type FieldKind =
   | "id"
@@ -152,8 +153,16 @@ export function bigint(options: { mode?: "bigint" | "number" } = {}): Field<bigi
 }
 /** A double-precision float. */
 export const float = () => field<number>("float");
-/** An exact decimal, read as a string so no precision is lost. */
-export const decimal = (precision = 10, scale = 2) => field<string>("decimal", { precision, scale });
+/** An exact decimal, read as a string so no precision is lost: `decimal(10, 2)` (precision, scale). */
+export function decimal(precision = 10, scale = 2): Field<string> {
+  const valid = Number.isInteger(precision) && precision >= 1 && precision <= 65;
+  if (!valid || !Number.isInteger(scale) || scale < 0 || scale > precision) {
+    throw new SchemaError([
+      `decimal(precision, scale) takes two integers, 1 <= precision <= 65 and 0 <= scale <= precision; got decimal(${[precision, scale].map((v) => JSON.stringify(v)).join(", ")}).`,
+    ]);
+  }
+  return field<string>("decimal", { precision, scale });
+}
 /** A boolean; read as `true`/`false` on every database. */
 export const boolean = () => field<boolean>("boolean");
 /**

@@ -2,7 +2,17 @@ import type { Schema } from "./define-schema.js";
 import type { AnyField } from "./fields.js";
 import type { ModelDef } from "./model.js";
 import type { PivotKind, RelationDef, RelationKind, ToManyKind } from "./relations.js";
-import type { FieldValue, ModelName, ModelsOf, MorphAlias, Row, Simplify, TraitsOf } from "./types.js";
+import type {
+  FieldName,
+  FieldsOf,
+  FieldValue,
+  ModelName,
+  ModelsOf,
+  MorphAlias,
+  Row,
+  Simplify,
+  TraitsOf,
+} from "./types.js";
 
 /** The declared relations of model `M`. */
 export type RelationsOf<S extends Schema, M extends string> =
@@ -91,17 +101,103 @@ type RelatedRow<S extends Schema, T, Sub extends string, Leaf> = [Sub] extends [
 
 type HasDefault<D> = OptionsOf<D> extends { withDefault: true | Record<string, unknown> } ? true : false;
 
-/** What one loaded relation holds: an array for to-many kinds, the row or null for to-one kinds. */
-export type RelationValue<S extends Schema, M extends string, R extends string, Sub extends string, Leaf = never> =
+/** The foreign key field of a belongsTo (as its loader finds it): `foreignKey`, else `${relation}Id`, else `${target}Id`. */
+type BelongsToKey<S extends Schema, M extends ModelName<S>, R extends string, D> =
+  OptionsOf<D> extends { foreignKey: infer F extends string }
+    ? F
+    : `${R}Id` extends FieldName<S, M>
+      ? `${R}Id`
+      : `${RelationTargetOf<D>}Id`;
+type RelationTargetOf<D> = D extends RelationDef<any, infer T, any> ? T : never;
+
+/** Whether field `K` of model `M` is declared and not nullable. */
+type NotNullField<S extends Schema, M extends ModelName<S>, K extends string> =
+  K extends FieldName<S, M>
+    ? FieldsOf<S, M>[K] extends { readonly $nullable: infer N } // the brand alone: cheaper than matching Field
+      ? [N] extends [false]
+        ? true
+        : false
+      : false
+    : false;
+
+/**
+ * Whether a read through the relation can leave its owner row out: a fixed `where` on the
+ * relation, soft deletes on the target (unless the relation is `withTrashed`), global scopes
+ * on the target (unless it is `withoutGlobalScopes`).
+ */
+type OwnerFiltered<S extends Schema, T extends ModelName<S>, O> = O extends { where: object }
+  ? true
+  : true extends TrashedOut<S, T, O> | ScopedOut<S, T, O>
+    ? true
+    : false;
+type TrashedOut<S extends Schema, T extends ModelName<S>, O> = TraitsOf<S, T>["softDeletes"] extends false
+  ? false
+  : O extends { withTrashed: true }
+    ? false
+    : true;
+type ScopedOut<S extends Schema, T extends ModelName<S>, O> = [TraitsOf<S, T>["scopes"]] extends [never]
+  ? false
+  : O extends { withoutGlobalScopes: true }
+    ? false
+    : true;
+
+/**
+ * Whether a loaded relation always holds a row (Prisma's required relation): a belongsTo
+ * whose foreign key is not nullable, read without anything that could filter its owner out.
+ * It assumes the key points at a row (a foreign key constraint, `references()`, keeps it so).
+ */
+type AlwaysLoaded<S extends Schema, M extends string, R extends string, D> =
+  KindOf<D> extends "belongsTo"
+    ? M extends ModelName<S>
+      ? NotNullField<S, M, BelongsToKey<S, M, R, D>> extends true
+        ? OwnerFiltered<S, RelationTargetOf<D> & ModelName<S>, OptionsOf<D>> extends false
+          ? true
+          : false
+        : false
+      : false
+    : false;
+
+/**
+ * Whether object-API relation arguments can leave a to-one relation's row out (`where`,
+ * `take`, `skip`): pass it as `RelationValue`'s `Filtered`.
+ */
+export type ArgsFilterRows<A> = A extends object
+  ? [keyof A & ("where" | "take" | "skip")] extends [never]
+    ? false
+    : true
+  : false;
+
+/**
+ * What one loaded relation holds: an array for to-many kinds, the row or null for to-one kinds.
+ * A belongsTo whose foreign key is not nullable holds the row (no null), unless `Filtered`
+ * (a constraint on the load may leave the owner out) or the relation or its target filters
+ * (relation `where`, target soft deletes or global scopes).
+ */
+export type RelationValue<
+  S extends Schema,
+  M extends string,
+  R extends string,
+  Sub extends string,
+  Leaf = never,
+  Filtered extends boolean = false,
+> =
   DefOf<S, M, R> extends infer D
     ? KindOf<D> extends PivotKinds
       ? Simplify<RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> & { [A in PivotAccessor<D>]: PivotOf<D> }>[]
       : KindOf<D> extends ManyKinds
         ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf>[]
-        : HasDefault<D> extends true
-          ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | Partial<Row<S, RelationTarget<S, M, R>>>
-          : RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | null
+        : [Filtered] extends [false]
+          ? AlwaysLoaded<S, M, R, D> extends true
+            ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf>
+            : ToOne<S, M, R, D, Sub, Leaf>
+          : ToOne<S, M, R, D, Sub, Leaf>
     : never;
+
+/** A to-one relation that may find nothing: the row, or its default (`withDefault`), or null. */
+type ToOne<S extends Schema, M extends string, R extends string, D, Sub extends string, Leaf> =
+  HasDefault<D> extends true
+    ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | Partial<Row<S, RelationTarget<S, M, R>>>
+    : RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> | null;
 
 export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
   ? I
@@ -136,8 +232,30 @@ type MorphToLoaded<S extends Schema, M extends string, H extends string, Sub ext
  * `{ posts: (Post & { comments: Comment[] })[]; profile: Profile | null }`.
  */
 export type Loaded<S extends Schema, M extends string, P extends string, Leaf = never> = {
-  [H in Exclude<HeadsOf<S, M, P>, MorphToHeads<S, M, P>>]: RelationValue<S, M, H, Tail<P, H>, Leaf>;
+  [H in Exclude<HeadsOf<S, M, P>, MorphToHeads<S, M, P>>]: RelationValue<
+    S,
+    M,
+    H,
+    Exclude<Tail<P, H>, ConstrainedMark>,
+    Leaf,
+    IsConstrained<Tail<P, H>, Leaf>
+  >;
 } & MorphToLoadedAll<S, M, P, Leaf>;
+
+/** The last segment `EagerObjectPaths` gives a path a callback constrains (`with({ author: (q) => ... })`). */
+type ConstrainedMark = "#constrained";
+
+/**
+ * Whether a callback constrains the relation a path reaches with tail `T`: the path ends
+ * there and a constraint shaped the row (`Leaf`), or the object form marked it.
+ */
+type IsConstrained<T extends string, Leaf> = ConstrainedMark extends T
+  ? true
+  : [T] extends [never]
+    ? [Leaf] extends [never]
+      ? false
+      : true
+    : false;
 
 /**
  * Every loaded morphTo of the paths, each a union of its own, intersected (each union is boxed
@@ -147,7 +265,7 @@ type MorphToLoadedAll<S extends Schema, M extends string, P extends string, Leaf
   UnionToIntersection<
     MorphToHeads<S, M, P> extends infer H extends string
       ? H extends string
-        ? { box: MorphToLoaded<S, M, H, Tail<P, H>, Leaf> }
+        ? { box: MorphToLoaded<S, M, H, Exclude<Tail<P, H>, ConstrainedMark>, Leaf> }
         : never
       : never
   > extends { box: infer U }
@@ -166,13 +284,18 @@ export type EagerObject<S extends Schema, M extends string, D extends number = 3
       [R in RelationName<S, M>]?: boolean | ((q: any) => any) | EagerObject<S, RelationTarget<S, M, R>, Prev[D]>;
     };
 
-/** The paths an eager object names (`false` names none). */
+/**
+ * The paths an eager object names (`false` names none). A callback's path ends in a mark
+ * `Loaded` reads (the relation may come back without its row) and drops.
+ */
 export type EagerObjectPaths<T> = {
   [K in keyof T & string]: T[K] extends false | undefined
     ? never
-    : T[K] extends true | ((q: any) => any)
+    : T[K] extends true
       ? K
-      : K | `${K}.${EagerObjectPaths<T[K]>}`;
+      : T[K] extends (q: any) => any
+        ? `${K}.${ConstrainedMark}`
+        : K | `${K}.${EagerObjectPaths<T[K]>}`;
 }[keyof T & string];
 
 export type { RelationKind };

@@ -10,31 +10,51 @@ import { isToMany, type RelationMeta } from "../schema/meta.js";
 import { withoutPivot } from "./kinds/belongs-to-many.js";
 import { writerFor } from "./kinds/index.js";
 import type { GraphStep, RelationWrite, Values } from "./kinds/kind.js";
-import { isObject } from "./kinds/shared.js";
+import { isObject, label } from "./kinds/shared.js";
+import { findEach } from "./nested/find.js";
+import { sameWhere, uniqueWhere } from "./nested/where.js";
 import { insertRows } from "./writes.js";
 
-/** Each input split once per write: validation, paths and writing all read the same split. */
-type Splits = WeakMap<object, [Values, Map<string, RelationWrite>]>;
+/**
+ * What one graph write learns once: each input's field values, and each relation value's
+ * write (by the relation value object, which a many-to-many create item's copy without its
+ * `pivot` shares), its connectOrCreate resolved into create and connect once looked up.
+ */
+interface Splits {
+  readonly values: WeakMap<object, Values>;
+  readonly writes: WeakMap<object, RelationWrite>;
+}
+
+const newSplits = (): Splits => ({ values: new WeakMap(), writes: new WeakMap() });
+
+/** The write of one relation value, split and shape-checked by the relation's kind once. */
+function writeOf(splits: Splits, meta: RelationMeta, value: unknown): RelationWrite {
+  const known = isObject(value) ? splits.writes.get(value) : undefined;
+  if (known) return known;
+  const write = writerFor(meta).nested(meta, value);
+  splits.writes.set(value as object, write);
+  return write;
+}
 
 /**
  * Splits an input into its field values and its nested relation writes, by its own keys (a
  * `__proto__` key is rejected, never assigned: it would set the values' prototype). Each
- * relation's kind splits and checks its own `{ create, connect }`.
+ * relation's kind splits and checks its own `{ create, connect, connectOrCreate }`.
  */
 function split(splits: Splits, codec: ModelCodec, input: Values): [Values, Map<string, RelationWrite>] {
-  const known = splits.get(input);
-  if (known) return known;
-  const values: Values = {};
+  let values = splits.values.get(input);
+  const fresh = values === undefined;
+  values ??= {};
   const writes = new Map<string, RelationWrite>();
   for (const [key, value] of Object.entries(input)) {
     checkOwnKey(codec.meta.name, key, "a field or relation");
     const meta = codec.meta.relations.get(key);
-    if (meta === undefined) values[key] = value;
-    else if (value !== undefined) writes.set(key, writerFor(meta).nested(meta, value));
+    if (meta === undefined) {
+      if (fresh) values[key] = value;
+    } else if (value !== undefined) writes.set(key, writeOf(splits, meta, value));
   }
-  const parts: [Values, Map<string, RelationWrite>] = [values, writes];
-  splits.set(input, parts);
-  return parts;
+  splits.values.set(input, values);
+  return [values, writes];
 }
 
 /** The target model of a relation whose write creates rows (every kind that creates has one). */
@@ -58,7 +78,7 @@ export function checkGraph(
   session: Session,
   codec: ModelCodec,
   inputs: readonly unknown[],
-  splits: Splits = new WeakMap(),
+  splits: Splits = newSplits(),
   filled = new Set<string>(),
 ) {
   const step = graphStep(session, splits, false);
@@ -70,12 +90,24 @@ export function checkGraph(
     const own = new Set(filled);
     for (const [name, write] of writes) {
       const meta = codec.meta.relations.get(name)!;
-      const writer = writerFor(meta);
-      for (const key of writer.ownKeys(meta)) own.add(key);
-      writer.checkNested(step, meta, write);
+      for (const key of writerFor(meta).ownKeys(meta)) own.add(key);
+      checkWrite(step, meta, write);
     }
     prepareInsert(codec, values, own);
   }
+}
+
+/** Validates one relation's write: the kind's own check, and each connectOrCreate's where and create. */
+function checkWrite(step: GraphStep, meta: RelationMeta, write: RelationWrite): void {
+  const writer = writerFor(meta);
+  writer.checkNested(step, meta, write);
+  if (write.connectOrCreate.length === 0) return;
+  const target = codecFor(step.session, targetOf(meta));
+  for (const { where } of write.connectOrCreate) {
+    uniqueWhere(target, where, undefined, `connectOrCreate through ${label(meta)}`);
+  }
+  const creates = write.connectOrCreate.map((item) => item.create);
+  writer.checkNested(step, meta, { create: creates, connect: undefined, connectInput: undefined, connectOrCreate: [] });
 }
 
 /** Whether any input carries a nested relation write. */
@@ -83,6 +115,10 @@ export function hasNestedWrites(codec: ModelCodec, inputs: readonly unknown[]): 
   if (codec.meta.relations.size === 0) return false;
   return inputs.some((input) => isObject(input) && Object.keys(input).some((key) => codec.meta.relations.has(key)));
 }
+
+/** The rows a relation's write may create: its creates and its connectOrCreate's (without pivot values). */
+const createdItems = (write: RelationWrite): Values[] =>
+  [...write.create, ...write.connectOrCreate.map((item) => item.create)].map(withoutPivot);
 
 /** The dotted relation paths a graph writes, for reading it back. */
 function writtenPaths(
@@ -96,9 +132,9 @@ function writtenPaths(
   for (const input of inputs) {
     for (const [name, write] of split(splits, codec, input)[1]) {
       paths.add(prefix + name);
-      if (write.create.length === 0) continue;
+      const items = createdItems(write);
+      if (items.length === 0) continue;
       const target = codecFor(session, targetOf(codec.meta.relations.get(name)!));
-      const items = write.create.map(withoutPivot);
       for (const path of writtenPaths(splits, target, session, items, `${prefix}${name}.`)) paths.add(path);
     }
   }
@@ -109,7 +145,7 @@ function writtenPaths(
  * Creates rows with their nested relation writes, level by level and batched across the rows
  * (one multi-row insert per model and level, one pivot insert per relation), then reads the
  * written relations back onto the rows as eager loading would. Validated before any SQL; one
- * transaction.
+ * transaction. A connectOrCreate looks its rows up first (one statement per relation level).
  */
 export async function createGraph(
   session: Session,
@@ -117,7 +153,7 @@ export async function createGraph(
   inputs: readonly Values[],
   readBack = true,
 ): Promise<Values[]> {
-  const splits: Splits = new WeakMap();
+  const splits = newSplits();
   checkGraph(session, codec, inputs, splits);
   // A graph of created rows and many-to-many links is put together from what was written (as
   // a read would give it); anything else (connected children or owners, relations with a
@@ -125,12 +161,81 @@ export async function createGraph(
   const assemble = readBack && assemblable(splits, session, codec, inputs);
   const paths = readBack && !assemble ? writtenPaths(splits, codec, session, inputs) : new Set<string>();
   return session.transaction(async (tx) => {
+    await resolveLevel(tx, splits, codec, inputs);
     const rows = await writeLevel(tx, codec, inputs, splits, assemble);
     let tree: EagerTree = new Map();
     for (const path of paths) tree = addEagerPath(tx.schema, codec.meta.name, tree, path);
     await loadRelations(tx, codec.meta.name, rows, tree);
     return rows;
   });
+}
+
+/**
+ * Validates a nested update's `{ create, connect, connectOrCreate }` through `meta` before any
+ * SQL: the rows it creates at every level, their own nested writes, pivot values.
+ */
+export function checkRelatedWrite(session: Session, meta: RelationMeta, value: unknown): void {
+  const splits = newSplits();
+  checkWrite(graphStep(session, splits, false), meta, writeOf(splits, meta, value));
+}
+
+/**
+ * Writes `{ create, connect, connectOrCreate }` through `meta` for one stored row `parent`, on
+ * the caller's session (its transaction): the rows created at every level, connected, attached.
+ * Owner relations (belongsTo, morphTo) set the keys they fill on `parent` instead. Nothing is
+ * read back.
+ */
+export async function writeRelated(session: Session, meta: RelationMeta, parent: Values, value: unknown) {
+  const splits = newSplits();
+  const step = graphStep(session, splits, false);
+  checkWrite(step, meta, writeOf(splits, meta, value));
+  await resolveWrites(session, splits, [[meta, value]]);
+  await writerFor(meta).writeNested(step, meta, [[parent, writeOf(splits, meta, value)]]);
+}
+
+/** Resolves every connectOrCreate of a level's inputs and, level by level, of the rows they create. */
+async function resolveLevel(session: Session, splits: Splits, codec: ModelCodec, inputs: readonly Values[]) {
+  const relations: [RelationMeta, unknown][] = [];
+  for (const input of inputs) {
+    for (const [name, value] of Object.entries(input)) {
+      const meta = codec.meta.relations.get(name);
+      if (meta !== undefined && value !== undefined) relations.push([meta, value]);
+    }
+  }
+  await resolveWrites(session, splits, relations);
+}
+
+/**
+ * Looks up each connectOrCreate's where (one statement per relation: a UNION ALL of the
+ * lookups) and replaces the write by one that connects the rows found and creates the rest (a
+ * where given twice creates once); then resolves the rows it creates.
+ */
+async function resolveWrites(session: Session, splits: Splits, relations: readonly [RelationMeta, unknown][]) {
+  for (const [meta, value] of relations) {
+    const write = writeOf(splits, meta, value);
+    if (write.connectOrCreate.length > 0) {
+      const target = codecFor(session, targetOf(meta));
+      const context = `connectOrCreate through ${label(meta)}`;
+      const unique = new Map(write.connectOrCreate.map((item) => [sameWhere(item.where), item]));
+      const items = [...unique.values()];
+      const found = await findEach(
+        session,
+        target,
+        items.map((item) => uniqueWhere(target, item.where, undefined, context)),
+      );
+      const resolved: RelationWrite = {
+        ...write,
+        create: [...write.create, ...items.filter((_, i) => found[i] === undefined).map((item) => item.create)],
+        connectOrCreate: [],
+        found: found.filter((row) => row !== undefined),
+      };
+      splits.writes.set(value as object, resolved);
+    }
+    const resolved = writeOf(splits, meta, value);
+    if (resolved.create.length > 0) {
+      await resolveLevel(session, splits, codecFor(session, targetOf(meta)), resolved.create.map(withoutPivot));
+    }
+  }
 }
 
 /**
@@ -189,6 +294,7 @@ function assemblable(splits: Splits, session: Session, codec: ModelCodec, inputs
       }
       if ((stores.get(store) ?? name) !== name) return false;
       stores.set(store, name);
+      if (write.connectOrCreate.length > 0) return false;
       if (write.connect !== undefined) connects.add(name);
       if (write.create.some((item) => hasNestedWrites(target, [item]))) nests.add(name);
       if (connects.has(name) && nests.has(name)) return false;

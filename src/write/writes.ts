@@ -13,6 +13,7 @@ import {
   updateModel,
 } from "../plan/front-door.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
+import { NumberUpdate } from "../plan/number-update.js";
 import { allConditions, applyPaging, baseQuery, EMPTY_STATE, type QueryState } from "../plan/state.js";
 import { prepareInsert, prepareUpdate, toColumns } from "../plan/validate.js";
 import { compareNode, type WhereNode } from "../plan/where.js";
@@ -22,35 +23,90 @@ import { fire, hasHooks } from "./events.js";
 
 type Values = Record<string, unknown>;
 
+/** How an insert treats its rows. */
+export interface InsertOptions {
+  /**
+   * Skip a row a unique key (the primary key, a unique field) already has instead of failing:
+   * ON CONFLICT DO NOTHING, INSERT IGNORE on MySQL. Skipped rows are not returned or counted.
+   */
+  readonly skipDuplicates?: boolean | undefined;
+}
+
+/** The create events: a model with any of them has its rows inserted through the hooks. */
+const CREATE_EVENTS = ["saving", "creating", "created", "saved"] as const;
+
 /**
  * Inserts rows and returns them as stored (generated ids and defaults included), in input
  * order. Everything is validated before the first statement; several statements run in
  * one transaction.
  */
-async function insertWithHooks(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
-  if (!hasHooks(codec, "saving", "creating", "created", "saved")) return insert(session, codec, inputs);
+async function insertWithHooks(
+  session: Session,
+  codec: ModelCodec,
+  inputs: readonly Values[],
+  options: InsertOptions,
+): Promise<Values[]> {
+  if (!hasHooks(codec, ...CREATE_EVENTS)) return insert(session, codec, inputs, options);
   // The hooks run in the insert's transaction, on copies of the values (theirs to change, checked after).
   return session.transaction(async (tx) => {
     const values = inputs.map((input) => ({ ...input }));
     await fire(tx, codec, "saving", values);
     await fire(tx, codec, "creating", values);
-    const rows = await insert(tx, codec, values);
+    // Rows skipped as duplicates were not created: only the inserted ones get created/saved.
+    const rows = await insert(tx, codec, values, options);
     await fire(tx, codec, "created", rows);
     await fire(tx, codec, "saved", rows);
     return rows;
   });
 }
 
-async function insert(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
+async function insert(
+  session: Session,
+  codec: ModelCodec,
+  inputs: readonly Values[],
+  options: InsertOptions,
+): Promise<Values[]> {
   const rows = inputs.map((input) => prepareInsert(codec, input));
   if (rows.length === 0) return [];
   const batches = planBatches(session, rows);
   const returning = await session.returning();
+  const skip = options.skipDuplicates === true;
   const run = returning ? insertReturning : insertThenSelect;
   if (batches.length === 1 && (returning || rows.length === 1)) {
-    return run(session, codec, rows, batches);
+    return run(session, codec, rows, batches, skip);
   }
-  return session.transaction((tx) => run(tx, codec, rows, batches));
+  return session.transaction((tx) => run(tx, codec, rows, batches, skip));
+}
+
+/**
+ * Inserts rows and returns how many were inserted (rows skipped as duplicates are not
+ * counted): one statement per batch without reading the rows back, in one transaction when
+ * there are several. A model with create hooks or touching relations inserts through
+ * insertRows (the hooks and owners need the rows).
+ */
+export async function insertCount(
+  session: Session,
+  codec: ModelCodec,
+  inputs: readonly Values[],
+  options: InsertOptions = {},
+): Promise<number> {
+  if (hasHooks(codec, ...CREATE_EVENTS) || touching(codec).length > 0) {
+    return (await insertRows(session, codec, inputs, options)).length;
+  }
+  const rows = inputs.map((input) => prepareInsert(codec, input));
+  if (rows.length === 0) return 0;
+  const batches = planBatches(session, rows);
+  const run = async (tx: Session) => {
+    let count = 0;
+    for (const batch of batches) {
+      const columns = batch.map((i) => toColumns(codec, rows[i]!));
+      const query = insertModelRows(tx, codec, columns, false, options.skipDuplicates === true);
+      const result = await tx.execute(query, codec.meta.table);
+      count += Number(result.numAffectedRows ?? 0n);
+    }
+    return count;
+  };
+  return batches.length === 1 ? run(session) : session.transaction(run);
 }
 
 /**
@@ -76,29 +132,52 @@ function planBatches(session: Session, rows: readonly Values[]): number[][] {
   return batches;
 }
 
-async function insertReturning(session: Session, codec: ModelCodec, rows: Values[], batches: number[][]) {
-  const out: Values[] = new Array(rows.length);
+/**
+ * One multi-row INSERT ... RETURNING per batch. The rows come back in input order; with `skip`,
+ * those a unique key already had are missing and the rest keep their order.
+ */
+async function insertReturning(
+  session: Session,
+  codec: ModelCodec,
+  rows: Values[],
+  batches: number[][],
+  skip: boolean,
+) {
+  const out: Values[] = skip ? [] : new Array(rows.length);
   for (const batch of batches) {
     const query = insertModelRows(
       session,
       codec,
       batch.map((i) => toColumns(codec, rows[i]!)),
       true,
+      skip,
     );
     const result = await session.execute<Values>(query, codec.meta.table);
     result.rows.forEach((row, j) => {
-      out[batch[j]!] = codec.decode(row);
+      if (skip) out.push(codec.decode(row));
+      else out[batch[j]!] = codec.decode(row);
     });
   }
   return out;
 }
 
-/** Without RETURNING (MySQL): insert row by row to learn each generated id, then read them back. */
-async function insertThenSelect(session: Session, codec: ModelCodec, rows: Values[]) {
+/**
+ * Without RETURNING (MySQL): insert row by row to learn each generated id, then read them back.
+ * With `skip`, a row the database ignored (no row affected) is left out.
+ */
+async function insertThenSelect(
+  session: Session,
+  codec: ModelCodec,
+  rows: Values[],
+  _batches: number[][],
+  skip: boolean,
+) {
   const pk = codec.meta.primaryKey;
   const keys: Values[] = [];
   for (const row of rows) {
-    const result = await session.execute(insertModel(session, codec).values(toColumns(codec, row)), codec.meta.table);
+    const query = insertModel(session, codec, skip).values(toColumns(codec, row));
+    const result = await session.execute(query, codec.meta.table);
+    if (skip && Number(result.numAffectedRows ?? 0n) === 0) continue;
     const key: Values = {};
     for (const field of pk) {
       key[field] = field in row ? row[field] : Number(result.insertId);
@@ -162,15 +241,18 @@ function targetRows(session: Session, codec: ModelCodec, state: QueryState): rea
 async function updateWithHooks(session: Session, codec: ModelCodec, state: QueryState, values: Values) {
   if (!hasHooks(codec, "saving", "updating", "updated", "saved")) return update(session, codec, state, values);
   const pk = singleKey(codec, "update");
-  prepareUpdate(codec, values);
+  const prepared = prepareUpdate(codec, values);
   return session.transaction(async (tx) => {
     const rows = await matchingRows(tx, codec, state);
-    const next = rows.map((row) => ({ ...row, ...values }));
+    // The hooks see the values each row will have; an atomic update (`{ increment: 1 }`) shows its result.
+    const next = rows.map((row) => withUpdate(row, prepared));
     await fire(tx, codec, "saving", next);
     await fire(tx, codec, "updating", next);
     for (const [i, row] of next.entries()) {
       const changes = Object.fromEntries(
-        Object.entries(row).filter(([field, value]) => Object.hasOwn(values, field) || !same(rows[i]![field], value)),
+        Object.entries(row)
+          .filter(([field, value]) => Object.hasOwn(prepared, field) || !same(rows[i]![field], value))
+          .map(([field, value]) => [field, atomicUnlessChanged(prepared[field], rows[i]![field], value)]),
       );
       const byKey = { ...EMPTY_STATE, trashed: state.trashed, without: state.without };
       await update(tx, codec, { ...byKey, wheres: [compareNode(codec, false, pk, "=", rows[i]![pk])] }, changes);
@@ -179,6 +261,20 @@ async function updateWithHooks(session: Session, codec: ModelCodec, state: Query
     await fire(tx, codec, "saved", next);
     return rows.length;
   });
+}
+
+/** A row as an update leaves it: its values over the row, atomic number updates applied to the row's values. */
+function withUpdate(row: Values, prepared: Values): Values {
+  const out = { ...row };
+  for (const [field, value] of Object.entries(prepared)) {
+    out[field] = value instanceof NumberUpdate ? value.applyTo(row[field]) : value;
+  }
+  return out;
+}
+
+/** What to write for a field after the hooks ran: the atomic update itself, unless a hook changed its value. */
+function atomicUnlessChanged(update: unknown, before: unknown, value: unknown): unknown {
+  return update instanceof NumberUpdate && same(update.applyTo(before), value) ? update : value;
 }
 
 /** The relations of a model that touch their owner when it is written (`touches: true`). */
@@ -223,12 +319,18 @@ async function touchOwners(session: Session, metas: readonly (BelongsToMeta | Mo
 /**
  * Inserts rows and returns them as stored (generated ids and defaults included), in input
  * order; the owners of touching relations (`touches: true`) get their `updatedAt` set.
+ * `skipDuplicates`: rows a unique key already has are skipped, and left out of the result.
  */
-export async function insertRows(session: Session, codec: ModelCodec, inputs: readonly Values[]): Promise<Values[]> {
+export async function insertRows(
+  session: Session,
+  codec: ModelCodec,
+  inputs: readonly Values[],
+  options: InsertOptions = {},
+): Promise<Values[]> {
   const metas = touching(codec);
-  if (metas.length === 0) return insertWithHooks(session, codec, inputs);
+  if (metas.length === 0) return insertWithHooks(session, codec, inputs, options);
   return session.transaction(async (tx) => {
-    const rows = await insertWithHooks(tx, codec, inputs);
+    const rows = await insertWithHooks(tx, codec, inputs, options);
     await touchOwners(tx, metas, rows);
     return rows;
   });
@@ -244,7 +346,8 @@ export async function updateRows(session: Session, codec: ModelCodec, state: Que
   return session.transaction(async (tx) => {
     const before = await matchingRows(tx, codec, state, ownerFields(metas));
     const updated = await updateWithHooks(tx, codec, state, values);
-    await touchOwners(tx, metas, [...before, ...before.map((row) => ({ ...row, ...values }))]);
+    const prepared = prepareUpdate(codec, values);
+    await touchOwners(tx, metas, [...before, ...before.map((row) => withUpdate(row, prepared))]);
     return updated;
   });
 }

@@ -93,7 +93,7 @@ describe(`deleteWith and pivot cleanup on ${dialect}`, () => {
     const { p1, p3, video } = await seed();
     expect(await t.db.post.where("id", p1.id).delete()).toBe(1);
     expect(await taggables()).toEqual([`post:${p3.id}`, `video:${video.id}`]);
-    expect(await t.db.video.delete()).toBe(1);
+    expect(await t.db.video.query().delete()).toBe(1);
     expect(await taggables()).toEqual([`post:${p3.id}`]);
     // With a limit, only the limited rows' pivot rows go.
     const again = await t.db.post.create({ authorId: p3.authorId, title: "b2" });

@@ -979,7 +979,7 @@ describe(`object queries on ${dialect} (${strategy} strategy)`, () => {
     });
 
     it("an unknown argument key", async () => {
-      for (const args of [{ limit: 3 }, { where: {}, orderby: { id: "asc" } }, { distinct: ["name"] }]) {
+      for (const args of [{ limit: 3 }, { where: {}, orderby: { id: "asc" } }, { distincts: ["name"] }]) {
         const error = await failure(() => t.db.user.findMany(args as never));
         expect(error).toBeInstanceOf(ValidationError);
         expect(error.message).toMatch(/Unknown query argument/);
@@ -1046,7 +1046,7 @@ describe(`object queries on ${dialect} (${strategy} strategy)`, () => {
 
     it("a negative or fractional take/skip, at the top or in a relation", async () => {
       for (const args of [
-        { take: -1 },
+        { include: { posts: { take: -1 } } },
         { skip: -1 },
         { take: 1.5 },
         { take: "2" },

@@ -122,7 +122,7 @@ describe(`errors on ${dialect}`, () => {
         "a string into an integer (update)",
         "user",
         "age",
-        () => loose().update({ age: "42" }),
+        () => loose().query().update({ age: "42" }),
         ['"user.age"', "an integer"],
       ],
       [
@@ -157,7 +157,10 @@ describe(`errors on ${dialect}`, () => {
         "an invalid Date (update)",
         "user",
         "createdAt",
-        () => loose().update({ createdAt: new Date(Number.NaN) }),
+        () =>
+          loose()
+            .query()
+            .update({ createdAt: new Date(Number.NaN) }),
         ['"user.createdAt"', "invalid Date"],
       ],
       [
@@ -179,7 +182,7 @@ describe(`errors on ${dialect}`, () => {
         "null into a non-nullable field (update)",
         "user",
         "email",
-        () => loose().update({ email: null }),
+        () => loose().query().update({ email: null }),
         ['"user.email"', "not nullable"],
       ],
       [
@@ -302,7 +305,7 @@ describe(`errors on ${dialect}`, () => {
     }
 
     it("update with no fields is a ValidationError listing the fields", async () => {
-      const { queries, result } = await t.count(() => caught(() => t.db.user.update({})));
+      const { queries, result } = await t.count(() => caught(() => t.db.user.query().update({})));
       const error = expectValidation(result, "user", undefined);
       expect(error.message).toContain(`Valid fields: ${USER_FIELDS}.`);
       expect(queries).toBe(0);

@@ -392,8 +392,8 @@ describe(`the front door: a model's rule on every path, on ${dialect}`, () => {
     });
 
     it("delete", async () => {
-      await t.db.pin.delete();
-      await t.db.comment.delete();
+      await t.db.pin.query().delete();
+      await t.db.comment.query().delete();
       expect(await t.db.user.related(bob, "posts").delete()).toBe(0);
       expect(await t.db.user.related(ada, "posts").delete()).toBe(1);
       expect(await stored()).toEqual({ "ada-draft": 100, "bob-draft": 5 });
@@ -402,7 +402,7 @@ describe(`the front door: a model's rule on every path, on ${dialect}`, () => {
 
   describe("writes", () => {
     it("fluent update() leaves rows outside the rule untouched", async () => {
-      expect(await t.db.post.update({ views: 7 })).toBe(1);
+      expect(await t.db.post.query().update({ views: 7 })).toBe(1);
       expect(await stored()).toEqual({ "ada-draft": 100, "ada-pub": 7, "bob-draft": 5 });
       // Limited: the paged keys are read under the rule too.
       expect(await t.db.post.orderBy("id").limit(2).update({ views: 8 })).toBe(1);
@@ -411,11 +411,11 @@ describe(`the front door: a model's rule on every path, on ${dialect}`, () => {
     });
 
     it("fluent delete() leaves rows outside the rule untouched", async () => {
-      await t.db.pin.delete();
-      await t.db.comment.delete();
+      await t.db.pin.query().delete();
+      await t.db.comment.query().delete();
       expect(await t.db.post.where("authorId", bob.id).delete()).toBe(0);
       expect(await t.db.post.orderBy("id").limit(5).delete()).toBe(1);
-      expect(await t.db.post.delete()).toBe(0);
+      expect(await t.db.post.query().delete()).toBe(0);
       expect(await stored()).toEqual({ "ada-draft": 100, "bob-draft": 5 });
     });
 

@@ -613,7 +613,8 @@ describe(`hostile inputs round-trip exactly or raise a RelataError (${dialect})`
       const outcome = await fuzz.attempt("findMany", query, () => db().probe.findMany(query));
       if (!outcome.ok) return;
       const isCount = (v: unknown) => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
-      if (!isCount(a.take) || !isCount(a.skip))
+      // A negative take reads backwards from the end (Prisma's), so take is any safe integer.
+      if (!(a.take === undefined || Number.isSafeInteger(a.take)) || !isCount(a.skip))
         fuzz.fail("findMany: accepted a take/skip that is not a count", show([a.take, a.skip]));
       const names = new Set(probeFields.map((f) => f.name));
       const orders = (Array.isArray(a.orderBy) ? a.orderBy : [a.orderBy]).flatMap((o: Row) => Object.entries(o));
@@ -627,7 +628,12 @@ describe(`hostile inputs round-trip exactly or raise a RelataError (${dialect})`
         const matching = mirror.filter((row) => whereTruth(a.where, row) === true);
         if (orders[0]?.[1] === "desc") matching.reverse();
         const skip = (a.skip as number | undefined) ?? 0;
-        const paged = matching.slice(skip, a.take === undefined ? undefined : skip + (a.take as number));
+        const take = a.take as number | undefined;
+        const end = Math.max(0, matching.length - skip);
+        const paged =
+          take !== undefined && take < 0
+            ? matching.slice(Math.max(0, end + take), end)
+            : matching.slice(skip, take === undefined ? undefined : skip + take);
         // Ordered by another field, ties make the page unknowable; without a page the set is still known.
         if (byId) ordered = paged;
         else if (a.take === undefined && a.skip === undefined) ordered = [...matching].sort((x, y) => x.id - y.id);
@@ -807,7 +813,7 @@ describe(`hostile inputs round-trip exactly or raise a RelataError (${dialect})`
     };
     const field = isField("item");
     const relation = isRelation("item");
-    const ARGS = ["where", "select", "include", "orderBy", "take", "skip", "relationLoadStrategy"];
+    const ARGS = ["where", "select", "include", "omit", "orderBy", "take", "skip", "relationLoadStrategy"];
     const PIVOT = pivotFields.map((f) => f.name);
     const entries: [string, (n: string) => boolean, (n: string) => unknown][] = [
       ["where(name, value)", field, (n) => db().item.where(n, 1).get()],

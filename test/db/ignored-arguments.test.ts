@@ -55,32 +55,48 @@ describe(`ignored arguments are rejected on ${dialect}`, () => {
   }
 
   describe("object forms of fluent terminals", () => {
-    it("delete({ where }) is rejected instead of deleting every row", async () => {
+    it("a query's delete({ where }) is rejected instead of deleting every row it matches", async () => {
       const error = await rejected(
-        () => db().comment.delete({ where: { id: ids.comment } }),
+        () => (db().comment.query().delete as (a: unknown) => Promise<number>)({ where: { id: ids.comment } }),
         [
           "delete()",
           '"comment"',
           "no arguments",
           '{"where":{"id":',
-          "not supported yet",
+          "takes no object form",
           "db.comment.where({ id }).delete()",
+          "db.comment.delete({ where })",
         ],
       );
       expect(error.model).toBe("comment");
     });
 
-    it("count({ where }) is rejected instead of counting every row", async () => {
+    it("a query's count({ where }) is rejected instead of counting every row", async () => {
       await rejected(
-        () => db().comment.count({ where: { id: ids.comment } }),
-        ["count()", "not supported yet", "db.comment.where({ id }).count()"],
+        () => (db().comment.query().count as (a: unknown) => Promise<number>)({ where: { id: ids.comment } }),
+        ["count()", "takes no object form", "db.comment.where({ id }).count()", "db.comment.count({ where })"],
       );
     });
 
-    it("update({ where, data }) is rejected with the fluent form instead of an unknown-field error", async () => {
+    it("a query's update({ where, data }) is rejected with the fluent form instead of an unknown-field error", async () => {
       await rejected(
-        () => db().comment.update({ where: { id: ids.comment }, data: { body: "changed" } }),
-        ["update", '"comment"', "not supported yet", "db.comment.where({ id }).update({ body })"],
+        () =>
+          db()
+            .comment.query()
+            .update({ where: { id: ids.comment }, data: { body: "changed" } } as never),
+        ["update", '"comment"', "takes no object form", "db.comment.where({ id }).update({ body })"],
+      );
+    });
+
+    it("the model handle's delete/update/count take the object form (Prisma's) and never touch other rows", async () => {
+      await rejected(() => db().comment.delete({ where: { body: "x" } } as never), ["delete", "primary key"]);
+      await rejected(
+        () => db().comment.update({ body: "changed" } as never),
+        ['Unknown argument "body"', "db.comment.query().update(values)"],
+      );
+      await rejected(
+        () => (db().comment.delete as () => unknown)(),
+        ["delete", "where", "db.comment.query().delete()"],
       );
     });
 
@@ -113,7 +129,7 @@ describe(`ignored arguments are rejected on ${dialect}`, () => {
     const cases: [string, () => unknown, string][] = [
       ["get(x)", () => db().user.where("id", 1).get(1), "get()"],
       ["first(x)", () => db().user.first(1), "first()"],
-      ["count(x)", () => db().user.count("id"), "count()"],
+      ["count(x)", () => (db().user.query().count as (a: unknown) => unknown)("id"), "count()"],
       ["exists(x)", () => db().user.exists(true), "exists()"],
       ["delete(x)", () => db().user.where("id", -1).delete(1), "delete()"],
       ["all(x)", () => db().user.all(1), "all()"],
@@ -326,7 +342,7 @@ describe(`ignored arguments are rejected on ${dialect}`, () => {
     it("create({ data, extra }) is rejected instead of inserting a field named data", async () => {
       await rejected(
         () => db().user.create({ data: { email: "c@x.dev", name: "C" }, includes: { posts: true } }),
-        ['"includes" is not one of data, include, select'],
+        ['Unknown argument "includes" of create', "data, select, include, omit"],
       );
     });
   });

@@ -51,7 +51,7 @@ describe(`touches on ${dialect}`, () => {
     ]);
   });
   const updatedAt = async (id: number) => (await t.db.thread.findOrFail(id)).updatedAt.getTime();
-  const reset = () => t.db.thread.update({ updatedAt: OLD });
+  const reset = () => t.db.thread.query().update({ updatedAt: OLD });
 
   it("creating, updating and deleting a post bump its thread's updatedAt (old and new owner on a move)", async () => {
     const before = Date.now() - 1000;

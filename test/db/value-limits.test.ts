@@ -121,7 +121,14 @@ describe(`values the database cannot store exactly on ${dialect}`, () => {
       for (const qty of [2_147_483_648, -2_147_483_649, 1e15]) {
         await rejected("qty", () => items().create({ qty }), "-2147483648 to 2147483647", "bigint()");
       }
-      await rejected("qty", () => items().update({ qty: 2 ** 31 }), "32-bit");
+      await rejected(
+        "qty",
+        () =>
+          items()
+            .query()
+            .update({ qty: 2 ** 31 }),
+        "32-bit",
+      );
       await rejected(
         "qty",
         () =>
@@ -303,7 +310,7 @@ describe(`values the database cannot store exactly on ${dialect}`, () => {
   describe("-0, which every database stores as 0", () => {
     it("is rejected in a write of a float, an integer or a bigint number, saying to pass 0", async () => {
       await rejected("ratio", () => items().create({ ratio: -0 }), "other than -0", "-0 (number)");
-      await rejected("qty", () => items().update({ qty: -0 }), "pass 0");
+      await rejected("qty", () => items().query().update({ qty: -0 }), "pass 0");
       await rejected("tally", () => items().create({ tally: -0 }), "-0");
     });
 
@@ -373,7 +380,15 @@ describe(`values the database cannot store exactly on ${dialect}`, () => {
         [cyclic, "levels of nesting"],
         [undefined, "JSON"],
       ];
-      for (const [data, fragment] of cases) await rejected("data", () => items().update({ data: [data] }), fragment);
+      for (const [data, fragment] of cases)
+        await rejected(
+          "data",
+          () =>
+            items()
+              .query()
+              .update({ data: [data] }),
+          fragment,
+        );
     });
 
     it("plain objects (also without a prototype), arrays, strings, numbers, booleans and null round-trip", async () => {

@@ -263,7 +263,7 @@ describe(`writes on ${dialect}`, () => {
     it("counts matched rows even when the values do not change", async () => {
       await seed();
       expect(await t.db.user.where("age", 30).update({ age: 30 })).toBe(2);
-      expect(await t.db.user.update({ active: true })).toBe(4);
+      expect(await t.db.user.query().update({ active: true })).toBe(4);
       expect(await t.db.user.where("age", 30).count()).toBe(2);
     });
 
@@ -275,7 +275,7 @@ describe(`writes on ${dialect}`, () => {
 
     it("updates every row without a where", async () => {
       const rows = await seed();
-      expect(await t.db.user.update({ age: null })).toBe(4);
+      expect(await t.db.user.query().update({ age: null })).toBe(4);
       expect(await t.db.user.orderBy("id").get()).toEqual(rows.map((r) => ({ ...r, age: null })));
     });
 
@@ -329,7 +329,7 @@ describe(`writes on ${dialect}`, () => {
       expect(queries).toBe(1);
       expect(await t.db.user.orderBy("id").get()).toEqual([a, d]);
       expect(await t.db.user.where("age", 30).delete()).toBe(0);
-      expect(await t.db.user.delete()).toBe(2);
+      expect(await t.db.user.query().delete()).toBe(2);
       expect(await t.db.user.count()).toBe(0);
     });
 

@@ -42,7 +42,7 @@ describe("eager loading result types", () => {
     async function check() {
       const [user] = await db.user.with("posts.comments", "posts.author").get();
       expectTypeOf(user!.posts[0]!.comments).toEqualTypeOf<Comment[]>();
-      expectTypeOf(user!.posts[0]!.author).toEqualTypeOf<User | null>();
+      expectTypeOf(user!.posts[0]!.author).toEqualTypeOf<User>(); // posts.authorId is not nullable
     }
     expectTypeOf(check).toBeFunction();
   });

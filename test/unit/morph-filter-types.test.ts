@@ -110,7 +110,7 @@ describe("morphTo eager loading per target model: types", () => {
         .get();
       if (comment!.commentableType === "post") {
         const post = comment!.commentable!;
-        expectTypeOf(post.author).toEqualTypeOf<User | null>();
+        expectTypeOf(post.author).toEqualTypeOf<User>(); // posts.authorId is not nullable
         expectTypeOf(post.tags[0]!.name).toEqualTypeOf<string>();
         expectTypeOf(post.title).toEqualTypeOf<string>();
       } else {
@@ -132,7 +132,7 @@ describe("morphTo eager loading per target model: types", () => {
       if (comment!.commentableType === "video") {
         expectTypeOf(comment!.commentable).toEqualTypeOf<{ id: number; title: string } | null>();
       } else {
-        expectTypeOf(comment!.commentable!.author).toEqualTypeOf<User | null>();
+        expectTypeOf(comment!.commentable!.author).toEqualTypeOf<User>();
       }
     }
     expectTypeOf(check).toBeFunction();

@@ -45,7 +45,7 @@ describe("object API result types", () => {
       expectTypeOf(users[0]!.email).toEqualTypeOf<string>();
       expectTypeOf(users[0]!.profile).toEqualTypeOf<Profile | null>();
       expectTypeOf(users[0]!.posts[0]!.title).toEqualTypeOf<string>();
-      expectTypeOf(users[0]!.posts[0]!.author).toEqualTypeOf<User | null>();
+      expectTypeOf(users[0]!.posts[0]!.author).toEqualTypeOf<User>();
       const posts = await db.post.findMany({ include: { tags: true } });
       expectTypeOf(posts[0]!.tags[0]!.pivot).toMatchTypeOf<Record<string, unknown>>();
       expectTypeOf(posts[0]!).toMatchTypeOf<Post>();

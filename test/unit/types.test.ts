@@ -302,10 +302,10 @@ function queryTypes(db: Db<typeof schema>) {
   // @ts-expect-error update with a wrong type
   db.user.where("id", 1).update({ age: "x" });
   // @ts-expect-error update with an unknown field
-  db.user.update({ nope: 1 });
+  db.user.query().update({ nope: 1 });
   // @ts-expect-error update with null for a non-nullable field
-  db.user.update({ name: null });
-  db.user.update({ age: null, name: "B" });
+  db.user.query().update({ name: null });
+  db.user.query().update({ age: null, name: "B" });
 
   // models
   // @ts-expect-error accessing an unknown model

@@ -80,7 +80,7 @@ describe("the result of create with nested writes", () => {
       });
       expectTypeOf(user.posts[0]!.comments).toEqualTypeOf<Comment[]>();
       const tag = await db.tag.create({ name: "sql", posts: { create: [{ title: "p", author: { connect: 1 } }] } });
-      expectTypeOf(tag.posts[0]!.author).toEqualTypeOf<User | null>();
+      expectTypeOf(tag.posts[0]!.author).toEqualTypeOf<User>();
       expectTypeOf(tag.posts[0]!.pivot).toEqualTypeOf<Record<string, unknown>>();
     }
     expectTypeOf(check).toBeFunction();

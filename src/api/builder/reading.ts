@@ -9,6 +9,7 @@ import type { FieldName, FullRow, ModelName, UpdateInput } from "../../schema/ty
 import { deleteRows, updateRows } from "../../write/writes.js";
 import type { Page } from "../builder-types.js";
 import { cursorRows } from "../cursor.js";
+import type { NumberField } from "../objects/write-types.js";
 import { nonNegative } from "./conditions.js";
 import { arity, type BuilderSelf, PROPS } from "./self.js";
 
@@ -32,6 +33,13 @@ export interface ReadMethods<S extends Schema, M extends ModelName<S>, O> {
   update(values: UpdateInput<S, M>): Promise<number>;
   /** Deletes every matching row; returns how many. */
   delete(): Promise<number>;
+  /**
+   * Adds `amount` (default 1) to a number field of every matching row, in the database
+   * (`SET views = views + 1`: atomic), with `extra` values set alongside; returns how many matched.
+   */
+  increment(field: NumberField<S, M>, amount?: number | bigint, extra?: UpdateInput<S, M>): Promise<number>;
+  /** Subtracts `amount` (default 1) from a number field of every matching row; see `increment`. */
+  decrement(field: NumberField<S, M>, amount?: number | bigint, extra?: UpdateInput<S, M>): Promise<number>;
   /** `for await (const row of builder)`: streams the rows in batches of 1,000 (see `cursor`). */
   [Symbol.asyncIterator](): AsyncGenerator<O, void, undefined>;
   /**
@@ -46,6 +54,26 @@ export interface ReadMethods<S extends Schema, M extends ModelName<S>, O> {
 }
 
 const PAGINATE_OPTIONS = ["page", "perPage"];
+
+/** increment/decrement: one UPDATE of the matching rows, the field computed from its own value. */
+function step(self: BuilderSelf, op: "increment" | "decrement", field: unknown, amount: unknown, extra: unknown) {
+  const { ctx, state } = self[PROPS];
+  const model = ctx.codec.meta.name;
+  if (typeof field !== "string" || !ctx.codec.meta.fields.has(field)) {
+    throw new ValidationError(
+      `${op} on "${model}" needs a number field; got ${describeValue(field)}. Fields: ${ctx.codec.meta.fieldNames.join(", ")}.`,
+      model,
+    );
+  }
+  if (typeof extra !== "object" || extra === null || Array.isArray(extra) || Object.hasOwn(extra, field)) {
+    throw new ValidationError(
+      `${op}(field, amount, extra) on "${model}": extra must be an object of other fields' values.`,
+      model,
+    );
+  }
+  checkUpdateValues(model, extra, (name) => ctx.codec.meta.fields.has(name));
+  return updateRows(ctx.session, ctx.codec, state, { ...extra, [field]: { [op]: amount } });
+}
 const CURSOR_OPTIONS = ["batchSize"];
 
 /**
@@ -136,6 +164,14 @@ export const readMethods = {
     arity(this, arguments, 0, "delete()");
     const { ctx, state } = this[PROPS];
     return deleteRows(ctx.session, ctx.codec, state);
+  },
+  increment(this: BuilderSelf, field: string, amount: unknown = 1, extra: unknown = {}) {
+    arity(this, arguments, 3, "increment(field, amount, extra)");
+    return step(this, "increment", field, amount, extra);
+  },
+  decrement(this: BuilderSelf, field: string, amount: unknown = 1, extra: unknown = {}) {
+    arity(this, arguments, 3, "decrement(field, amount, extra)");
+    return step(this, "decrement", field, amount, extra);
   },
   [Symbol.asyncIterator](this: BuilderSelf) {
     return readMethods.cursor.call(this);

@@ -7,21 +7,70 @@ import { type AggregateNode, type EagerNode, EMPTY_STATE, type QueryState } from
 import { aggregateNode } from "../../relations/aggregates.js";
 import type { FilterContext } from "../../relations/filters.js";
 import { TO_MANY_KINDS } from "../../schema/meta.js";
+import { pagedState } from "./find-paging.js";
 import { whereInput } from "./where-input.js";
 
-const ARG_KEYS = new Set(["where", "select", "include", "orderBy", "take", "skip", "relationLoadStrategy"]);
+const ARG_KEYS = new Set([
+  "where",
+  "select",
+  "include",
+  "omit",
+  "orderBy",
+  "cursor",
+  "take",
+  "skip",
+  "distinct",
+  "relationLoadStrategy",
+]);
+/** Arguments of the top level only: a relation inside select/include pages per parent without them. */
+const TOP_LEVEL_KEYS = ["cursor", "distinct"];
 
 /**
- * Translates Prisma-style arguments (`where`, `select`, `include`, `orderBy`, `take`, `skip`,
- * nested per relation) into the builder state the fluent API produces: one engine for both.
+ * Translates Prisma-style arguments (`where`, `select`, `include`, `omit`, `orderBy`, `cursor`,
+ * `take`, `skip`, `distinct`, nested per relation) into the builder state the fluent API
+ * produces: one engine for both.
  */
 export function argsToState(session: Session, model: string, args: unknown): QueryState {
+  return stateOf(session, model, args, true);
+}
+
+function stateOf(session: Session, model: string, args: unknown, top: boolean): QueryState {
   const codec = codecFor(session, model);
   if (args === undefined) return EMPTY_STATE;
+  const input = ownArgs(model, args, top);
+  if (input.select !== undefined && input.include !== undefined) {
+    throw new ValidationError(`Use select or include on "${model}", not both at one level.`, model);
+  }
+  if (input.select !== undefined && input.omit !== undefined) {
+    throw new ValidationError(
+      `Use select or omit on "${model}", not both at one level (select names the fields to read, omit the ones to leave out).`,
+      model,
+    );
+  }
+  const state: QueryState = {
+    ...withSelection(session, codec, input),
+    wheres: whereInput(session, codec, input.where),
+    orders: orderByInput(session, codec, input.orderBy),
+    strategy: strategyInput(model, input.relationLoadStrategy),
+  };
+  const omitted = omitInput(codec, input.omit);
+  const paging = {
+    cursor: input.cursor,
+    distinct: input.distinct,
+    take: count(model, "take", input.take, top),
+    skip: count(model, "skip", input.skip),
+  };
+  return pagedState(session, codec, omitted ? { ...state, selects: omitted } : state, paging);
+}
+
+/**
+ * The arguments' own values only, in an object without a prototype: nothing inherited is
+ * read, and a key no read takes (or one only the top level takes, below it) is an error.
+ */
+function ownArgs(model: string, args: unknown, top: boolean): Record<string, unknown> {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw new ValidationError(`Query arguments on "${model}" must be an object.`, model);
   }
-  // The arguments' own values only, in an object without a prototype: nothing inherited is read.
   const input: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(args)) {
     if (!ARG_KEYS.has(key)) {
@@ -30,21 +79,23 @@ export function argsToState(session: Session, model: string, args: unknown): Que
         model,
       );
     }
-    input[key] = (args as Record<string, unknown>)[key];
+    const value = (args as Record<string, unknown>)[key];
+    if (!top && value !== undefined && TOP_LEVEL_KEYS.includes(key)) {
+      throw new ValidationError(
+        `${key} applies to the top level of findMany/findFirst only, not to the relation "${model}" inside select/include.`,
+        model,
+      );
+    }
+    input[key] = value;
   }
-  if (input.select !== undefined && input.include !== undefined) {
-    throw new ValidationError(`Use select or include on "${model}", not both at one level.`, model);
-  }
-  const state: QueryState = {
-    ...EMPTY_STATE,
-    wheres: whereInput(session, codec, input.where),
-    orders: orderByInput(session, codec, input.orderBy),
-    limit: count(model, "take", input.take),
-    offset: count(model, "skip", input.skip),
-    strategy: strategyInput(model, input.relationLoadStrategy),
-  };
+  return input;
+}
+
+/** The select/include part of the arguments: the fields read, the relations loaded, the counts. */
+function withSelection(session: Session, codec: ModelCodec, input: Record<string, unknown>): QueryState {
+  const model = codec.meta.name;
   const selection = (input.select ?? input.include) as Record<string, unknown> | undefined;
-  if (selection === undefined) return state;
+  if (selection === undefined) return EMPTY_STATE;
   if (typeof selection !== "object" || selection === null || Array.isArray(selection)) {
     throw new ValidationError(`select/include on "${model}" must be an object.`, model);
   }
@@ -70,7 +121,7 @@ export function argsToState(session: Session, model: string, args: unknown): Que
       const target = relation.kind === "morphTo" ? undefined : relation.target;
       eager.set(key, {
         relation: key,
-        state: value === true || !target ? EMPTY_STATE : argsToState(session, target, value),
+        state: value === true || !target ? EMPTY_STATE : stateOf(session, target, value, false),
       });
     } else if (input.select !== undefined && codec.meta.fields.has(key)) {
       if (value !== true) {
@@ -94,7 +145,46 @@ export function argsToState(session: Session, model: string, args: unknown): Que
       );
     }
   }
-  return { ...state, selects: input.select !== undefined ? fields : undefined, eager, aggregates };
+  return { ...EMPTY_STATE, selects: input.select !== undefined ? fields : undefined, eager, aggregates };
+}
+
+/**
+ * `omit: { password: true }` -> the fields read: the model's visible fields less the omitted
+ * ones; undefined without omit. As Prisma's query-level omit overrides its global omit,
+ * `{ field: false }` on a `hidden` field reads it (as `select: { field: true }` does).
+ */
+function omitInput(codec: ModelCodec, input: unknown): string[] | undefined {
+  if (input === undefined) return undefined;
+  const model = codec.meta.name;
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ValidationError(`omit on "${model}" takes { field: true }, got ${describeValue(input)}.`, model);
+  }
+  const omitted = new Set<string>();
+  const revealed = new Set<string>();
+  for (const [field, value] of Object.entries(input)) {
+    checkOwnKey(model, field);
+    if (codec.meta.relations.has(field)) {
+      throw new ValidationError(
+        `omit on "${model}" takes fields; "${field}" is a relation (a relation is read only when included).`,
+        model,
+        field,
+      );
+    }
+    codec.field(field, "omit");
+    if (value === undefined) continue;
+    if (typeof value !== "boolean") {
+      throw new ValidationError(`omit of the field "${model}.${field}" takes true or false.`, model, field);
+    }
+    (value ? omitted : revealed).add(field);
+  }
+  const fields = codec.meta.fieldNames.filter((f) => !omitted.has(f) && (!codec.meta.hidden.has(f) || revealed.has(f)));
+  if (fields.length === 0) {
+    throw new ValidationError(
+      `omit on "${model}" leaves no field to read; keep at least one of ${codec.meta.visibleFields.join(", ")}.`,
+      model,
+    );
+  }
+  return fields;
 }
 
 function orderByInput(session: Session, codec: ModelCodec, input: unknown): QueryState["orders"] {
@@ -127,11 +217,12 @@ function strategyInput(model: string, value: unknown): QueryState["strategy"] {
   );
 }
 
-function count(model: string, name: string, value: unknown): number | undefined {
+/** take/skip: a non-negative integer; `signed`: take at the top level, negative to read backwards. */
+function count(model: string, name: string, value: unknown, signed = false): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+  if (!Number.isSafeInteger(value) || (!signed && (value as number) < 0)) {
     throw new ValidationError(
-      `${name} on "${model}" must be a non-negative integer, got ${describeValue(value)}.`,
+      `${name} on "${model}" must be a ${signed ? "" : "non-negative "}integer, got ${describeValue(value)}${signed || name !== "take" ? "" : " (a negative take reads backwards at the top level only)"}.`,
       model,
     );
   }
@@ -139,7 +230,7 @@ function count(model: string, name: string, value: unknown): number | undefined 
 }
 
 /** `findUnique` needs its where to pin one row: the primary key or a unique field, by equality. */
-export function checkUniqueWhere(codec: ModelCodec, where: unknown): void {
+export function checkUniqueWhere(codec: ModelCodec, where: unknown, method = "findUnique"): void {
   const model = codec.meta.name;
   const given = new Set(
     Object.entries((where ?? {}) as Record<string, unknown>)
@@ -150,7 +241,7 @@ export function checkUniqueWhere(codec: ModelCodec, where: unknown): void {
   const uniques = [...codec.meta.fields.values()].filter((f) => f.config.unique).map((f) => f.name);
   if (pk.every((f) => given.has(f)) || uniques.some((f) => given.has(f))) return;
   throw new ValidationError(
-    `findUnique on "${model}" needs its where to name the primary key (${pk.join(", ")})${uniques.length ? ` or a unique field (${uniques.join(", ")})` : ""} with a value.`,
+    `${method} on "${model}" needs its where to name the primary key (${pk.join(", ")})${uniques.length ? ` or a unique field (${uniques.join(", ")})` : ""} with a value.`,
     model,
   );
 }

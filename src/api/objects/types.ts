@@ -1,24 +1,17 @@
 import type { Schema } from "../../schema/define-schema.js";
-import type { RelationName, RelationsOf, RelationTarget, RelationValue } from "../../schema/relation-types.js";
+import type {
+  ArgsFilterRows,
+  RelationName,
+  RelationsOf,
+  RelationTarget,
+  RelationValue,
+} from "../../schema/relation-types.js";
 import type { RelationDef, ToManyKind } from "../../schema/relations.js";
-import type { FieldName, FullRow, ModelName, Row, Simplify } from "../../schema/types.js";
+import type { FieldName, FullRow, HiddenField, ModelName, Row, Simplify } from "../../schema/types.js";
+import type { ScalarFilter } from "../../schema/update-types.js";
 
-type Prev = [never, 0, 1, 2, 3];
-
-/** Filters on one field: a value (equality, null for IS NULL) or operators. */
-export type FieldFilter<T> =
-  | T
-  | null
-  | ({
-      equals?: T | null;
-      not?: T | null | FieldFilter<T>;
-      in?: readonly NonNullable<T>[];
-      notIn?: readonly NonNullable<T>[];
-      lt?: NonNullable<T>;
-      lte?: NonNullable<T>;
-      gt?: NonNullable<T>;
-      gte?: NonNullable<T>;
-    } & (NonNullable<T> extends string ? { contains?: string; startsWith?: string; endsWith?: string } : {}));
+/** Filters on one field: a value (equality, null for IS NULL) or operators (the schema layer's ScalarFilter). */
+export type FieldFilter<T> = ScalarFilter<T>;
 
 type KindOf<S extends Schema, M extends ModelName<S>, R extends string> =
   RelationsOf<S, M>[R & keyof RelationsOf<S, M>] extends RelationDef<infer K, any, any> ? K : never;
@@ -28,25 +21,22 @@ export type ToManyRelation<S extends Schema, M extends ModelName<S>> = {
   [R in RelationName<S, M>]: KindOf<S, M, R> extends ToManyKind ? R : never;
 }[RelationName<S, M>];
 
-type TargetWhere<S extends Schema, M extends ModelName<S>, R extends string, D extends number> = [D] extends [never]
-  ? never
-  : RelationTarget<S, M, R> extends infer T extends ModelName<S>
-    ? WhereInput<S, T, D>
-    : never;
+type TargetWhere<S extends Schema, M extends ModelName<S>, R extends string> =
+  RelationTarget<S, M, R> extends infer T extends ModelName<S> ? WhereInput<S, T> : never;
 
 /** A relation filter: some/every/none for to-many relations, is/isNot (or a plain filter) for to-one. */
-type RelationFilter<S extends Schema, M extends ModelName<S>, R extends string, D extends number> =
+type RelationFilter<S extends Schema, M extends ModelName<S>, R extends string> =
   R extends ToManyRelation<S, M>
-    ? { some?: TargetWhere<S, M, R, D>; every?: TargetWhere<S, M, R, D>; none?: TargetWhere<S, M, R, D> }
-    : { is?: TargetWhere<S, M, R, D> | null; isNot?: TargetWhere<S, M, R, D> | null } | TargetWhere<S, M, R, D> | null;
+    ? { some?: TargetWhere<S, M, R>; every?: TargetWhere<S, M, R>; none?: TargetWhere<S, M, R> }
+    : { is?: TargetWhere<S, M, R> | null; isNot?: TargetWhere<S, M, R> | null } | TargetWhere<S, M, R> | null;
 
 /** `where` of the object API: field filters and relation filters, combined with AND / OR / NOT. */
-export type WhereInput<S extends Schema, M extends ModelName<S>, D extends number = 3> = {
+export type WhereInput<S extends Schema, M extends ModelName<S>> = {
   [F in FieldName<S, M>]?: FieldFilter<FullRow<S, M>[F]>;
-} & { [R in RelationName<S, M>]?: RelationFilter<S, M, R, Prev[D]> } & {
-  AND?: WhereInput<S, M, D> | readonly WhereInput<S, M, D>[];
-  OR?: readonly WhereInput<S, M, D>[];
-  NOT?: WhereInput<S, M, D> | readonly WhereInput<S, M, D>[];
+} & { [R in RelationName<S, M>]?: RelationFilter<S, M, R> } & {
+  AND?: WhereInput<S, M> | readonly WhereInput<S, M>[];
+  OR?: readonly WhereInput<S, M>[];
+  NOT?: WhereInput<S, M> | readonly WhereInput<S, M>[];
 };
 
 export type OrderByInput<S extends Schema, M extends ModelName<S>> = { [F in FieldName<S, M>]?: "asc" | "desc" } & {
@@ -64,36 +54,66 @@ export type CountInput<S extends Schema, M extends ModelName<S>> =
       };
     };
 
-/** Arguments of a relation inside select/include (one level down). */
-type RelationArgs<S extends Schema, T, D extends number> = [D] extends [never]
-  ? never
-  : T extends ModelName<S>
-    ? FindManyArgs<S, T, D>
-    : never;
-
-export type SelectInput<S extends Schema, M extends ModelName<S>, D extends number = 3> = {
+export type SelectInput<S extends Schema, M extends ModelName<S>> = {
   [F in FieldName<S, M>]?: boolean;
-} & { [R in RelationName<S, M>]?: boolean | RelationArgs<S, RelationTarget<S, M, R>, Prev[D]> } & {
+} & { [R in RelationName<S, M>]?: boolean | RelationArgs<S, RelationTarget<S, M, R>> } & {
   _count?: CountInput<S, M>;
 };
 
-export type IncludeInput<S extends Schema, M extends ModelName<S>, D extends number = 3> = {
-  [R in RelationName<S, M>]?: boolean | RelationArgs<S, RelationTarget<S, M, R>, Prev[D]>;
+export type IncludeInput<S extends Schema, M extends ModelName<S>> = {
+  [R in RelationName<S, M>]?: boolean | RelationArgs<S, RelationTarget<S, M, R>>;
 } & { _count?: CountInput<S, M> };
 
-/** `findMany` arguments. */
-export interface FindManyArgs<S extends Schema, M extends ModelName<S>, D extends number = 3> {
+/** A relation's arguments inside select/include, on its target model. */
+type RelationArgs<S extends Schema, T> = T extends ModelName<S> ? RelationFindArgs<S, T> : never;
+
+/**
+ * The arguments of a relation inside `select`/`include`: findMany's but `cursor` and
+ * `distinct`, which page the top level only (`take`/`skip` apply per parent).
+ */
+export interface RelationFindArgs<S extends Schema, M extends ModelName<S>> {
   where?: WhereInput<S, M>;
-  select?: SelectInput<S, M, D>;
-  include?: IncludeInput<S, M, D>;
+  select?: SelectInput<S, M>;
+  include?: IncludeInput<S, M>;
+  /** Fields left out of the result: `{ password: true }` (not with select). */
+  omit?: OmitInput<S, M>;
   orderBy?: OrderByInput<S, M> | readonly OrderByInput<S, M>[];
-  /** How many rows (per parent, inside a relation). */
+  /** How many rows (per parent, inside a relation); negative at the top level: the last rows. */
   take?: number;
   /** How many rows to skip (per parent, inside a relation). */
   skip?: number;
   /** `"query"` (one query per relation level) or `"join"` (one statement); top level only. */
   relationLoadStrategy?: "query" | "join";
 }
+
+/**
+ * `findMany` / `findFirst` arguments; a type to build them with:
+ *
+ * ```ts
+ * const args: FindManyArgs<typeof schema, "post"> = { where: filter(q), take: 20 };
+ * const posts = await db.post.findMany(args);
+ * ```
+ */
+export interface FindManyArgs<S extends Schema, M extends ModelName<S>> extends RelationFindArgs<S, M> {
+  /** The row the page starts at (a primary key or unique field): `{ id: 5 }`; with `skip: 1`, the row after it. */
+  cursor?: CursorInput<S, M>;
+  /** One row per distinct combination of these fields: the first in the query's order. */
+  distinct?: FieldName<S, M> | readonly FieldName<S, M>[];
+}
+
+/** `findUnique` / `findUniqueOrThrow` arguments: a unique where and the shape of the row (Prisma takes no paging here). */
+export type FindUniqueArgs<S extends Schema, M extends ModelName<S>> = { where: WhereInput<S, M> } & Pick<
+  FindManyArgs<S, M>,
+  "select" | "include" | "omit" | "relationLoadStrategy"
+>;
+
+/** `cursor: { id: 5 }`: a primary key or a unique field (checked when the query runs), by value. */
+export type CursorInput<S extends Schema, M extends ModelName<S>> = {
+  [F in FieldName<S, M>]?: NonNullable<FullRow<S, M>[F]>;
+};
+
+/** `omit: { password: true }`: fields left out of the result; `false` reads a `hidden` field. */
+export type OmitInput<S extends Schema, M extends ModelName<S>> = { [F in FieldName<S, M>]?: boolean };
 
 /** The row a relation's arguments produce: its payload, or the full row for `true`. */
 type RelationPayload<S extends Schema, T, A> =
@@ -109,7 +129,8 @@ type Related<S extends Schema, M extends ModelName<S>, Sel> = {
     M,
     K,
     never,
-    RelationPayload<S, RelationTarget<S, M, K>, Sel[K]>
+    RelationPayload<S, RelationTarget<S, M, K>, Sel[K]>,
+    ArgsFilterRows<Sel[K]>
   >;
 };
 
@@ -122,15 +143,63 @@ type CountPayload<S extends Schema, M extends ModelName<S>, Sel> = Sel extends {
       : {}
   : {};
 
+/** What `omit` does to one field: left out (`true`), kept (`false`, a hidden field too), or either (`boolean`). */
+type OmitFate<S extends Schema, M extends ModelName<S>, K, O> = (K extends keyof O ? O[K] : undefined) extends infer V
+  ? [V] extends [true]
+    ? "drop"
+    : [V] extends [false]
+      ? "keep"
+      : true extends V
+        ? "maybe"
+        : K extends HiddenField<S, M>
+          ? "drop"
+          : "keep"
+  : never;
+
+/** The row a read without select returns under `omit` (Row itself without it). */
+type OmitRow<S extends Schema, M extends ModelName<S>, O> = Simplify<
+  { [K in FieldName<S, M> as OmitFate<S, M, K, O> extends "keep" ? K : never]: FullRow<S, M>[K] } & {
+    [K in FieldName<S, M> as OmitFate<S, M, K, O> extends "maybe" ? K : never]?: FullRow<S, M>[K];
+  }
+>;
+
+/** The row under `omit`, with the relations and counts of an `include` next to it. */
+type OmitPayload<S extends Schema, M extends ModelName<S>, A, O> = A extends { include: infer Inc }
+  ? Simplify<OmitRow<S, M, O> & Related<S, M, Inc> & CountPayload<S, M, Inc>>
+  : OmitRow<S, M, O>;
+
 /**
  * The result row of object-API arguments, as Prisma infers its payloads: `select` keeps the
- * chosen fields and relations, `include` adds relations to every field, nested to any depth.
+ * chosen fields and relations, `include` adds relations to every field, `omit` leaves fields
+ * out, nested to any depth.
  */
 export type Payload<S extends Schema, M extends ModelName<S>, A> = A extends { select: infer Sel }
   ? Simplify<Picked<S, M, Sel> & Related<S, M, Sel> & CountPayload<S, M, Sel>>
-  : A extends { include: infer Inc }
-    ? Simplify<Row<S, M> & Related<S, M, Inc> & CountPayload<S, M, Inc>>
-    : Row<S, M>;
+  : A extends { omit: infer O }
+    ? OmitPayload<S, M, A, O>
+    : A extends { include: infer Inc }
+      ? Simplify<Row<S, M> & Related<S, M, Inc> & CountPayload<S, M, Inc>>
+      : Row<S, M>;
 
-/** Rejects keys `T` has beyond `U` (shallow), so a typo in the arguments is a compile error. */
-export type Exact<T, U> = T & { [K in Exclude<keyof T, keyof U>]: never };
+/**
+ * One row of what findFirst / findUnique (`| null` aside) return for arguments `A`, as Prisma's
+ * `GetPayload`: `type PostCard = GetPayload<typeof schema, "post", { include: { author: true } }>`.
+ */
+export type GetPayload<S extends Schema, M extends ModelName<S>, A> = Payload<S, M, A>;
+
+/** What findMany returns for arguments `A`: `FindManyResult<typeof schema, "post", typeof args>`. */
+export type FindManyResult<S extends Schema, M extends ModelName<S>, A> = Payload<S, M, A>[];
+
+/**
+ * Rejects keys `T` has beyond `U` (shallow), so a typo in the arguments is a compile error; and
+ * `select` next to `include` or `omit` at the top level, which no read takes together.
+ */
+export type Exact<T, U> = T & { [K in Exclude<keyof T, keyof U>]: never } & Exclusive<T>;
+
+type Exclusive<T> = T extends { select: object }
+  ? T extends { omit: object }
+    ? { omit: "select and omit do not go together: select names the fields to read" }
+    : T extends { include: object }
+      ? { include: "select and include do not go together: select relations inside select" }
+      : {}
+  : {};

@@ -130,16 +130,21 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
       const [[key, values]] = pivotEntries(session, meta, [created[next++]!], pivot ?? {}) as [[unknown, Values]];
       entries.push([parentKey, key, values]);
     }
+    // A key given twice is attached once, the later pivot values winning (as attach does).
+    const merged = new Map<string | undefined, [unknown, Values]>();
     if (write.connectInput !== undefined) {
-      // A key given twice is attached once, the later pivot values winning (as attach does).
-      const merged = new Map<string | undefined, [unknown, Values]>();
       for (const [key, values] of write.entries ?? pivotEntries(session, meta, write.connectInput)) {
         merged.set(keyOf(key), [key, { ...merged.get(keyOf(key))?.[1], ...values }]);
       }
-      for (const [key, values] of merged.values()) {
-        entries.push([parentKey, key, values]);
-        connected.push(key);
-      }
+    }
+    const given = new Set(merged.keys());
+    // Rows a connectOrCreate found were just read: attached without a second look.
+    for (const [key, values] of pivotEntries(session, meta, write.found ?? [])) {
+      if (!merged.has(keyOf(key))) merged.set(keyOf(key), [key, values]);
+    }
+    for (const [id, [key, values]] of merged) {
+      entries.push([parentKey, key, values]);
+      if (given.has(id)) connected.push(key);
     }
     counts.push(entries.length - before);
   }
@@ -242,7 +247,8 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
   ...NO_WRITES,
   nested: (meta, value) =>
     nestedWrite(meta, value, {
-      shape: "{ create: [...] } and/or { connect: keys | rows | { key: pivotValues } }",
+      shape:
+        "{ create: [...] }, { connect: keys | rows | { key: pivotValues } } and/or { connectOrCreate: [{ where, create }] }",
       connectMap: (connect) => !Object.hasOwn(connect, meta.relatedKey),
     }),
   beforeRow: false,

@@ -48,6 +48,11 @@ export const belongsTo: RelationWriter<BelongsToMeta> = {
     connecting.forEach(([values], i) => {
       values[meta.foreignKey] = keys[i];
     });
+    // An owner a connectOrCreate found was just read: no second look.
+    for (const [values, write] of using) {
+      const [owner] = write.found ?? [];
+      if (owner) values[meta.foreignKey] = owner[meta.ownerKey];
+    }
   },
 
   async associate(session, meta, parent, owner, options) {

@@ -92,14 +92,16 @@ export const hasOneOrMany: RelationWriter<ChildMeta> = {
       }
     }
     for (const [parent, write] of using) {
-      if (!write.connect) continue;
+      if (!write.connect && !write.found?.length) continue;
       const pk = childKey(target, meta);
-      const keys = connectKeys(target, pk, meta, write);
-      await ensureExist(step.session, target, pk, keys, meta);
+      const keys = write.connect ? connectKeys(target, pk, meta, write) : [];
+      if (keys.length > 0) await ensureExist(step.session, target, pk, keys, meta);
+      // Rows a connectOrCreate found were just read: no second look.
+      const all = [...keys, ...(write.found ?? []).map((row) => row[pk])];
       await updateRows(
         step.session,
         target,
-        { ...EMPTY_STATE, wheres: [compareNode(target, false, pk, "in", keys)] },
+        { ...EMPTY_STATE, wheres: [compareNode(target, false, pk, "in", all)] },
         ownership(parent),
       );
     }

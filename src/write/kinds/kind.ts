@@ -6,10 +6,20 @@ import type { AttachInput, SyncResult } from "../pivot-writes.js";
 
 export type Values = Record<string, unknown>;
 
-/** One relation's nested write on one input: `{ create }` and/or `{ connect }`. */
+/** A `connectOrCreate` item: the row a unique where names is connected, or `create` is created. */
+export interface ConnectOrCreate {
+  readonly where: unknown;
+  readonly create: Values;
+}
+
+/** One relation's nested write on one input: `{ create }`, `{ connect }` and/or `{ connectOrCreate }`. */
 export interface RelationWrite {
   readonly create: Values[];
   readonly connect: unknown[] | undefined;
+  /** Rows to connect when a unique where finds them, else to create (resolved before the graph is written). */
+  readonly connectOrCreate: readonly ConnectOrCreate[];
+  /** The rows connectOrCreate found: connected as read (no existence check). */
+  readonly found?: readonly Values[];
   /** The raw `connect` value (a many-to-many connect may be a `{ key: pivotValues }` map). */
   readonly connectInput: unknown;
   /** A many-to-many connect as validated [key, pivot values] entries (set when it is checked). */

@@ -7,11 +7,11 @@ import { checkValue } from "../../plan/validate.js";
 import { compareNode } from "../../plan/where.js";
 import { isToMany, type RelationMeta } from "../../schema/meta.js";
 import { missingKeys, updateRows } from "../writes.js";
-import type { AssociateOptions, RelationWrite, Values } from "./kind.js";
+import type { AssociateOptions, ConnectOrCreate, RelationWrite, Values } from "./kind.js";
 
 export const isObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const OPERATIONS = ["create", "connect"];
+const OPERATIONS = ["create", "connect", "connectOrCreate"];
 
 /** `"user.posts"`, quoted, as errors name a relation. */
 export const label = (meta: RelationMeta) => `"${meta.model}.${meta.name}"`;
@@ -22,22 +22,25 @@ export interface NestedShape {
   readonly shape?: string;
   /** Refuses any write through it (after the shape check), with this message. */
   readonly refuse?: string;
-  /** Refuses `create` (after the shape check), with this message. */
+  /** Refuses `create` and `connectOrCreate` (after the shape check), with this message. */
   readonly refuseCreate?: string;
   /** A `connect` object that is not a row is a `{ key: pivotValues }` map (many-to-many). */
   readonly connectMap?: (connect: Values) => boolean;
 }
 
 /**
- * Splits `{ create, connect }` of a nested write into a RelationWrite: the shape checked (known
- * operations, to-one: one object and not both), creates as objects, connects as a list.
+ * Splits `{ create, connect, connectOrCreate }` of a nested write into a RelationWrite: the
+ * shape checked (known operations, to-one: one object and one operation), creates as objects,
+ * connects as a list, connectOrCreate items as `{ where, create }` objects.
  */
 export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape = {}): RelationWrite {
   const where = label(meta);
   const many = isToMany(meta);
   const shape =
     how.shape ??
-    (many ? "{ create: [...] } and/or { connect: keys | rows }" : "{ create: {...} } or { connect: key | row }");
+    (many
+      ? "{ create: [...] }, { connect: keys | rows } and/or { connectOrCreate: [{ where, create }] }"
+      : "{ create: {...} }, { connect: key | row } or { connectOrCreate: { where, create } }");
   const unknown = isObject(value) ? Object.keys(value).filter((k) => !OPERATIONS.includes(k)) : [];
   if (!isObject(value) || unknown.length > 0 || Object.keys(value).length === 0) {
     throw new ValidationError(
@@ -49,12 +52,14 @@ export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape
   if (how.refuse) throw new ValidationError(`${where} ${how.refuse}`, meta.model, meta.name);
   const create = ownValue(value, "create");
   const connect = ownValue(value, "connect");
-  if (create !== undefined && how.refuseCreate) {
+  const connectOrCreate = ownValue(value, "connectOrCreate");
+  if ((create !== undefined || connectOrCreate !== undefined) && how.refuseCreate) {
     throw new ValidationError(`${where} ${how.refuseCreate}`, meta.model, meta.name);
   }
-  if (!many && create !== undefined && connect !== undefined) {
+  const given = [create, connect, connectOrCreate].filter((op) => op !== undefined).length;
+  if (!many && given > 1) {
     throw new ValidationError(
-      `${where} is a to-one relation: give create or connect, not both.`,
+      `${where} is a to-one relation: give one of create, connect or connectOrCreate, not both.`,
       meta.model,
       meta.name,
     );
@@ -78,7 +83,36 @@ export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape
         : Array.isArray(connect) && many
           ? connect
           : [connect];
-  return { create: creates as Values[], connect: connects, connectInput: connect };
+  return {
+    create: creates as Values[],
+    connect: connects,
+    connectInput: connect,
+    connectOrCreate: connectOrCreateItems(meta, connectOrCreate),
+  };
+}
+
+/** The `{ where, create }` items of a connectOrCreate (to-many: one or an array; to-one: one), shape checked. */
+export function connectOrCreateItems(meta: RelationMeta, value: unknown): ConnectOrCreate[] {
+  if (value === undefined) return [];
+  const many = isToMany(meta);
+  const items = Array.isArray(value) && many ? value : [value];
+  return items.map((item) => {
+    const keys = isObject(item) ? Object.keys(item) : [];
+    const create = isObject(item) ? ownValue(item, "create") : undefined;
+    if (
+      !isObject(item) ||
+      keys.some((k) => k !== "where" && k !== "create") ||
+      ownValue(item, "where") === undefined ||
+      !isObject(create)
+    ) {
+      throw new ValidationError(
+        `${label(meta)}: connectOrCreate takes ${many ? "{ where, create } or an array of them" : "{ where, create }"} (a unique where, and the field values to create when it finds no row); got ${describeValue(item)}.`,
+        meta.model,
+        meta.name,
+      );
+    }
+    return { where: ownValue(item, "where"), create };
+  });
 }
 
 /** The keys a `connect` names (rows give their key field), each valid for `field` of `target`. */
