@@ -6,9 +6,9 @@ import { codecFor, type ModelCodec } from "../../plan/model-codec.js";
 import { type AggregateNode, type EagerNode, EMPTY_STATE, type QueryState } from "../../plan/state.js";
 import { aggregateNode } from "../../relations/aggregates.js";
 import type { FilterContext } from "../../relations/filters.js";
+import { whereInput } from "../../relations/where-input.js";
 import { TO_MANY_KINDS } from "../../schema/meta.js";
 import { pagedState } from "./find-paging.js";
-import { whereInput } from "./where-input.js";
 
 const ARG_KEYS = new Set([
   "where",

@@ -5,6 +5,7 @@ import { checkOwnKey, describeValue } from "../../plan/arguments.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
 import { applyPaging, baseQuery, EMPTY_STATE, type Order } from "../../plan/state.js";
 import { compileWhere } from "../../plan/where.js";
+import { whereInput } from "../../relations/where-input.js";
 import {
   type ColumnOf,
   checkMeasureField,
@@ -18,7 +19,6 @@ import {
   selections,
 } from "./aggregate-measures.js";
 import { havingInput } from "./group-having.js";
-import { whereInput } from "./where-input.js";
 
 const GROUP_BY_KEYS = ["by", "where", "having", "orderBy", "take", "skip", ...PARTS];
 

@@ -5,6 +5,7 @@ import { checkOwnKey, describeValue } from "../../plan/arguments.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
 import { checkFilterValue } from "../../plan/validate.js";
 import type { WhereNode } from "../../plan/where.js";
+import { whereInput } from "../../relations/where-input.js";
 import {
   type ColumnOf,
   checkMeasureField,
@@ -13,7 +14,6 @@ import {
   PARTS,
   type Part,
 } from "./aggregate-measures.js";
-import { whereInput } from "./where-input.js";
 
 const COMBINATORS = ["AND", "OR", "NOT"];
 const FILTERS = ["equals", "not", "in", "notIn", "lt", "lte", "gt", "gte"];

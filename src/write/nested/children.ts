@@ -30,7 +30,6 @@ import {
   after,
   argsOf,
   checkNullable,
-  flagOrWhere,
   isObject,
   items,
   type NestedContext,
@@ -38,26 +37,14 @@ import {
   type NestedUpdater,
   opLabel,
   relationLabel,
+  TO_MANY_OPERATIONS,
+  TO_ONE_OPERATIONS,
+  toOneWheres,
   type Values,
 } from "./step.js";
-import { allOf, anyOf, sameWhere, scalarWhere, uniqueWhere, whereOrRow } from "./where.js";
+import { allOf, anyOf, nestedWhere, sameWhere, uniqueWhere, whereOrRow } from "./where.js";
 
 type ChildMeta = HasOneMeta | HasManyMeta | MorphOneMeta | MorphManyMeta;
-
-const TO_MANY = [
-  "create",
-  "createMany",
-  "connect",
-  "connectOrCreate",
-  "disconnect",
-  "set",
-  "update",
-  "updateMany",
-  "upsert",
-  "delete",
-  "deleteMany",
-];
-const TO_ONE = ["create", "connect", "connectOrCreate", "disconnect", "update", "upsert", "delete"];
 
 /** The fields of a related row the relation fills in: the foreign key (or the morph id and type). */
 const childKeys = (meta: ChildMeta): string[] =>
@@ -93,7 +80,7 @@ const byKeys = (target: ModelCodec, rows: readonly Values[]): WhereNode[] =>
  * relation holds one row: giving it another detaches (or, with a required key, refuses) the one it has.
  */
 export const childUpdater: NestedUpdater<ChildMeta> = {
-  operations: (meta) => (isToMany(meta) ? TO_MANY : TO_ONE),
+  operations: (meta) => (isToMany(meta) ? TO_MANY_OPERATIONS : TO_ONE_OPERATIONS),
   prepare(ctx, meta, op, value) {
     const target = targetCodec(ctx.session, meta);
     switch (op) {
@@ -113,7 +100,7 @@ export const childUpdater: NestedUpdater<ChildMeta> = {
         return connectOrCreate(ctx, target, meta, value);
       case "disconnect":
       case "set":
-        return disconnect(target, meta, op, value);
+        return disconnect(ctx, target, meta, op, value);
       case "update":
         return updateRelated(ctx, meta, value, keyOf(target));
       case "updateMany":
@@ -201,12 +188,11 @@ function connectOrCreate(ctx: NestedContext, target: ModelCodec, meta: ChildMeta
  * rows it names to null; rows not related are left alone. `set` (to-many) disconnects every
  * related row it does not name, then connects those it names.
  */
-function disconnect(target: ModelCodec, meta: ChildMeta, op: string, value: unknown): NestedStep[] {
+function disconnect(ctx: NestedContext, target: ModelCodec, meta: ChildMeta, op: string, value: unknown): NestedStep[] {
   checkNullable(target, childKeys(meta), meta, op);
   if (!isToMany(meta)) {
-    const flag = flagOrWhere(meta, op, value);
-    if (flag === false) return [];
-    const wheres = flag === true ? [] : scalarWhere(target, flag, opLabel(op, meta));
+    const wheres = toOneWheres(ctx.session, target, meta, op, value);
+    if (wheres === undefined) return [];
     return [
       after(meta, op, scopeFields(meta), async (session, { now }) => {
         if (hasKeys(meta, now))
@@ -254,7 +240,7 @@ function upsert(ctx: NestedContext, target: ModelCodec, meta: ChildMeta, value: 
       ? uniqueWhere(target, args.where, keyOf(target), opLabel(op, meta))
       : args.where === undefined
         ? []
-        : scalarWhere(target, args.where, opLabel(op, meta));
+        : nestedWhere(ctx.session, target, args.where, opLabel(op, meta));
     if (!isObject(args.create)) {
       throw new ValidationError(`${opLabel(op, meta)}: create takes an object of field values.`, meta.model, meta.name);
     }

@@ -1,5 +1,7 @@
+import type { Session } from "../../dialect/session.js";
 import { ValidationError } from "../../errors.js";
 import { codecFor, type ModelCodec } from "../../plan/model-codec.js";
+import type { WhereNode } from "../../plan/where.js";
 import type { BelongsToMeta, MorphToMeta } from "../../schema/meta.js";
 import { checkRelatedWrite, writeRelated } from "../graph-writes.js";
 import { deleteRows } from "../writes.js";
@@ -10,22 +12,28 @@ import {
   argsOf,
   before,
   checkNullable,
-  flagOrWhere,
   isObject,
   type NestedContext,
   type NestedStep,
   type NestedUpdater,
   notFound,
   opLabel,
+  TO_ONE_OPERATIONS,
+  toOneWheres,
   type Values,
 } from "./step.js";
-import { scalarWhere, uniqueWhere, whereOrRow } from "./where.js";
-
-const OPERATIONS = ["create", "connect", "connectOrCreate", "disconnect", "update", "upsert", "delete"];
+import { nestedWhere, uniqueWhere, whereOrRow } from "./where.js";
 
 /** The owner's key as the row's foreign key column holds it. */
 function ownerKeyOf(parent: ModelCodec, meta: BelongsToMeta, owner: Values): Values {
   return { [meta.foreignKey]: parent.keyValue(meta.foreignKey, owner[meta.ownerKey]) };
+}
+
+/** Creates the owner `create` describes; the row's key set to it. */
+async function createOwner(session: Session, meta: BelongsToMeta, create: unknown): Promise<Values> {
+  const holder: Values = {};
+  await writeRelated(session, meta, holder, { create });
+  return { [meta.foreignKey]: holder[meta.foreignKey] };
 }
 
 /**
@@ -36,7 +44,7 @@ function ownerKeyOf(parent: ModelCodec, meta: BelongsToMeta, owner: Values): Val
  * key, then deletes the owner.
  */
 export const ownerUpdater: NestedUpdater<BelongsToMeta> = {
-  operations: () => OPERATIONS,
+  operations: () => TO_ONE_OPERATIONS,
   prepare(ctx, meta, op, value) {
     const target = targetCodec(ctx.session, meta);
     const parent = codecFor(ctx.session, meta.model);
@@ -44,13 +52,7 @@ export const ownerUpdater: NestedUpdater<BelongsToMeta> = {
     switch (op) {
       case "create":
         checkRelatedWrite(ctx.session, meta, { create: value });
-        return [
-          before(meta, op, [fk], [], async (session) => {
-            const holder: Values = {};
-            await writeRelated(session, meta, holder, { create: value });
-            return { [fk]: holder[fk] };
-          }),
-        ];
+        return [before(meta, op, [fk], [], (session) => createOwner(session, meta, value))];
       case "connect": {
         const where = whereOrRow(target, value, meta.ownerKey, opLabel(op, meta));
         return [
@@ -63,14 +65,17 @@ export const ownerUpdater: NestedUpdater<BelongsToMeta> = {
       }
       case "connectOrCreate":
         return connectOrCreate(ctx, target, parent, meta, value);
-      case "disconnect":
-        return disconnect(target, parent, meta, value);
       case "update":
         return updateRelated(ctx, meta, value, meta.ownerKey);
       case "upsert":
         return upsert(ctx, target, meta, value);
-      default:
-        return remove(target, parent, meta, value);
+      default: {
+        // disconnect and delete: true, false or a where the owner must match; the key must be nullable.
+        checkNullable(parent, [fk], meta, op);
+        const wheres = toOneWheres(ctx.session, target, meta, op, value);
+        if (wheres === undefined) return [];
+        return op === "disconnect" ? disconnect(target, meta, wheres) : remove(target, meta, wheres);
+      }
     }
   },
 };
@@ -91,22 +96,16 @@ function connectOrCreate(
     before(meta, op, [meta.foreignKey], [], async (session) => {
       const [owner] = await findEach(session, target, [where], [meta.ownerKey]);
       if (owner !== undefined) return ownerKeyOf(parent, meta, owner);
-      const holder: Values = {};
-      await writeRelated(session, meta, holder, { create: args.create });
-      return { [meta.foreignKey]: holder[meta.foreignKey] };
+      return createOwner(session, meta, args.create);
     }),
   ];
 }
 
 /** `disconnect: true` (or a where the owner must match): the row's key set to null. */
-function disconnect(target: ModelCodec, parent: ModelCodec, meta: BelongsToMeta, value: unknown): NestedStep[] {
+function disconnect(target: ModelCodec, meta: BelongsToMeta, wheres: readonly WhereNode[]): NestedStep[] {
   const op = "disconnect";
   const fk = meta.foreignKey;
-  checkNullable(parent, [fk], meta, op);
-  const flag = flagOrWhere(meta, op, value);
-  if (flag === false) return [];
-  if (flag === true) return [before(meta, op, [fk], [], async () => ({ [fk]: null }))];
-  const wheres = scalarWhere(target, flag, opLabel(op, meta));
+  if (wheres.length === 0) return [before(meta, op, [fk], [], async () => ({ [fk]: null }))];
   return [
     before(meta, op, [fk], [fk], async (session, { was }) => {
       const owners = await relatedKeys(session, target, meta, was, wheres);
@@ -119,7 +118,7 @@ function disconnect(target: ModelCodec, parent: ModelCodec, meta: BelongsToMeta,
 function upsert(ctx: NestedContext, target: ModelCodec, meta: BelongsToMeta, value: unknown): NestedStep[] {
   const op = "upsert";
   const args = argsOf(meta, op, value, ["where", "create", "update"], ["create", "update"]);
-  const wheres = args.where === undefined ? [] : scalarWhere(target, args.where, opLabel(op, meta));
+  const wheres = args.where === undefined ? [] : nestedWhere(ctx.session, target, args.where, opLabel(op, meta));
   if (!isObject(args.create)) {
     throw new ValidationError(`${opLabel(op, meta)}: create takes an object of field values.`, meta.model, meta.name);
   }
@@ -129,22 +128,15 @@ function upsert(ctx: NestedContext, target: ModelCodec, meta: BelongsToMeta, val
     before(meta, op, [meta.foreignKey], [meta.foreignKey], async (session, { was }) => {
       const owners = await relatedKeys(session, target, meta, was, wheres);
       for (const owner of owners) await ctx.run(session, target, owner, plan);
-      if (owners.length > 0) return {};
-      const holder: Values = {};
-      await writeRelated(session, meta, holder, { create: args.create });
-      return { [meta.foreignKey]: holder[meta.foreignKey] };
+      return owners.length > 0 ? {} : createOwner(session, meta, args.create);
     }),
   ];
 }
 
 /** `delete: true` (or a where the owner must match): the row's key nulled, then the owner deleted; none is a NotFoundError. */
-function remove(target: ModelCodec, parent: ModelCodec, meta: BelongsToMeta, value: unknown): NestedStep[] {
+function remove(target: ModelCodec, meta: BelongsToMeta, wheres: readonly WhereNode[]): NestedStep[] {
   const op = "delete";
   const fk = meta.foreignKey;
-  checkNullable(parent, [fk], meta, op);
-  const flag = flagOrWhere(meta, op, value);
-  if (flag === false) return [];
-  const wheres = flag === true ? [] : scalarWhere(target, flag, opLabel(op, meta));
   return [
     before(meta, op, [fk], [fk], async (session, { was }) => {
       if (!hasKeys(meta, was)) throw notFound(target, meta, op, 1, 0);

@@ -29,23 +29,10 @@ import {
   type NestedUpdater,
   notFound,
   opLabel,
+  TO_MANY_OPERATIONS,
   type Values,
 } from "./step.js";
 import { anyOf, keyOnly, sameWhere, uniqueWhere, whereOrRow } from "./where.js";
-
-const OPERATIONS = [
-  "create",
-  "createMany",
-  "connect",
-  "connectOrCreate",
-  "disconnect",
-  "set",
-  "update",
-  "updateMany",
-  "upsert",
-  "delete",
-  "deleteMany",
-];
 
 /** Related rows a connect, disconnect or set names: by key (with pivot values), or by a where looked up. */
 interface Named {
@@ -122,7 +109,7 @@ async function attach(
  * the rows and delete them.
  */
 export const pivotUpdater: NestedUpdater<BelongsToManyMeta> = {
-  operations: () => OPERATIONS,
+  operations: () => TO_MANY_OPERATIONS,
   prepare(ctx, meta, op, value) {
     const target = targetCodec(ctx.session, meta);
     const reads = scopeFields(meta);
@@ -171,7 +158,7 @@ export const pivotUpdater: NestedUpdater<BelongsToManyMeta> = {
       case "upsert":
         return upsert(ctx, target, meta, value);
       default:
-        return remove(target, meta, op, value);
+        return remove(ctx, target, meta, op, value);
     }
   },
 };
@@ -256,12 +243,18 @@ function upsert(ctx: NestedContext, target: ModelCodec, meta: BelongsToManyMeta,
  * all): the parent's related rows matching, detached from it and deleted (a read, a DELETE of
  * pivot rows, a DELETE of rows).
  */
-function remove(target: ModelCodec, meta: BelongsToManyMeta, op: string, value: unknown): NestedStep[] {
+function remove(
+  ctx: NestedContext,
+  target: ModelCodec,
+  meta: BelongsToManyMeta,
+  op: string,
+  value: unknown,
+): NestedStep[] {
   const list = op === "delete" ? items(meta, value) : [];
   const wheres =
     op === "delete"
       ? [anyOf(list.map((item) => whereOrRow(target, item, meta.relatedKey, opLabel(op, meta))))]
-      : manyWheres(target, meta, op, value);
+      : manyWheres(ctx.session, target, meta, op, value);
   return [
     after(meta, op, scopeFields(meta), async (session, { now }) => {
       const rows = await relatedKeys(session, target, meta, now, wheres, [meta.relatedKey]);

@@ -10,17 +10,17 @@ import { deleteRows, matchingRows, updateRows } from "../writes.js";
 import {
   after,
   argsOf,
-  flagOrWhere,
   isObject,
   items,
   type NestedContext,
   type NestedStep,
   notFound,
   opLabel,
+  toOneWheres,
   type UpdatePlan,
   type Values,
 } from "./step.js";
-import { anyOf, sameWhere, scalarWhere, uniqueWhere, whereOrRow } from "./where.js";
+import { anyOf, nestedWhere, sameWhere, uniqueWhere, whereOrRow } from "./where.js";
 
 /** The target model of a relation with one (every kind but morphTo). */
 export const targetCodec = (session: Session, meta: RelationMeta): ModelCodec =>
@@ -97,7 +97,7 @@ export function updateRelated(
         return { where: uniqueWhere(target, where, keyField, opLabel(op, meta)), data };
       })
     : [toOneUpdate(target, value)].map(({ where, data }) => ({
-        where: where === undefined ? [] : scalarWhere(target, where, opLabel(op, meta)),
+        where: where === undefined ? [] : nestedWhere(ctx.session, target, where, opLabel(op, meta)),
         data,
       }));
   return parts.map(({ where, data }) => {
@@ -135,7 +135,7 @@ export function updateManyRelated(ctx: NestedContext, meta: RelationMeta, value:
   const op = "updateMany";
   return items(meta, value).map((item) => {
     const { where, data } = argsOf(meta, op, item, ["where", "data"], ["data"]);
-    const wheres = where === undefined ? [] : scalarWhere(target, where, opLabel(op, meta));
+    const wheres = where === undefined ? [] : nestedWhere(ctx.session, target, where, opLabel(op, meta));
     checkFieldData(target, meta, op, data);
     return after(meta, op, scopeFields(meta), async (session, { now }) => {
       if (hasKeys(meta, now))
@@ -168,9 +168,8 @@ export function deleteRelated(ctx: NestedContext, meta: RelationMeta, value: unk
   const target = targetCodec(ctx.session, meta);
   const op = "delete";
   if (!isToMany(meta)) {
-    const flag = flagOrWhere(meta, op, value);
-    if (flag === false) return [];
-    const wheres = flag === true ? [] : scalarWhere(target, flag, opLabel(op, meta));
+    const wheres = toOneWheres(ctx.session, target, meta, op, value);
+    if (wheres === undefined) return [];
     return [
       after(meta, op, scopeFields(meta), (session, { now }) =>
         deleteExpecting(session, target, meta, now, wheres, [1]),
@@ -204,7 +203,7 @@ async function deleteExpecting(
 /** `deleteMany` of children: a where or an array of them (`{}`: every related row). */
 export function deleteManyRelated(ctx: NestedContext, meta: RelationMeta, value: unknown): NestedStep[] {
   const target = targetCodec(ctx.session, meta);
-  const wheres = manyWheres(target, meta, "deleteMany", value);
+  const wheres = manyWheres(ctx.session, target, meta, "deleteMany", value);
   return [
     after(meta, "deleteMany", scopeFields(meta), async (session, { now }) => {
       if (hasKeys(meta, now)) await deleteRows(session, target, relatedState(session, meta, now, wheres));
@@ -213,7 +212,13 @@ export function deleteManyRelated(ctx: NestedContext, meta: RelationMeta, value:
 }
 
 /** The condition of a `deleteMany`: any of the wheres given (one or an array; `{}` matches every row). */
-export function manyWheres(target: ModelCodec, meta: RelationMeta, op: string, value: unknown): WhereNode[] {
+export function manyWheres(
+  session: Session,
+  target: ModelCodec,
+  meta: RelationMeta,
+  op: string,
+  value: unknown,
+): WhereNode[] {
   const list = Array.isArray(value) ? value : [value];
-  return [anyOf(list.map((where) => scalarWhere(target, where, opLabel(op, meta))))];
+  return [anyOf(list.map((where) => nestedWhere(session, target, where, opLabel(op, meta))))];
 }

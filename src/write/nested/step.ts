@@ -2,7 +2,9 @@ import type { Session } from "../../dialect/session.js";
 import { NotFoundError, ValidationError } from "../../errors.js";
 import { describeValue, ownValue } from "../../plan/arguments.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
+import type { WhereNode } from "../../plan/where.js";
 import { isToMany, type RelationMeta } from "../../schema/meta.js";
+import { nestedWhere } from "./where.js";
 
 export type Values = Record<string, unknown>;
 
@@ -56,6 +58,23 @@ export interface NestedUpdater<M extends RelationMeta = RelationMeta> {
   prepare(ctx: NestedContext, meta: M, op: string, value: unknown): NestedStep[];
 }
 
+/** Prisma's nested operations on a to-many relation (hasMany, morphMany, many-to-many). */
+export const TO_MANY_OPERATIONS = [
+  "create",
+  "createMany",
+  "connect",
+  "connectOrCreate",
+  "disconnect",
+  "set",
+  "update",
+  "updateMany",
+  "upsert",
+  "delete",
+  "deleteMany",
+];
+/** Prisma's nested operations on a to-one relation (hasOne, morphOne, belongsTo). */
+export const TO_ONE_OPERATIONS = ["create", "connect", "connectOrCreate", "disconnect", "update", "upsert", "delete"];
+
 /** `"user.posts"`, quoted, as errors name a relation. */
 export const relationLabel = (meta: RelationMeta) => `"${meta.model}.${meta.name}"`;
 
@@ -102,9 +121,19 @@ export function argsOf(
   return out;
 }
 
-/** A to-one `disconnect` / `delete`: true, false (nothing) or a where object. */
-export function flagOrWhere(meta: RelationMeta, op: string, value: unknown): boolean | Values {
-  if (typeof value === "boolean" || isObject(value)) return value;
+/**
+ * A to-one `disconnect` / `delete` on `target`: true (the related row: no condition), false
+ * (nothing: undefined) or a where object the related row must match (its conditions).
+ */
+export function toOneWheres(
+  session: Session,
+  target: ModelCodec,
+  meta: RelationMeta,
+  op: string,
+  value: unknown,
+): WhereNode[] | undefined {
+  if (typeof value === "boolean") return value ? [] : undefined;
+  if (isObject(value)) return nestedWhere(session, target, value, opLabel(op, meta));
   throw new ValidationError(
     `${opLabel(op, meta)} takes true (or false: nothing) or a where object; got ${describeValue(value)}.`,
     meta.model,

@@ -1,12 +1,11 @@
+import type { Session } from "../../dialect/session.js";
 import { ValidationError } from "../../errors.js";
 import { checkOwnKey, describeValue } from "../../plan/arguments.js";
 import { type ModelCodec, modelOfRow } from "../../plan/model-codec.js";
-import { checkLikeField, compareNode, type WhereNode } from "../../plan/where.js";
+import { compareNode, type WhereNode } from "../../plan/where.js";
+import { whereInput } from "../../relations/where-input.js";
 
 type Values = Record<string, unknown>;
-
-const FILTERS = ["equals", "not", "in", "notIn", "lt", "lte", "gt", "gte", "contains", "startsWith", "endsWith"];
-const COMPARISONS: Record<string, string> = { lt: "<", lte: "<=", gt: ">", gte: ">=" };
 
 /** A where as a string, to tell the same where given twice (bigints included). */
 export const sameWhere = (where: unknown): string =>
@@ -122,84 +121,20 @@ function uniqueHint(codec: ModelCodec, keyField: string | undefined): string {
 }
 
 /**
- * Prisma's ScalarWhereInput on `codec`'s model (the `where` of a nested updateMany / deleteMany,
- * a to-one disconnect / delete): field values or filters (`equals`, `not`, `in`, `notIn`, `lt`,
- * `lte`, `gt`, `gte`, `contains`, `startsWith`, `endsWith`), combined with AND / OR / NOT.
- * Relation filters are not part of it. Every field and value is checked before any SQL.
+ * A nested write's filter (the `where` of updateMany / deleteMany, of a to-one update, upsert,
+ * disconnect or delete): a Prisma where on `codec`'s model, compiled as reads compile theirs
+ * (relations/where-input.ts: field filters, AND / OR / NOT, relation filters). Checked before
+ * any SQL; a ValidationError names `context`.
  */
-export function scalarWhere(codec: ModelCodec, where: unknown, context: string): WhereNode[] {
+export function nestedWhere(session: Session, codec: ModelCodec, where: unknown, context: string): WhereNode[] {
   const model = codec.meta.name;
   if (!isPlainObject(where)) {
-    throw new ValidationError(
-      `${context} takes a where object of "${model}" fields; got ${describeValue(where)}.`,
-      model,
-    );
+    throw new ValidationError(`${context} takes a where object of "${model}"; got ${describeValue(where)}.`, model);
   }
-  const nodes: WhereNode[] = [];
-  for (const [key, value] of Object.entries(where)) {
-    checkOwnKey(model, key, "a field");
-    if (value === undefined) {
-      throw new ValidationError(
-        `${context}: the filter "${key}" is undefined; omit the key to set no condition, or pass null to match NULL.`,
-        model,
-        key,
-      );
-    }
-    if (key === "AND" || key === "NOT") {
-      const parts = (Array.isArray(value) ? value : [value]).map((v) =>
-        allOf(scalarWhere(codec, v, context), key === "NOT"),
-      );
-      nodes.push(allOf(parts));
-    } else if (key === "OR") {
-      if (!Array.isArray(value))
-        throw new ValidationError(`${context}: OR on "${model}" takes an array of filters.`, model);
-      nodes.push(anyOf(value.map((v) => scalarWhere(codec, v, context))));
-    } else if (codec.meta.fields.has(key)) {
-      nodes.push(...fieldFilter(codec, key, value, context));
-    } else {
-      const relation = codec.meta.relations.has(key)
-        ? ` ("${key}" is a relation: nested writes filter on fields only)`
-        : "";
-      throw new ValidationError(
-        `${context}: cannot filter by "${key}" on "${model}"${relation}. Valid: ${codec.meta.fieldNames.join(", ")}, AND, OR, NOT.`,
-        model,
-        key,
-      );
-    }
+  try {
+    return whereInput(session, codec, where);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(`${context}: ${error.message}`, error.model, error.field);
   }
-  return nodes;
-}
-
-/** One field's filter: a value (null: IS NULL) or an object of filters. */
-function fieldFilter(codec: ModelCodec, field: string, value: unknown, context: string): WhereNode[] {
-  if (!isPlainObject(value) || codec.field(field).config.kind === "json") {
-    return [compareNode(codec, false, field, "=", value)];
-  }
-  return Object.entries(value).map(([op, operand]): WhereNode => {
-    if (operand === undefined) {
-      throw new ValidationError(`${context}: the filter "${field}.${op}" is undefined.`, codec.meta.name, field);
-    }
-    if (op === "equals") return compareNode(codec, false, field, "=", operand);
-    if (op === "not") {
-      return isPlainObject(operand)
-        ? allOf(fieldFilter(codec, field, operand, context), true)
-        : compareNode(codec, false, field, "!=", operand);
-    }
-    if (op === "in" || op === "notIn") return compareNode(codec, false, field, op === "in" ? "in" : "not in", operand);
-    if (op in COMPARISONS) return compareNode(codec, false, field, COMPARISONS[op]!, operand);
-    if (op === "contains" || op === "startsWith" || op === "endsWith") {
-      checkLikeField(codec, field, op);
-      if (typeof operand !== "string") {
-        throw new ValidationError(`${op} on "${codec.meta.name}.${field}" needs a string.`, codec.meta.name, field);
-      }
-      const text = operand.replace(/[!%_]/g, (c) => `!${c}`);
-      const pattern = op === "contains" ? `%${text}%` : op === "startsWith" ? `${text}%` : `%${text}`;
-      return compareNode(codec, false, field, "like", pattern, true);
-    }
-    throw new ValidationError(
-      `${context}: unknown filter "${op}" on "${codec.meta.name}.${field}". Valid filters: ${FILTERS.join(", ")}.`,
-      codec.meta.name,
-      field,
-    );
-  });
 }

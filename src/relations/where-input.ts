@@ -1,11 +1,11 @@
-import type { Session } from "../../dialect/session.js";
-import { ValidationError } from "../../errors.js";
-import { targetModels } from "../../plan/eager.js";
-import { codecFor, type ModelCodec } from "../../plan/model-codec.js";
-import { EMPTY_STATE, type QueryState } from "../../plan/state.js";
-import { checkLikeField, compareNode, type WhereNode } from "../../plan/where.js";
-import { existsAny, relatedQueries } from "../../relations/subquery.js";
-import { type RelationMeta, TO_MANY_KINDS } from "../../schema/meta.js";
+import type { Session } from "../dialect/session.js";
+import { ValidationError } from "../errors.js";
+import { targetModels } from "../plan/eager.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
+import { EMPTY_STATE, type QueryState } from "../plan/state.js";
+import { checkLikeField, compareNode, type WhereNode } from "../plan/where.js";
+import { type RelationMeta, TO_MANY_KINDS } from "../schema/meta.js";
+import { existsAny, relatedQueries } from "./subquery.js";
 
 const FILTERS = ["equals", "not", "in", "notIn", "lt", "lte", "gt", "gte", "contains", "startsWith", "endsWith"];
 const COMBINATORS = ["AND", "OR", "NOT"];
