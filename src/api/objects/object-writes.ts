@@ -140,12 +140,13 @@ export function updateOne(session: Session, codec: ModelCodec, input: unknown): 
   return session.transaction(async (tx) => {
     const keys = await findKeys(tx, codec, "update", where);
     await updateGraph(tx, codec, keys, args.data as Values);
-    // The data may have changed the primary key itself.
-    const data = args.data as Values;
-    const moved = Object.fromEntries(codec.meta.primaryKey.map((f) => [f, isPlainValue(data[f]) ? data[f] : keys[f]]));
-    return readBack(tx, codec, moved, shape);
+    return readBack(tx, codec, keyAfter(codec, keys, args.data as Values), shape);
   });
 }
+
+/** A row's primary key after an update: the data may set the key itself. */
+const keyAfter = (codec: ModelCodec, key: Values, data: Values): Values =>
+  Object.fromEntries(codec.meta.primaryKey.map((f) => [f, isPlainValue(data[f]) ? data[f] : key[f]]));
 
 /** A value set as is (not an atomic update such as `{ increment: 1 }`). */
 const isPlainValue = (value: unknown): boolean =>
@@ -210,10 +211,12 @@ export function updateManyAndReturn(session: Session, codec: ModelCodec, input: 
     if (keys.length === 0) return [];
     await updateRows(tx, codec, state, args.data as Values);
     const data = args.data as Values;
-    const moved = keys.map((key) =>
-      Object.fromEntries(codec.meta.primaryKey.map((f) => [f, isPlainValue(data[f]) ? data[f] : key[f]])),
+    return rowsByKeys(
+      tx,
+      codec,
+      keys.map((key) => keyAfter(codec, key, data)),
+      args,
     );
-    return rowsByKeys(tx, codec, moved, args);
   });
 }
 
