@@ -1,4 +1,6 @@
 import { type Dialect, Kysely, type LogEvent } from "kysely";
+import { installAccessors, type NPlusOneOption, setNPlusOneDetector } from "./api/class-model/accessors.js";
+import { bindClasses, nameConnection } from "./api/class-model/connections.js";
 import { installGlobalScopes } from "./api/global-scopes.js";
 import { ModelHandle } from "./api/model-handle.js";
 import { type BatchResults, runBatch } from "./api/pending.js";
@@ -13,7 +15,8 @@ import { checkDrift, pushSchema } from "./migrate/generate-migration.js";
 import { type PushResult, push } from "./migrate/push.js";
 import { codecFor } from "./plan/model-codec.js";
 import type { RelationLoadStrategy } from "./plan/state.js";
-import type { Schema } from "./schema/define-schema.js";
+import type { ModelClassLike } from "./schema/class-models.js";
+import { defineSchema, type Schema } from "./schema/define-schema.js";
 import type { ModelName, Row } from "./schema/types.js";
 import { setEventFacade } from "./write/events.js";
 
@@ -29,7 +32,26 @@ export interface QueryEvent {
 }
 
 export interface DbOptions<S extends Schema> {
-  schema: S;
+  /** The models: a `defineSchema(...)` schema (or give `models`). */
+  schema?: S;
+  /**
+   * Class models (`class Post extends Model { ... }`), instead of `schema`: the same as
+   * `schema: defineSchema([User, Post, ...])`. Either way, the classes of the schema are bound to
+   * this db: their statics (`Post.find(1)`) and instances (`post.save()`) use it (the latest db to
+   * list a class is its default).
+   */
+  models?: readonly ModelClassLike[];
+  /**
+   * A name for this db: class models whose `static connectionName` is this name use it while it
+   * is open (seed 003's `static connectionName = "sqlite"`), whichever db listed them last.
+   */
+  connectionName?: string;
+  /**
+   * Class models: report a relation accessor called row by row over rows read together
+   * (`for (const post of posts) await post.comments().get()`, the N+1 pattern) with where it was
+   * called from: `true` warns on the console, a function receives the report. Development aid.
+   */
+  detectNPlusOne?: NPlusOneOption;
   /** `sqlite::memory:`, `sqlite:./app.db`, `postgres://...`, `mysql://...` or `mariadb://...`. */
   url?: string;
   /** Any Kysely dialect, instead of `url`. */
@@ -48,7 +70,18 @@ export interface DbOptions<S extends Schema> {
   pool?: PoolOptions;
 }
 
-const OPTIONS = ["schema", "url", "dialect", "dialectName", "onQuery", "relationLoadStrategy", "pool"];
+const OPTIONS = [
+  "schema",
+  "models",
+  "url",
+  "dialect",
+  "dialectName",
+  "onQuery",
+  "relationLoadStrategy",
+  "pool",
+  "connectionName",
+  "detectNPlusOne",
+];
 
 /** The methods of a db handle besides its model handles. */
 export interface DbCore<S extends Schema> {
@@ -123,7 +156,22 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
       `Unknown createDb option${unknown.length === 1 ? "" : "s"} ${unknown.map((k) => `"${k}"`).join(", ")}. Valid options: ${OPTIONS.join(", ")}.`,
     );
   }
-  const { schema, url, dialect, onQuery, pool } = options;
+  const { url, dialect, onQuery, pool, models, connectionName, detectNPlusOne } = options;
+  if ((options.schema === undefined) === (models === undefined)) {
+    throw new RelataError(
+      "createDb needs exactly one of schema (defineSchema(...)) or models (a list of model classes).",
+    );
+  }
+  if (models !== undefined && !Array.isArray(models)) {
+    throw new RelataError("createDb's models takes a list of model classes: createDb({ models: [User, Post], url }).");
+  }
+  if (connectionName !== undefined && (typeof connectionName !== "string" || connectionName === "")) {
+    throw new RelataError("createDb's connectionName must be a non-empty string.");
+  }
+  if (detectNPlusOne !== undefined && typeof detectNPlusOne !== "boolean" && typeof detectNPlusOne !== "function") {
+    throw new RelataError("createDb's detectNPlusOne takes true, false or a function (report) => void.");
+  }
+  const schema = (options.schema ?? defineSchema(models!)) as S;
   if ((url === undefined) === (dialect === undefined)) {
     throw new RelataError("createDb needs exactly one of url or dialect.");
   }
@@ -153,7 +201,26 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
   const session = new Session(kysely, resolved.profile, schema, strategy ?? resolved.profile.defaultLoadStrategy);
   installGlobalScopes(session);
   setEventFacade(session, (tx) => dbFor<S>(tx));
-  return dbFor<S>(session);
+  const db = dbFor<S>(session);
+  if ([...schema.meta.models.values()].some((meta) => meta.modelClass)) {
+    const connection = { session, dbOf: (s: Session) => dbFor<S>(s) as unknown as Record<string, any> };
+    bindClasses(schema, connection);
+    for (const meta of schema.meta.models.values()) installAccessors(meta);
+    setNPlusOneDetector(session, detectNPlusOne);
+    if (connectionName !== undefined) {
+      const unregister = nameConnection(connectionName, connection);
+      const destroy = db.destroy;
+      (db as { destroy: () => Promise<void> }).destroy = () => {
+        unregister();
+        return destroy();
+      };
+    }
+  } else if (connectionName !== undefined || detectNPlusOne !== undefined) {
+    throw new RelataError(
+      "createDb's connectionName and detectNPlusOne are for class models (models: [...]); this schema has none.",
+    );
+  }
+  return db;
 }
 
 /** `db.morphMap()`, `db.morphMap(map)`, `db.morphMap(map, { merge })` (see DbCore). */
@@ -198,7 +265,19 @@ async function pushWith(session: Session, options: PushOptions = {}): Promise<Pu
   };
 }
 
+/** The db handle of each session (the root's and each transaction's), made once. */
+const dbs = new WeakMap<Session, Db<any>>();
+
 function dbFor<S extends Schema>(session: Session): Db<S> {
+  let db = dbs.get(session);
+  if (!db) {
+    db = makeDb<S>(session);
+    dbs.set(session, db);
+  }
+  return db as Db<S>;
+}
+
+function makeDb<S extends Schema>(session: Session): Db<S> {
   const core: DbCore<S> = {
     schema: session.schema as S,
     kysely: session.kysely,

@@ -1,4 +1,29 @@
 export type { MorphToConstraint, MorphTypes } from "./api/builder/morph-types.js";
+export type { NPlusOneOption, NPlusOneReport } from "./api/class-model/accessors.js";
+export { Model, type ModelConstructor } from "./api/class-model/model.js";
+export {
+  type BelongsToManyOptions as FactoryBelongsToManyOptions,
+  type BelongsToManyRelationship,
+  type BelongsToRelationship,
+  type ChildRelationship,
+  type HasManyRelationship,
+  type HasOneRelationship,
+  type ModelClassOf,
+  RELATIONSHIP_BATCH_SIZE,
+  type RelatedRows,
+  type RelatedValues,
+  RelationshipFactory,
+  type RelationshipOptions,
+  type SyncOptions,
+} from "./api/class-model/relationship-factory.js";
+export type {
+  AccessorsOf,
+  AttributesOf,
+  ClassQuery,
+  InstanceOf,
+  ModelClass,
+  WithLoaded,
+} from "./api/class-model/types.js";
 export type { KeyValue, ModelHandle } from "./api/model-handle.js";
 export type {
   AggregateArgs,
@@ -57,15 +82,19 @@ export type {
   AttachInput,
   BelongsToHandle,
   ChildWrites,
+  DissociateOptions,
   HandleOf,
   HasManyHandle,
   HasOneHandle,
+  HasOneThroughHandle,
   ManyToManyHandle,
   OwnerWrites,
   PivotWrites,
   RelatedCreateInput,
+  RelatedReads,
   SyncResult,
   ThroughHandle,
+  ToOneReads,
 } from "./api/relation-handle.js";
 export { defineConfig, type MigrationsConfig, type RelataConfig } from "./config.js";
 export type { PushOptions } from "./db.js";
@@ -129,6 +158,7 @@ export {
 export { type PullCasing, type PullOptions, pullSchema } from "./migrate/pull.js";
 export type { PushResult } from "./migrate/push.js";
 export type { Casing } from "./schema/casing.js";
+export type { ModelClassLike } from "./schema/class-models.js";
 export { defineSchema, Schema, type SchemaOptions } from "./schema/define-schema.js";
 export {
   bigint,
@@ -178,6 +208,8 @@ export {
   hasManyThrough,
   hasOne,
   hasOneThrough,
+  type MorphFieldName,
+  type MorphFieldOptions,
   manyToMany,
   morphedByMany,
   morphMany,
@@ -187,6 +219,15 @@ export {
   type RelationDef,
   type RelationKind,
 } from "./schema/relations.js";
+export {
+  type ColumnField,
+  type ColumnOptions,
+  type ColumnOptionsFor,
+  type ColumnType,
+  column,
+  type RelationOptionsFor,
+  relation,
+} from "./schema/seed-columns.js";
 export type {
   CreateInput,
   FieldValue,

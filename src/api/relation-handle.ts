@@ -1,202 +1,28 @@
 // biome-ignore-all lint/complexity/noArguments: arity checks read arguments.length (no rest array, same signatures)
+
 import type { Session } from "../dialect/session.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { withoutHidden } from "../loader/hidden.js";
-import { checkOwnKey, describeValue, noExtraArguments, ownValue } from "../plan/arguments.js";
+import { checkOptions, checkOwnKey, describeValue, noExtraArguments, ownValue } from "../plan/arguments.js";
+import { adoptRows, rememberRow, rememberWritten } from "../plan/instance-state.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import { checkFilterValue, checkValue, prepareInsert } from "../plan/validate.js";
 import { compareNode } from "../plan/where.js";
 import { keyOf } from "../relations/fetch.js";
 import { loaderFor, underRelation } from "../relations/index.js";
-import type { Schema } from "../schema/define-schema.js";
-import type { RelationMeta } from "../schema/meta.js";
-import type { RelationKeyFields, RelationKindOf, RelationTarget, RelationValue } from "../schema/relation-types.js";
-import type { ChildKind, OwnerKind, PivotKind, ToManyKind } from "../schema/relations.js";
-import type { ModelName, Row, Simplify } from "../schema/types.js";
-import type { GraphInput } from "../schema/write-types.js";
+import { isToMany, kindName, type RelationMeta, relationWrites } from "../schema/meta.js";
 import { createGraph, hasNestedWrites } from "../write/graph-writes.js";
 import { writerFor } from "../write/kinds/index.js";
-import type { AssociateOptions } from "../write/kinds/kind.js";
 import type { AttachInput, SyncResult } from "../write/pivot-writes.js";
 import { insertRows, updateRows } from "../write/writes.js";
 import { PROPS } from "./builder/self.js";
-import type { Chained } from "./builder-types.js";
 import { composeBuilder, QueryBuilder, withLocalScopes } from "./query-builder.js";
 
-export type { AssociateOptions } from "../write/kinds/kind.js";
-export type { AttachInput, SyncResult } from "../write/pivot-writes.js";
+// The handle types (`HasManyHandle`, `HandleOf`, ...) live in relation-handle-types.ts; imported from here too.
+export type * from "./relation-handle-types.js";
 
 type Values = Record<string, unknown>;
-
-/** A key as `findOrFail` and `associate` take it by itself. */
-type KeyValue = string | number | bigint;
-
-declare module "./builder-types.js" {
-  interface BuilderKinds<S extends Schema, M extends ModelName<S>, O, K extends string> {
-    hasMany: HasManyHandle<S, M, O, K>;
-    hasOne: HasOneHandle<S, M, O, K>;
-    belongsTo: BelongsToHandle<S, M, O>;
-    manyToMany: ManyToManyHandle<S, M, O>;
-    through: ThroughHandle<S, M, O>;
-  }
-}
-
-/** What `related(...).create` accepts: the related model's create input, the keys the relation fills in optional. */
-export type RelatedCreateInput<S extends Schema, T extends ModelName<S>, K extends string = never> = Simplify<
-  Omit<GraphInput<S, T>, K> & { [F in K & keyof GraphInput<S, T>]?: GraphInput<S, T>[F] }
->;
-
-/** The writes of a relation whose related rows hold the parent's key (hasOne, hasMany, morphOne, morphMany). */
-export interface ChildWrites<S extends Schema, T extends ModelName<S>, K extends string> {
-  /** Creates a related row with the relation's keys set (`authorId`, or the morph type and id); returns it as stored. */
-  create(values: RelatedCreateInput<S, T, K>): Promise<Row<S, T>>;
-  /** Creates several related rows (one statement where the dialect allows, in one transaction otherwise). */
-  createMany(values: readonly RelatedCreateInput<S, T, K>[]): Promise<Row<S, T>[]>;
-  /** The first related row matching `attributes`, or a new one created with `attributes` and `values`. One transaction. */
-  firstOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>): Promise<Row<S, T>>;
-  /** Updates the first related row matching `attributes` with `values`, or creates one with both. One transaction. */
-  updateOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>): Promise<Row<S, T>>;
-  /** An unsaved related row: `values` with the relation's keys set (`authorId`, or the morph type and id). No SQL. */
-  make<V extends Partial<Row<S, T>> = {}>(values?: V): Simplify<V & NewRowKeys<S, T, K>>;
-  /** The first related row matching `attributes`, or an unsaved one of `attributes` and `values` with the relation's keys set. */
-  firstOrNew<A extends Partial<Row<S, T>>, V extends Partial<Row<S, T>> = {}>(
-    attributes: A,
-    values?: V,
-  ): Promise<Row<S, T> | Simplify<A & V & NewRowKeys<S, T, K>>>;
-  /**
-   * Attaches a row to this parent: a row with its primary key is updated to point here (in the
-   * database, and in memory), a row without one is created. Returns the row as it now is.
-   */
-  save<R extends Partial<Row<S, T>>>(row: R): Promise<R & Row<S, T>>;
-  /** `save` for several rows, in one transaction. */
-  saveMany<R extends Partial<Row<S, T>>>(rows: readonly R[]): Promise<(R & Row<S, T>)[]>;
-  /** Points existing children at this parent (their foreign key, and morph type, set and saved; `{ sync: false }`: in memory only). */
-  associate(children: object | readonly object[], options?: AssociateOptions): Promise<object>;
-  /** Detaches children from this parent (their foreign key set to null; it must be nullable). */
-  dissociate(children: object | readonly object[], options?: AssociateOptions): Promise<object>;
-}
-
-/** The keys a relation sets on a new related row, as the related model types them. */
-type NewRowKeys<S extends Schema, T extends ModelName<S>, K extends string> = Pick<Row<S, T>, K & keyof Row<S, T>>;
-
-/** What an owner relation's associate takes: a row (not a list of rows), its key, or null. */
-type OwnerInput<X> = X extends readonly unknown[] ? never : X;
-
-/** The writes of a relation whose row holds its owner's key (belongsTo, morphTo). */
-export interface OwnerWrites {
-  /**
-   * Points this row at `owner` and saves it: a row (the row's relation property becomes it), a
-   * raw key (the property is removed: the owner was not read; morphTo needs `{ model }`), or
-   * null (dissociates). `{ sync: false }`: in memory only; morphTo: `{ model }` names an unread
-   * row's model.
-   */
-  associate<X extends object | KeyValue | null>(owner: OwnerInput<X>, options?: AssociateOptions): Promise<object>;
-  /** Clears this row's key (and morph type), sets its relation property to null, and saves it. */
-  dissociate(options?: AssociateOptions): Promise<object>;
-}
-
-/** Finding related rows by primary key. */
-export interface RelatedFinds<O> {
-  /** The related row with this primary key; `NotFoundError` when it is not one of them. */
-  findOrFail(id: KeyValue): Promise<O>;
-  /** The related rows with these primary keys; `NotFoundError` naming the keys that are not related rows. */
-  findOrFail(ids: readonly KeyValue[]): Promise<O[]>;
-}
-
-/** The writes of a many-to-many relation: its pivot rows, and related rows found or created and attached. */
-export interface PivotWrites<S extends Schema = any, T extends ModelName<S> = any, O = Row<S, T>> {
-  /** The first related row matching `attributes` (with its pivot), or an unsaved one of `attributes` and `values` (not attached). */
-  firstOrNew<A extends Partial<Row<S, T>>, V extends Partial<Row<S, T>> = {}>(
-    attributes: A,
-    values?: V,
-  ): Promise<O | Simplify<A & V>>;
-  /**
-   * The first related row matching `attributes`; else the related model's first row matching
-   * them, or a new one of `attributes` and `values`, attached with `pivotValues`. One transaction.
-   */
-  firstOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>, pivotValues?: Values): Promise<O>;
-  /**
-   * `firstOrCreate` that also sets `values` (and `pivotValues`) on the row it finds. Returns the
-   * row as read through the relation. One transaction.
-   */
-  updateOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>, pivotValues?: Values): Promise<O>;
-  /**
-   * Attaches related rows by key or row, `{ key: pivotValues }`, or with pivot values for all.
-   * Keys already attached are left alone; keys that are not related rows are a ValidationError.
-   * Returns the keys attached.
-   */
-  attach(input: AttachInput, values?: Values): Promise<unknown[]>;
-  /** Detaches the given keys (or rows), or every related row when none are given. Returns how many. */
-  detach(input?: AttachInput): Promise<number>;
-  /** Makes the related rows exactly `input`: attaches the missing, detaches the others, updates given pivot values. */
-  sync(input: AttachInput): Promise<SyncResult>;
-  /** Like `sync`, without detaching the related rows not given. */
-  syncWithoutDetaching(input: AttachInput): Promise<SyncResult>;
-  /** Attaches the given keys that are not attached and detaches those that are. */
-  toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }>;
-  /** Updates the pivot values of one attached row; returns how many pivot rows changed. */
-  updateExistingPivot(key: unknown, values: Values): Promise<number>;
-}
-
-/** `related(row, "posts")` of a hasMany or morphMany: a query on the children, and the child writes. */
-export interface HasManyHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>, K extends string = never>
-  extends QueryBuilder<S, T, O, "hasMany", K>,
-    ChildWrites<S, T, K>,
-    RelatedFinds<O> {}
-
-/** `related(row, "profile")` of a hasOne or morphOne: a query on the child, and the child writes. */
-export interface HasOneHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>, K extends string = never>
-  extends QueryBuilder<S, T, O, "hasOne", K>,
-    ChildWrites<S, T, K> {}
-
-/** `related(row, "author")` of a belongsTo or morphTo: a query on the owner, associate and dissociate. */
-export interface BelongsToHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
-  extends QueryBuilder<S, T, O, "belongsTo">,
-    OwnerWrites {}
-
-/**
- * `related(row, "roles")` of a many-to-many relation: a query on the related rows (with
- * `row.pivot`, or the relation's `as`; `orderByPivot`), the attach family, firstOrCreate.
- */
-export interface ManyToManyHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
-  extends QueryBuilder<S, T, O, "manyToMany">,
-    PivotWrites<S, T, O>,
-    RelatedFinds<O> {}
-
-/** `related(row, "comments")` of a hasOneThrough / hasManyThrough: a query only (write through the intermediate model). */
-export interface ThroughHandle<S extends Schema, T extends ModelName<S>, O = Row<S, T>>
-  extends QueryBuilder<S, T, O, "through">,
-    RelatedFinds<O> {}
-
-/** A row `related(row, relation)` reads: the related model's row, with its pivot values for many-to-many (`pivot`, or `as`). */
-type RelatedRowOf<S extends Schema, M extends ModelName<S>, R extends string> =
-  RelationValue<S, M, R, never> extends readonly (infer E)[] ? E : Row<S, RelationTarget<S, M, R> & ModelName<S>>;
-
-type HandleFor<Kind, S extends Schema, T extends ModelName<S>, O, K extends string> = Chained<
-  Kind extends ChildKind
-    ? Kind extends ToManyKind
-      ? "hasMany"
-      : "hasOne"
-    : Kind extends PivotKind
-      ? "manyToMany"
-      : Kind extends OwnerKind
-        ? "belongsTo"
-        : "through",
-  S,
-  T,
-  O,
-  K
->;
-
-/** The handle `db.<M>.related(row, R)` returns, by the relation's kind. */
-export type HandleOf<S extends Schema, M extends ModelName<S>, R extends string> = HandleFor<
-  RelationKindOf<S, M, R>,
-  S,
-  RelationTarget<S, M, R> & ModelName<S>,
-  RelatedRowOf<S, M, R>,
-  RelationKeyFields<S, M, R>
->;
 
 /** The builder of one parent's related rows on `session` (read as the relation's kind reads them). */
 function scopedBuilder(session: Session, meta: RelationMeta, parent: Values, state: QueryState, model: string) {
@@ -319,6 +145,21 @@ export class RelationHandle {
       ? await createGraph(this.#session, codec, rows)
       : await insertRows(this.#session, codec, rows);
     return withoutHidden(this.#session, codec.meta.name, created);
+  }
+
+  /**
+   * A to-many relation's rows; a to-one relation's (hasOne, morphOne, belongsTo, morphTo,
+   * hasOneThrough) one row or null, as `first()` reads it. Chained handles read the same way.
+   */
+  async get(): Promise<Values[] | Values | null> {
+    this.#arity(arguments, 0, "get()");
+    return isToMany(this.#meta) ? this.#builder.get() : this.first();
+  }
+
+  /** The related rows as an array, whatever the relation's kind (`get()` of a to-many relation). */
+  async toArray(): Promise<Values[]> {
+    this.#arity(arguments, 0, "toArray()");
+    return this.#builder.get();
   }
 
   /** The first related row, or (a withDefault relation) its default row when there is none. */
@@ -480,8 +321,18 @@ export class RelationHandle {
       }
       return out;
     });
-    // ...and the caller's objects change only once it has committed.
-    return list.map((row, i) => Object.assign(row, changes[i]));
+    // ...and the caller's objects change only once it has committed (a class model's instances
+    // then hold what was saved: an inserted one is saved, a moved one's key no longer a change).
+    return list.map((row, i) => {
+      Object.assign(row, changes[i]);
+      if (codec.meta.modelClass) {
+        if (keys[i] === undefined || keys[i] === null) {
+          rememberRow(codec.meta, row);
+          adoptRows([row], this.#session, false);
+        } else rememberWritten([row], changes[i]!);
+      }
+      return row;
+    });
   }
 
   async findOrFail(ids: unknown): Promise<Values | Values[]> {
@@ -542,8 +393,38 @@ export class RelationHandle {
   }
 
   async dissociate(target?: unknown, options?: unknown): Promise<object> {
-    this.#arity(arguments, 2, "dissociate(children, options)");
+    this.#arity(arguments, 2, `dissociate(${this.#owner ? "target" : "children"}, options)`);
     return writerFor(this.#meta).dissociate(this.#session, this.#meta, this.#parent, target, options);
+  }
+
+  /** neko-orm's spelling of `dissociate`: the same write, its errors naming `dessociate`. */
+  async dessociate(target?: unknown, options?: unknown): Promise<object> {
+    this.#arity(arguments, 2, `dessociate(${this.#owner ? "target" : "children"}, options)`);
+    return calledAs("dessociate", () =>
+      writerFor(this.#meta).dissociate(this.#session, this.#meta, this.#parent, target, options),
+    );
+  }
+
+  /** belongsTo / morphTo: `dissociate(options)` (neko-orm's "faster way of dessociate"). */
+  async unlink(options?: unknown): Promise<object> {
+    this.#arity(arguments, 1, "unlink(options)");
+    const meta = this.#meta;
+    if (!this.#owner) {
+      throw new ValidationError(
+        `unlink through "${meta.model}.${meta.name}" (a ${kindName(meta)}) is not available: it clears this row's key to its owner, so it works on belongsTo and morphTo${relationWrites(meta) === "child" ? "; detach children with dissociate(children)" : ""}.`,
+        meta.model,
+        meta.name,
+      );
+    }
+    const checked = checkOptions(meta.model, "unlink", options, ["sync"]);
+    return calledAs("unlink", () =>
+      writerFor(meta).dissociate(this.#session, meta, this.#parent, undefined, { ...checked }),
+    );
+  }
+
+  /** Whether this row holds its owner's key (belongsTo, morphTo): dissociate takes a target, unlink works. */
+  get #owner(): boolean {
+    return relationWrites(this.#meta) === "owner";
   }
 
   async attach(input: AttachInput, values: Values = {}): Promise<unknown[]> {
@@ -574,6 +455,19 @@ export class RelationHandle {
   async updateExistingPivot(key: unknown, values: Values): Promise<number> {
     this.#arity(arguments, 2, "updateExistingPivot(key, pivotValues)");
     return writerFor(this.#meta).updateExistingPivot(this.#session, this.#meta, this.#parent, key, values);
+  }
+}
+
+/**
+ * Runs a write the caller named by another name (`dessociate`, `unlink`): the writers say
+ * "dissociate", so a ValidationError is given again with the name the caller used.
+ */
+async function calledAs<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(error.message.replace(/\bdissociate\b/g, name), error.model, error.field);
   }
 }
 

@@ -25,6 +25,10 @@ let running = 0;
 export class Session {
   /** Set once the transaction this session belongs to has committed or rolled back. */
   #ended = false;
+  /** Whether this transaction has committed or rolled back (or, at the top, the pool was destroyed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
   /** The savepoint running on this transaction, if any: siblings and this session's own statements wait for it. */
   #savepoint: Promise<unknown> | undefined;
 
@@ -170,6 +174,19 @@ export class Session {
       }
     }
   }
+}
+
+/**
+ * The transaction (or savepoint) opened on `session` that the current async context runs in,
+ * if any: class models' statics and instances write through it inside `db.transaction`.
+ */
+export function activeTransaction(session: Session): Session | undefined {
+  const current = inTransaction.getStore();
+  if (current === undefined || current === session || current.ended) return undefined;
+  for (let open = current.parent; open !== undefined; open = open.parent) {
+    if (open === session) return current;
+  }
+  return undefined;
 }
 
 /** Server capabilities learnt at run time. */

@@ -1,5 +1,6 @@
 import type { Session } from "../dialect/session.js";
 import { compileCached, selectShape } from "../plan/compiled-cache.js";
+import { adoptRows } from "../plan/instance-state.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { decodeAggregates, type QueryState, selectQuery } from "../plan/state.js";
 import { decodeJoined, joinColumns } from "./join-strategy.js";
@@ -25,6 +26,7 @@ async function readJoined(session: Session, codec: ModelCodec, state: QueryState
   );
   const result = await session.execute<Row>(sql);
   const rows = result.rows.map((row) => codec.decode<Row>(row));
+  if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
   decodeJoined(session, codec.meta.name, rows, state.eager);
   if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
@@ -50,6 +52,7 @@ async function readThenLoad(session: Session, codec: ModelCodec, state: QuerySta
     compileCached(session, selectShape(codec, query), () => selectQuery(session, codec, query)),
   );
   const rows = result.rows.map((row) => codec.decode<Row>(row));
+  if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
   if (state.eager.size > 0) await loadRelations(session, codec.meta.name, rows, state.eager);
   if (query !== state) stripUnselected(session, codec.meta.name, rows, state);

@@ -5,6 +5,7 @@ import type { Session } from "../dialect/session.js";
 import { LazyLoadingViolationError, ValidationError } from "../errors.js";
 import type { Schema } from "../schema/define-schema.js";
 import type { FieldMeta, ModelMeta } from "../schema/meta.js";
+import { rememberRow } from "./instance-state.js";
 
 /**
  * The model a row read through relata came from (whereBelongsTo / whereMorphedTo infer it):
@@ -34,6 +35,7 @@ function prototypeOf(model: string): object {
 const strictPrototypes = new WeakMap<object, object>();
 
 function prototypeFor(meta: ModelMeta): object {
+  if (meta.modelClass) return classPrototype(meta.modelClass, meta.name);
   if (!meta.preventLazyLoading) return prototypeOf(meta.name);
   let proto = strictPrototypes.get(meta.relations);
   if (!proto) {
@@ -51,6 +53,17 @@ function prototypeFor(meta: ModelMeta): object {
     proto = Object.create(prototypeOf(meta.name), accessors) as object;
     strictPrototypes.set(meta.relations, proto);
   }
+  return proto;
+}
+
+/**
+ * A class model's rows are instances of its class: its prototype, carrying the model's name
+ * like the plain rows' prototypes do (so `new Post()` knows its model too). Lazy-loading
+ * protection is the relation accessors' (api/class-model/), not the prototype's.
+ */
+function classPrototype(cls: abstract new (...args: any[]) => object, model: string): object {
+  const proto = cls.prototype as object;
+  if (!Object.hasOwn(proto, ROW_MODEL)) Object.defineProperty(proto, ROW_MODEL, { value: model });
   return proto;
 }
 
@@ -74,6 +87,8 @@ export class ModelCodec {
   readonly #aliases = new Map<string, ModelCodec>();
   /** The prototype decoded rows get (their model), unless they are no model's rows (pivots). */
   readonly #prototype: object | undefined;
+  /** Whether decoded rows are class instances whose field values are remembered (dirty tracking). */
+  readonly #tracked: boolean;
   /** What a query names in FROM: the table, or `table as alias` for an aliased codec. */
   readonly from: string;
   /** The model's rule parts by name: global scopes (`scope:name`), an installed rule (`rule`). */
@@ -109,6 +124,7 @@ export class ModelCodec {
     this.#options = options;
     this.#profile = profile;
     this.#prototype = remembers ? prototypeFor(meta) : undefined;
+    this.#tracked = remembers && meta.modelClass !== undefined;
     this.from = table === undefined ? meta.table : `${table} as ${meta.table}`;
     for (const field of meta.fields.values()) {
       const jsonDecode = jsonDecoder(field.config);
@@ -206,6 +222,7 @@ export class ModelCodec {
       if (field in row) row[field] = decode(row[field]);
     }
     if (this.#prototype) Object.setPrototypeOf(row, this.#prototype);
+    if (this.#tracked) rememberRow(this.meta, row);
     return row as T;
   }
 
@@ -248,6 +265,7 @@ export class ModelCodec {
   copy(row: Record<string, unknown>): Record<string, unknown> {
     const copied = { ...row };
     if (this.#prototype) Object.setPrototypeOf(copied, this.#prototype);
+    if (this.#tracked) rememberRow(this.meta, copied);
     return copied;
   }
 
@@ -257,6 +275,7 @@ export class ModelCodec {
       if (field in row) row[field] = decode(row[field]);
     }
     if (this.#prototype) Object.setPrototypeOf(row, this.#prototype);
+    if (this.#tracked) rememberRow(this.meta, row);
     return row as T;
   }
 }

@@ -10,6 +10,7 @@ import type { Session } from "../dialect/session.js";
 import { RelataError } from "../errors.js";
 import { compileCached, type ShapeValues, signNodes, signRule } from "../plan/compiled-cache.js";
 import { joinModel, selectDerived, selectModel } from "../plan/front-door.js";
+import { adoptRows } from "../plan/instance-state.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import {
   aggregateSelections,
@@ -129,6 +130,8 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
     decodeAggregates(read, state);
     for (const row of read) rows.push(row);
   }
+  // A class model's instances read together (one level, all parents) know each other.
+  if (target.meta.modelClass) adoptRows(rows, session);
   return [rows, extras];
 }
 

@@ -1,5 +1,6 @@
 import { SchemaError } from "../errors.js";
 import { applyCasing, type Casing, casingProblem, checkedCasing } from "./casing.js";
+import { type ClassModelDef, type ModelClassLike, modelsFromClasses } from "./class-models.js";
 import { describeFieldType, keyBuilderFor, keyTypeMismatch } from "./fields.js";
 import type { FieldMeta, ForeignKeyMeta, ModelMeta, SchemaMeta } from "./meta.js";
 import { type FieldsShape, MODEL_EVENTS, type ModelDef, type ModelOptions } from "./model.js";
@@ -79,8 +80,24 @@ export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(["__proto__", "const
  */
 export function defineSchema<const M extends AnyModels, const MM extends Record<string, string> = {}>(
   models: M,
-  options: SchemaOptions & { morphMap?: MM } = {},
-): Schema<M, MM> {
+  options?: SchemaOptions & { morphMap?: MM },
+): Schema<M, MM>;
+/**
+ * A schema of class models (`class Post extends Model { static fields = {...} }`), given as a
+ * list (`[User, Post]`: names from the classes) or by name, mixed with `model()` definitions
+ * (`{ user: User, tag: model({...}) }`). Rows of a class model are instances of its class.
+ */
+export function defineSchema<const M extends Readonly<Record<string, ModelClassLike | ModelDef<any, any>>>>(
+  models: M,
+  options?: SchemaOptions,
+): Schema<{ [K in keyof M]: M[K] extends ModelDef<any, any> ? M[K] : ClassModelDef<M[K]> }>;
+/** A schema of class models given as a list: names from the classes, so its types are loose. */
+export function defineSchema(models: readonly ModelClassLike[], options?: SchemaOptions): Schema<AnyModels>;
+export function defineSchema(
+  declared: readonly ModelClassLike[] | Readonly<Record<string, unknown>>,
+  options: SchemaOptions = {},
+): Schema<AnyModels> {
+  const { defs: models, classes } = modelsFromClasses(declared);
   const problems: string[] = [];
   const given = options.casing ?? "preserve";
   const wrongCasing = casingProblem(given);
@@ -98,7 +115,9 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
     if (RESERVED_MODEL_NAMES.has(name) || PROTOTYPE_NAMES.has(name) || name.startsWith("$")) {
       problems.push(`model "${name}": the name is reserved by the db handle; choose another`);
     }
-    const meta = buildModelMeta(name, def, casing, problems);
+    const built = buildModelMeta(name, def, casing, problems);
+    const cls = classes.get(name);
+    const meta = cls ? { ...built, modelClass: cls } : built;
     metas.set(name, options.preventLazyLoading === true ? { ...meta, preventLazyLoading: true } : meta);
   }
 
@@ -109,7 +128,7 @@ export function defineSchema<const M extends AnyModels, const MM extends Record<
   checkKeyTypes(metas, problems);
   problems.push(...morphMap.finish());
   if (problems.length > 0) throw new SchemaError(problems);
-  return new Schema<M, MM>(
+  return new Schema(
     models,
     { models: metas, pivotTables, morphAliases: morphMap.aliases, morphMap },
     { casing: given },

@@ -56,6 +56,10 @@ export interface ModelMeta {
   readonly preventLazyLoading?: boolean;
   /** Relation paths every read of the model loads (model option `with`). */
   readonly defaultWith: readonly string[];
+  /** The class whose instances the model's rows are, for a class model (`class Post extends Model`). */
+  readonly modelClass?: abstract new (
+    ...args: any[]
+  ) => object;
   /** Event hooks by event name (model option `events`). */
   readonly events: ReadonlyMap<string, (row: any, context: { readonly db: any }) => unknown>;
 }
@@ -274,4 +278,14 @@ export function isChildRelation(meta: RelationMeta): meta is HasOneMeta | HasMan
 /** Whether a relation goes through a pivot (belongsToMany, morphToMany, morphedByMany). */
 export function isPivotRelation(meta: RelationMeta): meta is BelongsToManyMeta {
   return RELATION_KINDS[meta.kind].writes === "pivot";
+}
+
+/** Whose rows a write through the relation changes (see RELATION_KINDS): `child`, `owner`, `pivot` or `through`. */
+export function relationWrites(meta: RelationMeta): "child" | "owner" | "pivot" | "through" {
+  return RELATION_KINDS[meta.kind].writes;
+}
+
+/** The relation's kind, for messages. */
+export function kindName(meta: RelationMeta): string {
+  return RELATION_KINDS[meta.kind] ? meta.kind : "relation";
 }

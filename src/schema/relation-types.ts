@@ -1,7 +1,7 @@
 import type { Schema } from "./define-schema.js";
 import type { AnyField } from "./fields.js";
 import type { ModelDef } from "./model.js";
-import type { PivotKind, RelationDef, RelationKind, ToManyKind } from "./relations.js";
+import type { MorphFieldName, PivotKind, RelationDef, RelationKind, ToManyKind } from "./relations.js";
 import type {
   FieldName,
   FieldsOf,
@@ -208,8 +208,24 @@ type MorphToHeads<S extends Schema, M extends string, P extends string> = {
   [H in HeadsOf<S, M, P>]: KindOf<DefOf<S, M, H>> extends "morphTo" ? H : never;
 }[HeadsOf<S, M, P>];
 
-/** The field holding a morphTo's type: `${morphName}Type`, the morph name defaulting to the relation's. */
-type MorphTypeField<D, R extends string> = `${OptionsOf<D> extends { morphName: infer N extends string } ? N : R}Type`;
+/**
+ * The field of model `M` holding morph relation `R`'s type (`W` = "type") or id (`W` = "id"), as
+ * the schema finds it (MorphFieldName) from the relation's options `O`: `typeField` / `idField`,
+ * else `${morphName}Type` / `${morphName}Id` or `${morphName}_type` / `${morphName}_id`, whichever
+ * `M` has. `M` is the model holding the fields: a morphTo's own model, a morphOne/morphMany's
+ * target. A morphTo's morph name defaults to the relation's name.
+ *
+ * ```ts
+ * MorphField<S, "comment", { morphName: "commentable" }, "commentable", "type"> // "commentable_type" when comment has it
+ * ```
+ */
+export type MorphField<
+  S extends Schema,
+  M extends string,
+  O,
+  R extends string,
+  W extends "type" | "id",
+> = MorphFieldName<O, O extends { morphName: infer N extends string } ? N : R, W, FieldName<S, M & ModelName<S>>>;
 
 /**
  * A loaded morphTo as a union discriminated by the parent's type field: checking
@@ -218,7 +234,7 @@ type MorphTypeField<D, R extends string> = `${OptionsOf<D> extends { morphName: 
 type MorphToLoaded<S extends Schema, M extends string, H extends string, Sub extends string, Leaf> =
   RelationTarget<S, M, H> extends infer T
     ? T extends ModelName<S>
-      ? { [K in MorphTypeField<DefOf<S, M, H>, H>]: MorphAlias<S, T> } & {
+      ? { [K in MorphField<S, M, OptionsOf<DefOf<S, M, H>>, H, "type">]: MorphAlias<S, T> } & {
           [K in H]: HasDefault<DefOf<S, M, H>> extends true
             ? RelatedRow<S, T, Sub, Leaf> | Partial<Row<S, T>>
             : RelatedRow<S, T, Sub, Leaf> | null;
@@ -231,7 +247,12 @@ type MorphToLoaded<S extends Schema, M extends string, H extends string, Sub ext
  * `Loaded<S, "user", "posts.comments" | "profile">` is
  * `{ posts: (Post & { comments: Comment[] })[]; profile: Profile | null }`.
  */
-export type Loaded<S extends Schema, M extends string, P extends string, Leaf = never> = {
+export type Loaded<S extends Schema, M extends string, P extends string, Leaf = never> = 0 extends 1 & S
+  ? // A schema typed loosely (class models given as a list): each loaded relation is any.
+    { [H in P extends `${infer Head}.${string}` ? Head : P]: any }
+  : LoadedOf<S, M, P, Leaf>;
+
+type LoadedOf<S extends Schema, M extends string, P extends string, Leaf> = {
   [H in Exclude<HeadsOf<S, M, P>, MorphToHeads<S, M, P>>]: RelationValue<
     S,
     M,
@@ -315,17 +336,18 @@ export type AggregateName<Spec extends string, Suffix extends string> = Spec ext
 
 /**
  * The fields of the related model a relation fills in when writing through it: the foreign
- * key of hasOne/hasMany (`${model}Id` unless named), the morph type and id of morphOne/morphMany.
+ * key of hasOne/hasMany (`${model}Id` unless named), the morph type and id of morphOne/morphMany
+ * (under the names the schema finds on the related model, see MorphField).
  */
 export type RelationKeyFields<S extends Schema, M extends string, R extends string> =
-  DefOf<S, M, R> extends RelationDef<infer K, any, infer O>
+  DefOf<S, M, R> extends RelationDef<infer K, infer T, infer O>
     ? K extends "hasOne" | "hasMany"
       ? O extends { foreignKey: infer F extends string }
         ? F
         : `${M}Id`
       : K extends "morphOne" | "morphMany"
-        ? O extends { morphName: infer N extends string }
-          ? `${N}Type` | `${N}Id`
+        ? O extends { morphName: string }
+          ? MorphField<S, T, O, R, "type"> | MorphField<S, T, O, R, "id">
           : never
         : never
     : never;

@@ -146,15 +146,42 @@ export interface ManyToManyOptions extends CommonRelationOptions, PivotOptions {
   pivotWhere?: Record<string, unknown>;
 }
 
-export interface MorphOneOrManyOptions extends CommonRelationOptions {
-  /** Prefix of the `${morphName}Type` / `${morphName}Id` fields on the related model. */
+/**
+ * The options naming a morph relation's type and id fields, when they are not found by its
+ * morph name: `${morphName}Type` / `${morphName}Id`, else `${morphName}_type` / `${morphName}_id`.
+ */
+export interface MorphFieldOptions {
+  /** The field holding the parent's type, e.g. `"commentable_type"`. */
+  typeField?: string;
+  /** The field holding the parent's key, e.g. `"commentable_id"`. */
+  idField?: string;
+}
+
+/**
+ * The field a morph relation stores its type (`W` = "type") or id (`W` = "id") in, as the schema
+ * finds it: the `typeField` / `idField` option, else `${N}Type` / `${N}Id` when `Fields` (the
+ * field names of the model holding them) has it, else `${N}_type` / `${N}_id` when it has that.
+ * `N` is the morph name (a morphTo's defaults to the relation's name).
+ */
+export type MorphFieldName<O, N extends string, W extends "type" | "id", Fields extends string> = O extends {
+  [P in `${W}Field`]: infer F extends string;
+}
+  ? F
+  : `${N}${Capitalize<W>}` extends Fields
+    ? `${N}${Capitalize<W>}`
+    : `${N}_${W}` extends Fields
+      ? `${N}_${W}`
+      : `${N}${Capitalize<W>}`;
+
+export interface MorphOneOrManyOptions extends CommonRelationOptions, MorphFieldOptions {
+  /** Prefix of the `${morphName}Type` / `${morphName}Id` (or `_type` / `_id`) fields on the related model. */
   morphName: string;
-  /** Field on this model stored in `${morphName}Id` (default its primary key). */
+  /** Field on this model stored in the morph id field (default its primary key). */
   localKey?: string;
 }
 
-export interface MorphToOptions<T extends string> extends CommonRelationOptions, WithDefaultOption {
-  /** Prefix of this model's `${morphName}Type` / `${morphName}Id` fields (default: the relation name). */
+export interface MorphToOptions<T extends string> extends CommonRelationOptions, WithDefaultOption, MorphFieldOptions {
+  /** Prefix of this model's `${morphName}Type` / `${morphName}Id` (or `_type` / `_id`) fields (default: the relation name). */
   morphName?: string;
   /** The models the relation may point to (default: every model with a morphOne/morphMany to here). */
   types?: readonly T[];
@@ -221,7 +248,13 @@ const PIVOT = [
   "as",
   "withPivotValue",
 ] as const satisfies Keys<BelongsToManyOptions & MorphToManyOptions>;
-const MORPH_ONE_OR_MANY = ["morphName", "localKey", "where"] as const satisfies Keys<MorphOneOrManyOptions>;
+const MORPH_FIELDS = ["typeField", "idField"] as const satisfies Keys<MorphFieldOptions>;
+const MORPH_ONE_OR_MANY = [
+  "morphName",
+  "localKey",
+  "where",
+  ...MORPH_FIELDS,
+] as const satisfies Keys<MorphOneOrManyOptions>;
 const THROUGH = [
   "through",
   "firstKey",
@@ -245,7 +278,9 @@ const KIND_OPTIONS: Record<RelationKind, readonly string[]> = {
   >,
   morphOne: [...MORPH_ONE_OR_MANY, "withDefault", "ofMany"],
   morphMany: MORPH_ONE_OR_MANY,
-  morphTo: ["morphName", "types", "where", "withDefault", "touches"] satisfies Keys<MorphToOptions<string>>,
+  morphTo: ["morphName", "types", "where", "withDefault", "touches", ...MORPH_FIELDS] satisfies Keys<
+    MorphToOptions<string>
+  >,
   morphToMany: [...PIVOT, "morphName"],
   morphedByMany: [...PIVOT, "morphName"],
   hasOneThrough: [...THROUGH, "ofMany"],
@@ -280,7 +315,10 @@ export const manyToMany = <const T extends string, const O extends ManyToManyOpt
     foreignPivotKey: options.from,
     relatedPivotKey: options.to,
   } as O);
-/** One related row pointing here polymorphically (`${morphName}Type` + `${morphName}Id`). */
+/**
+ * One related row pointing here polymorphically (`${morphName}Type` + `${morphName}Id`, or
+ * `${morphName}_type` + `${morphName}_id`, or the fields `typeField` / `idField` name).
+ */
 export const morphOne = <
   const T extends string,
   const O extends MorphOneOrManyOptions & WithDefaultOption & OfManyOptions,
@@ -288,12 +326,19 @@ export const morphOne = <
   target: T,
   options: O,
 ) => def("morphOne", target, options);
-/** Many related rows pointing here polymorphically. */
+/**
+ * Many related rows pointing here polymorphically: `morphMany("comment", { morphName: "commentable" })`
+ * finds `commentableType` / `commentableId` (or `commentable_type` / `commentable_id`) on the
+ * comment; `typeField` / `idField` name other fields.
+ */
 export const morphMany = <const T extends string, const O extends MorphOneOrManyOptions & NoOfMany>(
   target: T,
   options: O,
 ) => def("morphMany", target, options);
-/** The parent of a polymorphic row, whichever model it is. */
+/**
+ * The parent of a polymorphic row, whichever model it is: `morphTo({ morphName: "commentable" })`,
+ * or with fields named otherwise `morphTo({ typeField: "owner_kind", idField: "owner_key" })`.
+ */
 export const morphTo = <const T extends string = string, const O extends MorphToOptions<T> = {}>(options?: O) =>
   def<"morphTo", T, O>("morphTo", undefined, options);
 /** Many-to-many to `target` through a polymorphic pivot (a post's tags via `taggables`). */

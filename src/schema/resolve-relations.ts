@@ -58,8 +58,7 @@ function resolveMorphOneOrMany(d: Declared, kind: "morphOne" | "morphMany") {
   const morphName = d.opt("morphName");
   if (!target) return;
   if (!morphName) return d.problem("morphName is required");
-  const morphType = d.field(target, `${morphName}Type`, "morph type field");
-  const morphId = d.field(target, `${morphName}Id`, "morph id field");
+  const { morphType, morphId } = morphFields(d, target, morphName);
   if (morphType && morphId) addMorphPair(target, morphType, morphId);
   return complete({
     kind,
@@ -77,8 +76,7 @@ function resolveMorphOneOrMany(d: Declared, kind: "morphOne" | "morphMany") {
 
 function resolveMorphTo(d: Declared) {
   const morphName = d.opt("morphName") ?? d.name;
-  const morphType = d.field(d.self, `${morphName}Type`, "morph type field");
-  const morphId = d.field(d.self, `${morphName}Id`, "morph id field");
+  const { morphType, morphId } = morphFields(d, d.self, morphName);
   if (morphType && morphId) addMorphPair(d.self, morphType, morphId);
   const declared = d.opt<readonly string[]>("types");
   const names =
@@ -113,6 +111,30 @@ function resolveMorphTo(d: Declared) {
     withDefault: d.withDefault(),
     ...(touches(d) ? { touches: true } : {}),
   });
+}
+
+/**
+ * The type and id fields of a morph relation on `model` (the target of a morphOne/morphMany, the
+ * declaring model of a morphTo), each found as: the `typeField` / `idField` option, else
+ * `${morphName}Type` / `${morphName}Id`, else `${morphName}_type` / `${morphName}_id` (a model
+ * whose fields are named in snake case, as seed 003's `commentable_type`).
+ */
+function morphFields(d: Declared, model: ModelMeta, morphName: string): { morphType?: string; morphId?: string } {
+  const find = (which: "type" | "id"): string | undefined => {
+    const option = `${which}Field`;
+    const given = d.opt<unknown>(option);
+    if (given !== undefined) {
+      if (typeof given === "string" && given !== "") return d.field(model, given, option);
+      return d.problem(`${option} takes the name of a field of "${model.name}", got ${JSON.stringify(given)}`);
+    }
+    const candidates = [`${morphName}${which === "type" ? "Type" : "Id"}`, `${morphName}_${which}`];
+    const found = candidates.find((field) => model.fields.has(field));
+    if (found !== undefined) return found;
+    return d.problem(
+      `morph ${which} field: neither "${model.name}.${candidates[0]}" nor "${model.name}.${candidates[1]}" exists; name the field with the ${option} option (fields of ${model.name}: ${model.fieldNames.join(", ")})`,
+    );
+  };
+  return { morphType: find("type"), morphId: find("id") };
 }
 
 /** The `touches` option: a boolean; a belongsTo's owner must have the updatedAt it sets. */

@@ -51,9 +51,11 @@ export type InferCreate<F extends FieldsShape> = Simplify<
  * type User = Row<typeof schema, "user">; // { id: number; email: string; age: number | null; ... }
  * ```
  */
-export type Row<S extends Schema, M extends ModelName<S>> = [HiddenField<S, M>] extends [never]
-  ? InferRow<FieldsOf<S, M>>
-  : InferRow<Omit<FieldsOf<S, M>, HiddenField<S, M>>>;
+export type Row<S extends Schema, M extends ModelName<S>> = 0 extends 1 & S
+  ? any // a schema typed loosely (class models given as a list): rows are the classes' instances
+  : [HiddenField<S, M>] extends [never]
+    ? InferRow<FieldsOf<S, M>>
+    : InferRow<Omit<FieldsOf<S, M>, HiddenField<S, M>>>;
 
 /** Every field of model `M` with its value type, hidden ones included: what filters and selects take. */
 export type FullRow<S extends Schema, M extends ModelName<S>> = InferRow<FieldsOf<S, M>>;

@@ -1,6 +1,13 @@
 import type { Schema } from "./define-schema.js";
 import type { AnyField } from "./fields.js";
-import type { RelationKeyFields, RelationName, RelationsOf, RelationTarget, RelationValue } from "./relation-types.js";
+import type {
+  MorphField,
+  RelationKeyFields,
+  RelationName,
+  RelationsOf,
+  RelationTarget,
+  RelationValue,
+} from "./relation-types.js";
 import type { PivotKind, RelationDef } from "./relations.js";
 import type { CreateInput, FieldName, FieldValue, FullRow, ModelName, Row, Simplify } from "./types.js";
 
@@ -30,9 +37,7 @@ type OwnerKeysOf<S extends Schema, M extends ModelName<S>> = {
           ? `${R}Id`
           : `${T}Id`
       : K extends "morphTo"
-        ? O extends { morphName: infer N extends string }
-          ? `${N}Type` | `${N}Id`
-          : `${R}Type` | `${R}Id`
+        ? MorphField<S, M, O, R, "type"> | MorphField<S, M, O, R, "id">
         : never
     : never;
 }[RelationName<S, M>];

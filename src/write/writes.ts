@@ -12,6 +12,7 @@ import {
   selectWritten,
   updateModel,
 } from "../plan/front-door.js";
+import { adoptRows } from "../plan/instance-state.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { NumberUpdate } from "../plan/number-update.js";
 import { allConditions, applyPaging, baseQuery, EMPTY_STATE, type QueryState } from "../plan/state.js";
@@ -328,12 +329,17 @@ export async function insertRows(
   options: InsertOptions = {},
 ): Promise<Values[]> {
   const metas = touching(codec);
-  if (metas.length === 0) return insertWithHooks(session, codec, inputs, options);
-  return session.transaction(async (tx) => {
-    const rows = await insertWithHooks(tx, codec, inputs, options);
-    await touchOwners(tx, metas, rows);
-    return rows;
-  });
+  const rows =
+    metas.length === 0
+      ? await insertWithHooks(session, codec, inputs, options)
+      : await session.transaction(async (tx) => {
+          const inserted = await insertWithHooks(tx, codec, inputs, options);
+          await touchOwners(tx, metas, inserted);
+          return inserted;
+        });
+  // A class model's new instances write through the db (or transaction) that created them.
+  if (codec.meta.modelClass) adoptRows(rows, session, false);
+  return rows;
 }
 
 /**

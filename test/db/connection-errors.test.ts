@@ -108,7 +108,7 @@ describe(`connection errors on ${dialect}`, () => {
   describe("createDb options", () => {
     it("an unknown option is a RelataError listing the valid ones", () => {
       expect(() => createDb({ schema: notes, url: "sqlite::memory:", poolSize: 3 } as never)).toThrow(
-        /Unknown createDb option "poolSize".*Valid options: schema, url/,
+        /Unknown createDb option "poolSize".*Valid options: schema, models, url/,
       );
     });
 

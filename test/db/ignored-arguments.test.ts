@@ -278,11 +278,17 @@ describe(`ignored arguments are rejected on ${dialect}`, () => {
       expect(post.authorId).toBe(ada.id);
     });
 
-    it("dissociate(row) on a belongsTo is rejected instead of ignoring the row", async () => {
+    it("dissociate on a belongsTo: a row is its target, and what is neither a target nor options is rejected", async () => {
       const ada = await user();
       const country = t.db.user.related(ada, "country") as any;
-      await rejected(() => country.dissociate({ id: 1, name: "UK" }), ['Unknown option "id"']);
-      await rejected(() => country.dissociate({ id: 1 }, { sync: false }), ["takes only (options)"]);
+      // A row (or an object with keys besides sync) is the target: Ada points at no country, so nothing is sent.
+      expect(await t.count(() => country.dissociate({ id: 1, name: "UK" }))).toEqual({ queries: 0, result: ada });
+      await rejected(() => country.dissociate({ sync: false, save: true }), ['no "id" to compare', "no key but sync"]);
+      await rejected(() => country.dissociate({ sync: false }, { sync: false }), ["two options objects"]);
+      await rejected(() => country.dissociate({ id: 1 }, { sync: "no" }), ["sync must be true or false"]);
+      await rejected(() => country.dissociate(true), ["takes options ({ sync }), or the owner", "true (boolean)"]);
+      await rejected(() => country.dessociate({ id: 1 }, {}, 1), ["dessociate(target, options)"]);
+      await rejected(() => country.unlink({ id: 1 }), ['Unknown option "id" of unlink', "{ sync }"]);
     });
   });
 

@@ -262,13 +262,14 @@ describe(`related(row, relation): associate, null keys, counts and the new metho
     it("belongsTo with a null foreign key: every read and write of the handle sends nothing", async () => {
       const country = t.db.user.related(dee, "country");
       await exactly(0, async () => {
-        expect(await country.get()).toEqual([]);
+        expect(await country.get()).toBeNull();
+        expect(await country.toArray()).toEqual([]);
         expect(await country.first()).toBeNull();
         expect(await country.count()).toBe(0);
         expect(await country.exists()).toBe(false);
         expect(await country.pluck("name")).toEqual([]);
-        expect(await country.where("name", "UK").orWhere("name", "France").get()).toEqual([]);
-        expect(await country.with("users").get()).toEqual([]);
+        expect(await country.where("name", "UK").orWhere("name", "France").get()).toBeNull();
+        expect(await country.with("users").toArray()).toEqual([]);
         expect(await country.paginate({ perPage: 2 })).toEqual({
           data: [],
           total: 0,
@@ -304,7 +305,8 @@ describe(`related(row, relation): associate, null keys, counts and the new metho
         expect(await t.db.country.related({ id: null } as any, "posts").get()).toEqual([]);
         expect(await t.db.country.related({ id: undefined, name: "x" }, "posts").count()).toBe(0);
         const pointsNowhere: any = { id: 9, commentableType: null, commentableId: null };
-        expect(await t.db.comment.related(pointsNowhere, "commentable").get()).toEqual([]);
+        expect(await t.db.comment.related(pointsNowhere, "commentable").get()).toBeNull();
+        expect(await t.db.comment.related(pointsNowhere, "commentable").toArray()).toEqual([]);
         const typeOnly: any = { id: 9, commentableType: "post", commentableId: null };
         expect(await t.db.comment.related(typeOnly, "commentable").first()).toBeNull();
       });
@@ -836,8 +838,9 @@ describe(`withDefault relations through related(row, relation) on ${dialect}`, (
     const a: any = await t.db.account.related(ben, "setting").first();
     a.theme = "changed";
     expect(await t.db.account.related(ben, "setting").first()).toEqual({ theme: "system", accountHandle: "ben" });
-    // get() and firstOrFail() read the rows themselves.
-    expect(await t.db.account.related(ben, "setting").get()).toEqual([]);
+    // A to-one get() is first(): the default too. toArray() and firstOrFail() read the rows themselves.
+    expect(await t.db.account.related(ben, "setting").get()).toEqual({ theme: "system", accountHandle: "ben" });
+    expect(await t.db.account.related(ben, "setting").toArray()).toEqual([]);
     expect(await caught(() => t.db.account.related(ben, "setting").firstOrFail())).toBeInstanceOf(NotFoundError);
   });
 

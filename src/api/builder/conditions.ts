@@ -84,7 +84,7 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
    * and on a many-to-many `related()` handle: sorts by a pivot field.
    */
   orderByPivot(
-    field: H extends "hasMany" | "hasOne" | "belongsTo" | "through" ? never : string,
+    field: H extends "hasMany" | "hasOne" | "belongsTo" | "through" | "throughOne" ? never : string,
     direction?: "asc" | "desc",
   ): Chained<H, S, M, O, K>;
 

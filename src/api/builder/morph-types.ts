@@ -4,6 +4,7 @@ import type {
   EagerObject,
   EagerObjectPaths,
   Loaded,
+  MorphField,
   RelationKindOf,
   RelationName,
   RelationPath,
@@ -73,12 +74,7 @@ export type RowIn<X, K> = K extends keyof X ? X[K] : never;
 export type MorphToLoadedPer<S extends Schema, M extends string, R extends string, X> =
   RelationTarget<S, M, R> extends infer T
     ? T extends ModelName<S>
-      ? {
-          [F in `${OptionsOfRelation<S, M, R> extends { morphName: infer N extends string } ? N : R}Type`]: MorphAlias<
-            S,
-            T
-          >;
-        } & {
+      ? { [F in MorphField<S, M, OptionsOfRelation<S, M, R>, R, "type">]: MorphAlias<S, T> } & {
           [F in R]:
             | RowIn<X, T>
             | (OptionsOfRelation<S, M, R> extends { withDefault: true | Record<string, unknown> }

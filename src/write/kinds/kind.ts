@@ -101,7 +101,11 @@ export interface RelationWriter<M extends RelationMeta> {
    * belongsTo / morphTo also take a raw key (morphTo with `{ model }`), or null to dissociate.
    */
   associate(session: Session, meta: M, parent: Values, target: unknown, options: unknown): Promise<object>;
-  /** dissociate(target?, options?): clears what associate set. */
+  /**
+   * dissociate(target?, options?): clears what associate set. belongsTo / morphTo: this row's
+   * key, given a target only when the row points at it (`clearOwner` in belongs-to.ts); the
+   * others: the given children's. The handle's `dessociate` and `unlink` call this too.
+   */
   dissociate(session: Session, meta: M, parent: Values, target: unknown, options: unknown): Promise<object>;
   /** The attach family (many-to-many). */
   attach(session: Session, meta: M, parent: Values, input: AttachInput, values: Values): Promise<unknown[]>;

@@ -1,6 +1,7 @@
 import type { Session } from "../../dialect/session.js";
 import { ValidationError } from "../../errors.js";
 import { checkOptions, describeValue, ownValue } from "../../plan/arguments.js";
+import { rememberWritten } from "../../plan/instance-state.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
 import { EMPTY_STATE } from "../../plan/state.js";
 import { checkValue } from "../../plan/validate.js";
@@ -252,4 +253,6 @@ export async function saveFields(
     }
   }
   for (const row of rows) Object.assign(row, fields);
+  // Saved: a class model's instances no longer hold these as changes (with sync: false they do).
+  if (options.sync !== false && codec.meta.modelClass) rememberWritten(rows, fields);
 }
