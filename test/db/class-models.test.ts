@@ -147,8 +147,13 @@ describe(`class models on ${dialect}`, () => {
     const comment = await Comment.create({ postId: draft.id, body: "x" });
     const other = await Post.create({ title: "Other" });
     comment.postId = other.id;
-    await comment.save();
+    // One statement: the UPDATE of the changed field (the instance already holds the values).
+    expect((await t.count(() => comment.save())).queries).toBe(1);
     expect((await Comment.findOrFail(comment.id)).postId).toBe(other.id);
+    // A row deleted behind the instance's back: NotFoundError, not a silent no-op.
+    await t.db.comment.where("id", comment.id).delete();
+    comment.body = "gone";
+    await expect(comment.save()).rejects.toThrow(NotFoundError);
   });
 
   it("Dates and JSON-like values are compared by value for dirty tracking", async () => {

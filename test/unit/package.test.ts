@@ -42,13 +42,24 @@ const API = [
   "UniqueConstraintError",
   "ForeignKeyConstraintError",
   "ValidationError",
+  "Model",
+  "RelationshipFactory",
+  "column",
+  "relation",
 ];
 
 describe("the published package", () => {
   it("points its exports at the build output, with types", () => {
     expect(packageJson.type).toBe("module");
-    expect(packageJson.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
-    expect(packageJson.files).toEqual(["dist"]);
+    // `require` too: Node 20.19+ requires ES modules (packed-package.test.ts runs it).
+    expect(packageJson.exports["."]).toEqual({
+      types: "./dist/index.d.ts",
+      import: "./dist/index.js",
+      require: "./dist/index.js",
+      default: "./dist/index.js",
+    });
+    // src/ ships for the declaration maps and source maps that point into it.
+    expect(packageJson.files).toEqual(["dist", "src", "LICENSE"]);
   });
 
   it("builds and its entry point exports the whole public API", { timeout: 60_000 }, async () => {

@@ -1,5 +1,5 @@
-import { ValidationError } from "../../errors.js";
-import { changed, forgetRow, instanceState, rememberRow } from "../../plan/instance-state.js";
+import { NotFoundError, ValidationError } from "../../errors.js";
+import { changed, forgetRow, instanceState, rememberRow, rememberWritten } from "../../plan/instance-state.js";
 import { modelOfRow } from "../../plan/model-codec.js";
 import type { ModelMeta } from "../../schema/meta.js";
 import { ModelHandle } from "../model-handle.js";
@@ -167,9 +167,10 @@ class ModelBase {
   // --- instances ---
 
   /**
-   * Inserts the instance (one built with `new`) or writes the fields changed since it was read
-   * (none changed: no statement), then takes back what the database holds (ids, defaults,
-   * timestamps). Relation properties are not written; write through the relation's accessor.
+   * Inserts the instance (one built with `new`) and takes back what the database holds (id,
+   * defaults, timestamps), or writes the fields changed since it was read in one UPDATE (none
+   * changed: no statement; the row gone: NotFoundError). Relation properties are not written;
+   * write through the relation's accessor.
    */
   async save(): Promise<this> {
     const { db, model, meta } = resolveInstance(this);
@@ -188,7 +189,21 @@ class ModelBase {
       }
     }
     if (Object.keys(data).length === 0) return this;
-    takeRow(this, meta, await db[model].update({ where: keyOf(this, meta, "save()"), data }));
+    // One UPDATE (and the model's hooks and touches): the instance already holds the values, so
+    // it only needs the updatedAt relata would stamp, set here so both hold the same one.
+    const stamp = meta.timestamps?.updatedAt;
+    if (stamp !== undefined && !(stamp in data)) data[stamp] = new Date();
+    const where = keyOf(this, meta, "save()");
+    if ((await db[model].query().where(where).update(data)) === 0) {
+      throw new NotFoundError(
+        meta.name,
+        `with ${Object.entries(where)
+          .map(([f, v]) => `${f} ${String(v)}`)
+          .join(", ")} to save`,
+      );
+    }
+    Object.assign(self, data);
+    rememberWritten([this], data);
     return this;
   }
 
