@@ -25,6 +25,12 @@ let running = 0;
 export class Session {
   /** Set once the transaction this session belongs to has committed or rolled back. */
   #ended = false;
+  /** The db's own session this one was opened on (itself outside a transaction). */
+  get root(): Session {
+    let root: Session = this;
+    while (root.parent) root = root.parent;
+    return root;
+  }
   /** Whether this transaction has committed or rolled back (or, at the top, the pool was destroyed). */
   get ended(): boolean {
     return this.#ended;

@@ -73,6 +73,24 @@ function snapshot(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The fields of `row` a save would write, with their values: those changed since `original` (a
+ * field not remembered counts as changed), or every field it holds when there is no original.
+ */
+export function dirtyValues(
+  meta: ModelMeta,
+  row: Readonly<Record<string, unknown>>,
+  original: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
+  const dirty: Record<string, unknown> = {};
+  for (const field of meta.fieldNames) {
+    if (field in row && (!original || !(field in original) || changed(original[field], row[field]))) {
+      dirty[field] = row[field];
+    }
+  }
+  return dirty;
+}
+
 /** Whether a field's value differs from the one remembered (Dates by time, JSON by content). */
 export function changed(before: unknown, after: unknown): boolean {
   if (Object.is(before, after)) return false;

@@ -12,12 +12,6 @@ export function setEventFacade(session: Session, facade: (session: Session) => u
   facades.set(session, facade);
 }
 
-function rootOf(session: Session): Session {
-  let root = session;
-  while (root.parent) root = root.parent;
-  return root;
-}
-
 /** Whether the model has a hook for any of `events` (a model without pays one map lookup per event). */
 export function hasHooks(codec: ModelCodec, ...events: ModelEvent[]): boolean {
   const hooks = codec.meta.events;
@@ -28,6 +22,6 @@ export function hasHooks(codec: ModelCodec, ...events: ModelEvent[]): boolean {
 export async function fire(session: Session, codec: ModelCodec, event: ModelEvent, rows: readonly Values[]) {
   const hook = codec.meta.events.get(event);
   if (!hook) return;
-  const context = { db: facades.get(rootOf(session))?.(session) };
+  const context = { db: facades.get(session.root)?.(session) };
   for (const row of rows) await hook(row, context);
 }

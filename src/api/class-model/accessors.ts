@@ -78,9 +78,7 @@ export function guardLazy(instance: object, relation: string): ReturnType<typeof
   if (siblings) {
     const { meta, session } = resolved;
     if (meta.preventLazyLoading) throw new LazyLoadingViolationError(meta.name, relation);
-    let root: { parent?: unknown } = session;
-    while (root.parent) root = root.parent as { parent?: unknown };
-    const detect = detectors.get(root);
+    const detect = detectors.get(session.root);
     if (detect) count(detect, meta, relation, siblings);
   }
   return resolved;

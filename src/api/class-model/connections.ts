@@ -86,8 +86,7 @@ export function resolveClass(cls: Function, connectionName?: string): Resolved {
  * Undefined when that db has been destroyed (the instance falls back to its class's db).
  */
 export function resolveSession(session: Session, model: string): Resolved | undefined {
-  let root = session;
-  while (root.parent) root = root.parent;
+  const { root } = session;
   const connection = connections.get(root);
   if (!connection || root.ended) return undefined;
   const live = session.ended ? root : session;

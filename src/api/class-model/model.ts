@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from "../../errors.js";
-import { changed, forgetRow, instanceState, rememberRow, rememberWritten } from "../../plan/instance-state.js";
+import { dirtyValues, forgetRow, instanceState, rememberRow, rememberWritten } from "../../plan/instance-state.js";
 import { modelOfRow } from "../../plan/model-codec.js";
 import type { ModelMeta } from "../../schema/meta.js";
 import { ModelHandle } from "../model-handle.js";
@@ -182,12 +182,7 @@ class ModelBase {
       takeRow(this, meta, await db[model].create(values));
       return this;
     }
-    const data: Values = {};
-    for (const field of meta.fieldNames) {
-      if (field in self && (!(field in state.original) || changed(state.original[field], self[field]))) {
-        data[field] = self[field];
-      }
-    }
+    const data = dirtyValues(meta, self, state.original);
     if (Object.keys(data).length === 0) return this;
     // One UPDATE (and the model's hooks and touches): the instance already holds the values, so
     // it only needs the updatedAt relata would stamp, set here so both hold the same one.
@@ -215,16 +210,7 @@ class ModelBase {
 
   /** The fields changed since the instance was read or saved, with their new values (all of them, for a new instance). */
   getDirty(): Values {
-    const { meta } = resolveInstance(this);
-    const self = this as unknown as Values;
-    const original = instanceState(this)?.original;
-    const dirty: Values = {};
-    for (const field of meta.fieldNames) {
-      if (field in self && (!original || !(field in original) || changed(original[field], self[field]))) {
-        dirty[field] = self[field];
-      }
-    }
-    return dirty;
+    return dirtyValues(resolveInstance(this).meta, this as unknown as Values, instanceState(this)?.original);
   }
 
   /** A field's value as last read or saved (all of them without a field); undefined for a new instance. */

@@ -3,7 +3,6 @@
  * predicted from the model names) and, for belongsToMany, its junction. Resolved once per source
  * model, target and options; the handles (relationship-handles.ts, relationship-pivot.ts) read it.
  */
-import type { Session } from "../../dialect/session.js";
 import { SchemaError, ValidationError } from "../../errors.js";
 import type { ModelMeta, SchemaMeta } from "../../schema/meta.js";
 import { resolveClass } from "./connections.js";
@@ -112,12 +111,6 @@ const camel = (name: string) =>
     .map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1)))
     .join("");
 
-function rootOf(session: Session): Session {
-  let root = session;
-  while (root.parent) root = root.parent;
-  return root;
-}
-
 /** Checks the options and resolves the relation's keys (cached per source model and options). */
 export function planOf(kind: Kind, options: unknown): Plan {
   const where = `RelationshipFactory.create${kind[0]!.toUpperCase()}${kind.slice(1)}`;
@@ -141,7 +134,7 @@ export function planOf(kind: Kind, options: unknown): Plan {
       throw new ValidationError(`${where}: ${option} must be a class model (class X extends Model).`, sourceMeta.name);
     }
     const meta = [...session.schema.meta.models.values()].find((m) => m.modelClass === cls);
-    if (!meta || rootOf(resolveClass(cls).session) !== rootOf(session)) {
+    if (!meta || resolveClass(cls).session.root !== session.root) {
       throw new ValidationError(
         `${where}: ${option} ${cls.name} is not a model of the db "${sourceMeta.name}" uses; list both in the same createDb({ models: [...] }).`,
         sourceMeta.name,
