@@ -7,10 +7,14 @@ import type {
   AggregateName,
   AggregateSpec,
   PathTarget,
+  RelationsOf,
+  RelationTarget,
   SpecRelation,
   UnionToIntersection,
 } from "../schema/relation-types.js";
-import type { FieldName, FullRow, ModelName, Row, TraitsOf } from "../schema/types.js";
+import type { PivotKind, RelationDef } from "../schema/relations.js";
+import type { FieldName, FullRow, ModelName, Row, TraitsOf, Unaliased } from "../schema/types.js";
+import type { NumberField } from "./objects/aggregate-types.js";
 
 export type { Operator } from "../plan/where.js";
 
@@ -96,32 +100,50 @@ export type LocalScopeMethods<H extends HandleKind, S extends Schema, M extends 
 /** A plain query builder of model `M` with row type `O`. */
 export type QueryOf<S extends Schema, M extends ModelName<S>, O = Row<S, M>> = Chained<"query", S, M, O, never>;
 
-/** The value a where operator takes for a field of type `T`. */
+/**
+ * The value a where operator takes for a field of type `T` (`| null` when the field is nullable).
+ * `=` takes null only on a nullable field (IS NULL would match no row of the others); `!=` takes
+ * it on any field (IS NOT NULL); the ordering operators never (a ValidationError when run).
+ */
 export type OperatorValue<T, Op extends Operator> = Op extends "in" | "not in"
   ? readonly NonNullable<T>[]
   : Op extends "like" | "not like"
     ? string
-    : T | null;
+    : Op extends "="
+      ? T
+      : Op extends "!=" | "<>"
+        ? T | null
+        : NonNullable<T>;
 
-/** `where({ field: value, ... })`: equality on every listed field. */
+/** `where({ field: value, ... })`: equality on every listed field (null on nullable fields only). */
 export type WhereObject<S extends Schema, M extends ModelName<S>> = {
-  [K in FieldName<S, M>]?: FullRow<S, M>[K] | null;
+  [K in FieldName<S, M>]?: FullRow<S, M>[K];
 };
+
+/** The fields of model `M` that may hold null: what `whereNull` takes. */
+export type NullableField<S extends Schema, M extends ModelName<S>> = {
+  [K in FieldName<S, M>]: null extends FullRow<S, M>[K] ? K : never;
+}[FieldName<S, M>];
 
 /** `where((q) => q.where(...).orWhere(...))`: a parenthesised group; return the builder. */
 export type WhereGroup<S extends Schema, M extends ModelName<S>> = (q: QueryOf<S, M, Row<S, M>>) => QueryOf<S, M, any>;
 
 /** `{ "posts as publishedCount": (q) => ..., comments: true }`: aggregates with constraints. */
-export type AggregateObject<S extends Schema, M extends ModelName<S>> = {
-  [K in AggregateSpec<S, M>]?:
-    | boolean
-    | ((
-        q: QueryOf<S, Target<S, M, SpecRelation<K>>, Row<S, Target<S, M, SpecRelation<K>>>>,
-      ) => QueryOf<S, Target<S, M, SpecRelation<K>>, any>);
-};
+export type AggregateObject<S extends Schema, M extends ModelName<S>> = Unaliased<{
+  [K in AggregateSpec<S, M>]?: boolean | Constraint<S, M, SpecRelation<K>>;
+}>;
 
 /** The fields an aggregate spec may read (fields of its relation's target). */
 export type AggregateField<S extends Schema, M extends ModelName<S>, Spec extends string> = FieldName<
+  S,
+  Target<S, M, SpecRelation<Spec>>
+>;
+
+/**
+ * The fields withSum/withAvg may read: the number fields of the relation's target (integer,
+ * bigint, float, id; as `_sum`/`_avg` take them: a decimal is read as a string).
+ */
+export type NumberAggregateField<S extends Schema, M extends ModelName<S>, Spec extends string> = NumberField<
   S,
   Target<S, M, SpecRelation<Spec>>
 >;
@@ -148,13 +170,89 @@ export type CountOperator = "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=";
 
 export type Target<S extends Schema, M extends ModelName<S>, P extends string> = PathTarget<S, M, P> & ModelName<S>;
 
-/** A constraint on the related rows at the end of path `P`: a builder of that model, returned. */
+/**
+ * A constraint on the related rows at the end of path `P`: a builder of that model, returned
+ * (inside a many-to-many relation, one that knows its pivot's fields: see ConstraintBuilder).
+ * It returns the kind of builder it got, so the check compares type arguments, not every method.
+ */
 export type Constraint<S extends Schema, M extends ModelName<S>, P extends string> = (
-  q: QueryOf<S, Target<S, M, P>, Row<S, Target<S, M, P>>>,
-) => QueryOf<S, Target<S, M, P>, any>;
+  q: ConstraintBuilder<S, M, P, Row<S, Target<S, M, P>>>,
+) => ConstraintBuilder<S, M, P, any>;
 
-/** whereHasMorph's constraint: a builder of one of the target models, and that model's name. */
-export type MorphConstraint<S extends Schema> = (q: QueryOf<S, any, any>, model: string) => QueryOf<S, any, any>;
+/**
+ * The builder a constraint on path `P` of `M` gets, with row type `O`: a query of the path's
+ * target model; when the path ends in a many-to-many relation, of kind "pivot", whose
+ * wherePivot / wherePivotIn / orderByPivot take that relation's pivot fields.
+ */
+export type ConstraintBuilder<S extends Schema, M extends ModelName<S>, P extends string, O> = 0 extends 1 & S
+  ? QueryOf<S, Target<S, M, P>, O> // a schema typed loosely (class models given as a list)
+  : LastPivotField<S, M, P> extends infer F extends string
+    ? [F] extends [never]
+      ? QueryOf<S, Target<S, M, P>, O>
+      : Chained<"pivot", S, Target<S, M, P>, O, F>
+    : never;
+
+/** The pivot fields of the relation a path ends in (never unless it is many-to-many). */
+type LastPivotField<S extends Schema, M extends string, P extends string> = P extends `${infer Hd}.${infer Tl}`
+  ? LastPivotField<S, RelationTarget<S, M, Hd>, Tl>
+  : M extends ModelName<S>
+    ? PivotFieldName<S, M, P>
+    : never;
+
+/**
+ * The fields of many-to-many relation `R` of `M`'s pivot, as wherePivot takes them: its two keys
+ * (a morph pivot's type too), its `pivotFields` and, with `timestamps`, createdAt / updatedAt.
+ * Never for a relation of another kind.
+ */
+export type PivotFieldName<S extends Schema, M extends ModelName<S>, R extends string> =
+  RelationsOf<S, M>[R & keyof RelationsOf<S, M>] extends RelationDef<infer K, infer T, infer O>
+    ? K extends PivotKind
+      ? PivotKeys<K, M, T, O> | DeclaredPivotFields<O>
+      : never
+    : never;
+
+/** A pivot's key fields, named as the schema names them (resolve-pivots.ts). */
+type PivotKeys<K, M extends string, T extends string, O> = K extends "belongsToMany"
+  ?
+      | OptionOr<O, "foreignPivotKey", OptionOr<O, "from", `${M}Id`>>
+      | OptionOr<O, "relatedPivotKey", OptionOr<O, "to", `${T}Id`>>
+  : O extends { morphName: infer N extends string }
+    ? `${N}Id` | `${N}Type` | OptionOr<O, "foreignPivotKey", `${K extends "morphToMany" ? T : M}Id`>
+    : never;
+
+/** Option `Key` of `O` when it is given as a string, else `Default`. */
+type OptionOr<O, Key extends string, Default extends string> = O extends { [P in Key]: infer V extends string }
+  ? V
+  : Default;
+
+/** The pivot fields a relation declares: `pivotFields` (names or field builders) and timestamps. */
+type DeclaredPivotFields<O> =
+  | (O extends { pivotFields: infer F }
+      ? F extends readonly (infer N extends string)[]
+        ? N
+        : keyof F & string
+      : never)
+  | (O extends { timestamps: true } ? "createdAt" | "updatedAt" : never);
+
+/**
+ * The pivot field names wherePivot / wherePivotIn take on a builder of kind `H`: a many-to-many
+ * constraint's (`K`); any name on a plain query (checked when run: only a many-to-many constraint
+ * has a pivot); none on a relation handle.
+ */
+export type PivotFieldArg<H extends HandleKind, K extends string> = H extends "pivot"
+  ? K
+  : H extends "query"
+    ? string
+    : never;
+
+/**
+ * whereHasMorph's constraint on the target models `T`: run once per model with a builder of it
+ * and its name, typed as a builder of the fields the models of `T` share.
+ */
+export type MorphConstraint<S extends Schema, T extends ModelName<S>> = (
+  q: QueryOf<S, T, Row<S, T>>,
+  model: T,
+) => QueryOf<S, T, any>;
 
 /** One page of rows and where it sits in the whole result. */
 export interface Page<T> {

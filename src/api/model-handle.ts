@@ -14,13 +14,19 @@ import type { Schema } from "../schema/define-schema.js";
 import type {
   AggregateName,
   AggregateSpec,
+  CheckPaths,
   Loaded,
   ReadRow,
   RelationName,
-  RelationPath,
 } from "../schema/relation-types.js";
 import type { CreateInput, ModelName, Row, Simplify } from "../schema/types.js";
-import type { GraphInput, GraphResult } from "../schema/write-types.js";
+import type {
+  Checkable,
+  CheckedGraphInput,
+  CheckedGraphInputs,
+  GraphInput,
+  GraphResult,
+} from "../schema/write-types.js";
 import { writerFor } from "../write/kinds/index.js";
 import { insertRows } from "../write/writes.js";
 import { PROPS } from "./builder/self.js";
@@ -44,10 +50,12 @@ import {
   updateManyAndReturn,
   updateOne,
 } from "./objects/object-writes.js";
-import type { Exact, FindManyArgs, Payload, WhereInput } from "./objects/types.js";
+import type { Exact, FindManyArgs, Payload, WhereUniqueInput } from "./objects/types.js";
 import { upsertArgs } from "./objects/upsert.js";
 import type {
-  CreateArgs,
+  CheckableCreateArgs,
+  CheckedCreateArgs,
+  CheckedCreateManyArgs,
   CreateManyAndReturnArgs,
   CreateManyArgs,
   DeleteArgs,
@@ -62,8 +70,10 @@ import {
   type AggregateField,
   type AggregateObject,
   type AggregateValue,
+  type AnyQueryBuilder,
   type BuilderContext,
   composeBuilder,
+  type NumberAggregateField,
   QueryBuilder,
   type SpecResults,
   withLocalScopes,
@@ -90,7 +100,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
 
   constructor(ctx: BuilderContext) {
     this.#ctx = ctx;
-    this.#base = QueryBuilder.make(ctx) as QueryBuilder<S, M, ReadRow<S, M>>;
+    this.#base = QueryBuilder.make(ctx) as unknown as QueryBuilder<S, M, ReadRow<S, M>>;
     // The relation handles of the model's rows get its local scopes too: a clash shows now.
     withLocalScopes(RelationHandle, ctx.codec.meta);
   }
@@ -167,17 +177,17 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
    * await db.user.load(users, "posts.comments", "profile");
    * ```
    */
-  load<R extends object, const P extends RelationPath<S, M>[]>(
+  load<R extends object, const P extends string[]>(
     rows: R[],
-    ...paths: P
+    ...paths: CheckPaths<S, M, P>
   ): Promise<Simplify<R & Loaded<S, M, P[number]>>[]> {
     return this.#onto(rows, paths, loadRelations);
   }
 
   /** Like `load`, but only for relations (at any depth of the paths) not loaded yet. */
-  loadMissing<R extends object, const P extends RelationPath<S, M>[]>(
+  loadMissing<R extends object, const P extends string[]>(
     rows: R[],
-    ...paths: P
+    ...paths: CheckPaths<S, M, P>
   ): Promise<Simplify<R & Loaded<S, M, P[number]>>[]> {
     return this.#onto(rows, paths, loadMissing);
   }
@@ -185,7 +195,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   async #onto<R>(rows: R[], paths: readonly unknown[], run: typeof loadRelations): Promise<any> {
     const { session, codec } = this.#ctx;
     // The rows are already read: their own default eager loads are not loaded, those of what loads below them are.
-    const asked = QueryBuilder.stateOf(this.query().with(...(paths as [RelationPath<S, M>]))).eager;
+    const asked = QueryBuilder.stateOf((this.query() as AnyQueryBuilder).with(...(paths as string[]))).eager;
     const tree = withDefaults(session.schema, codec.meta.name, asked, codec.meta.defaultWith);
     const list = rows as unknown as Record<string, unknown>[];
     checkLoadable(session, codec.meta.name, list, tree);
@@ -208,7 +218,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
     return this.#loadAggregates(rows, this.query().withExists(...specs));
   }
   /** Adds the sum of a related field onto rows already fetched (one query). */
-  loadSum<R extends object, const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+  loadSum<R extends object, const Spec extends AggregateSpec<S, M>, C extends NumberAggregateField<S, M, Spec>>(
     rows: R[],
     spec: Spec,
     column: C,
@@ -217,7 +227,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
     return this.#loadAggregates(rows, this.query().withSum(spec, column));
   }
   /** Adds the average of a related field onto rows already fetched (one query). */
-  loadAvg<R extends object, const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+  loadAvg<R extends object, const Spec extends AggregateSpec<S, M>, C extends NumberAggregateField<S, M, Spec>>(
     rows: R[],
     spec: Spec,
     column: C,
@@ -364,8 +374,11 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
     return this.#pending(arguments, 1, "findFirstOrThrow(args)", (ctx) => fromArgs(ctx, args).firstOrFail());
   }
 
-  /** The row a primary key or unique field identifies, or null. */
-  findUnique<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
+  /**
+   * The row a primary key, a unique field or a `uniques` list identifies, or null: its `where`
+   * gives their values (other filters may narrow it further).
+   */
+  findUnique<const A extends FindManyArgs<S, M> & { where: WhereUniqueInput<S, M> }>(
     args: Exact<A, FindManyArgs<S, M>>,
   ): PendingQuery<Payload<S, M, A> | null> {
     return this.#pending(arguments, 1, "findUnique(args)", (ctx) => {
@@ -375,7 +388,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
   }
 
   /** Like `findUnique`; throws `NotFoundError` when there is no such row. */
-  findUniqueOrThrow<const A extends FindManyArgs<S, M> & { where: WhereInput<S, M> }>(
+  findUniqueOrThrow<const A extends FindManyArgs<S, M> & { where: WhereUniqueInput<S, M> }>(
     args: Exact<A, FindManyArgs<S, M>>,
   ): PendingQuery<Payload<S, M, A>> {
     return this.#pending(arguments, 1, "findUniqueOrThrow(args)", (ctx) => {
@@ -400,8 +413,10 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
    * ```
    * The second form is Prisma's (`data` with `include`/`select`/`omit`); it returns what findUnique would.
    */
-  create<const A extends CreateArgs<S, M>>(args: Exact<A, CreateArgs<S, M>>): PendingQuery<Payload<S, M, A>>;
-  create<const I extends GraphInput<S, M>>(values: Exact<I, GraphInput<S, M>>): PendingQuery<GraphResult<S, M, I>>;
+  create<const A extends CheckableCreateArgs<S, M>>(args: CheckedCreateArgs<S, M, A>): PendingQuery<Payload<S, M, A>>;
+  create<const I extends Checkable<GraphInput<S, M>>>(
+    values: CheckedGraphInput<S, M, I>,
+  ): PendingQuery<GraphResult<S, M, I>>;
   create(input: unknown): PendingQuery<unknown> {
     return this.#pending(arguments, 1, "create(values)", ({ session, codec }) => createOne(session, codec, input));
   }
@@ -454,11 +469,11 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
    * Prisma's form `createMany({ data, skipDuplicates })` returns `{ count }` as Prisma's does.
    */
   createMany<const A extends CreateManyArgs<S, M>>(
-    args: Exact<A, CreateManyArgs<S, M>>,
+    args: CheckedCreateManyArgs<S, M, A, CreateManyArgs<S, M>>,
   ): PendingQuery<{ count: number }>;
-  createMany<const I extends GraphInput<S, M>>(
-    values: readonly Exact<I, GraphInput<S, M>>[],
-  ): PendingQuery<GraphResult<S, M, I>[]>;
+  createMany<const L extends readonly Checkable<GraphInput<S, M>>[]>(
+    values: CheckedGraphInputs<S, M, L>,
+  ): PendingQuery<GraphResult<S, M, L[number]>[]>;
   createMany(values: unknown): PendingQuery<unknown> {
     return this.#pending(arguments, 1, "createMany(rows)", ({ session, codec }) =>
       Array.isArray(values) ? createRows(session, codec, values) : createManyArgs(session, codec, values, false),
@@ -467,7 +482,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
 
   /** Prisma's `createManyAndReturn({ data, skipDuplicates?, select?, omit? })`: the rows inserted, as stored. */
   createManyAndReturn<const A extends CreateManyAndReturnArgs<S, M>>(
-    args: Exact<A, CreateManyAndReturnArgs<S, M>>,
+    args: CheckedCreateManyArgs<S, M, A, CreateManyAndReturnArgs<S, M>>,
   ): PendingQuery<Payload<S, M, A>[]> {
     return this.#pending(arguments, 1, "createManyAndReturn(args)", ({ session, codec }) =>
       createManyArgs(session, codec, args, true),
@@ -592,5 +607,5 @@ const isPlainObject = (v: unknown): v is Values => typeof v === "object" && v !=
 const whereOf = (args: unknown): unknown => (isPlainObject(args) ? ownValue(args, "where") : undefined);
 
 /** A builder on the arguments of a find (the same engine as the fluent API). */
-const fromArgs = (ctx: BuilderContext, args: unknown): QueryBuilder<any, any, any> =>
+const fromArgs = (ctx: BuilderContext, args: unknown): AnyQueryBuilder =>
   new QueryBuilder(ctx, argsToState(ctx.session, ctx.codec.meta.name, args));

@@ -15,6 +15,8 @@ export type * from "./builder-types.js";
 declare module "./builder-types.js" {
   interface BuilderKinds<S extends Schema, M extends ModelName<S>, O, K extends string> {
     query: QueryBuilder<S, M, O>;
+    /** The builder of a constraint on a many-to-many relation: `K` names its pivot's fields (wherePivot). */
+    pivot: QueryBuilder<S, M, O, "pivot", K>;
   }
 }
 
@@ -34,17 +36,23 @@ declare module "./builder-types.js" {
  * (`related(row, relation)`) are composed around a builder. `H` is the kind of builder the
  * chained methods return (a relation handle's stay that handle), `K` the fields a handle's
  * relation fills in on create.
+ *
+ * Every type parameter is declared invariant (`in out`): without it TypeScript measures each
+ * one's variance by comparing two instantiations of the whole builder member by member, which
+ * cost a project ~680k type instantiations (seconds of type checking) the first time a query
+ * passed a constraint callback (issue 16; bench/types). Rows, schemas and handle kinds are
+ * compared exactly, which is what the builder's methods (taking and returning `O`) need anyway.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the method groups are assigned to the prototype below
 export class QueryBuilder<
-  S extends Schema,
-  M extends ModelName<S>,
+  in out S extends Schema,
+  in out M extends ModelName<S>,
   // biome-ignore lint/correctness/noUnusedVariables: read by the method groups merged in below
-  O = Row<S, M>,
+  in out O = Row<S, M>,
   // biome-ignore lint/correctness/noUnusedVariables: as O
-  H extends HandleKind = "query",
+  in out H extends HandleKind = "query",
   // biome-ignore lint/correctness/noUnusedVariables: as O
-  K extends string = never,
+  in out K extends string = never,
 > {
   /** @internal */
   readonly [PROPS]: BuilderProps;
@@ -57,30 +65,29 @@ export class QueryBuilder<
    * @internal A builder of `ctx`'s model: of this class, or for a model with local scopes of the
    * subclass that has a method per scope.
    */
-  static make(
-    ctx: BuilderContext,
-    state: QueryState = EMPTY_STATE,
-    read?: Reader,
-  ): QueryBuilder<any, any, any, any, any> {
+  static make(ctx: BuilderContext, state: QueryState = EMPTY_STATE, read?: Reader): AnyQueryBuilder {
     return new (withLocalScopes(QueryBuilder, ctx.codec.meta))(ctx, state, read);
   }
 
   /** @internal The state a builder holds (for the loader and the handles). */
-  static stateOf(builder: QueryBuilder<any, any, any, any, any>): QueryState {
+  static stateOf(builder: { readonly [PROPS]: BuilderProps }): QueryState {
     return builder[PROPS].state;
   }
 }
 
 export interface QueryBuilder<
-  S extends Schema,
-  M extends ModelName<S>,
-  O = Row<S, M>,
-  H extends HandleKind = "query",
-  K extends string = never,
+  in out S extends Schema,
+  in out M extends ModelName<S>,
+  in out O = Row<S, M>,
+  in out H extends HandleKind = "query",
+  in out K extends string = never,
 > extends ConditionMethods<S, M, O, H, K>,
     RelationMethods<S, M, O, H, K>,
     LifecycleMethods<S, M, O, H, K>,
     ReadMethods<S, M, O> {}
+
+/** A builder of any model, row and kind: what relata's own code passes around. */
+export type AnyQueryBuilder = QueryBuilder<any, any, any, any, never>;
 
 for (const group of [conditionMethods, relationMethods, lifecycleMethods, readMethods]) {
   for (const key of Reflect.ownKeys(group)) {
@@ -99,7 +106,7 @@ for (const group of [conditionMethods, relationMethods, lifecycleMethods, readMe
  */
 export function composeBuilder<T extends object>(
   target: { prototype: T },
-  builderOf: (self: T) => QueryBuilder<any, any, any>,
+  builderOf: (self: T) => AnyQueryBuilder,
   wrap: (self: T, result: unknown) => unknown = (_, result) => result,
 ): void {
   composed.set(target.prototype, { builderOf, wrap } as Composition);
@@ -117,7 +124,7 @@ export function composeBuilder<T extends object>(
 }
 
 interface Composition {
-  builderOf(self: object): QueryBuilder<any, any, any>;
+  builderOf(self: object): AnyQueryBuilder;
   wrap(self: object, result: unknown): unknown;
 }
 

@@ -17,7 +17,7 @@ import { writerFor } from "../write/kinds/index.js";
 import type { AttachInput, SyncResult } from "../write/pivot-writes.js";
 import { insertRows, updateRows } from "../write/writes.js";
 import { PROPS } from "./builder/self.js";
-import { composeBuilder, QueryBuilder, withLocalScopes } from "./query-builder.js";
+import { type AnyQueryBuilder, composeBuilder, QueryBuilder, withLocalScopes } from "./query-builder.js";
 
 // The handle types (`HasManyHandle`, `HandleOf`, ...) live in relation-handle-types.ts; imported from here too.
 export type * from "./relation-handle-types.js";
@@ -86,7 +86,7 @@ export function relationHandle(session: Session, meta: RelationMeta, parent: Val
  * types (`HasManyHandle`, `ManyToManyHandle`, ...) offer each kind only its own.
  */
 /** A relation handle on `builder`'s rows (of the subclass with the related model's local scopes, if any). */
-function handleOn(session: Session, meta: RelationMeta, parent: Values, builder: QueryBuilder<any, any, any>) {
+function handleOn(session: Session, meta: RelationMeta, parent: Values, builder: AnyQueryBuilder) {
   return new (withLocalScopes(RelationHandle, builder[PROPS].ctx.codec.meta))(session, meta, parent, builder);
 }
 
@@ -94,9 +94,9 @@ export class RelationHandle {
   readonly #session: Session;
   readonly #meta: RelationMeta;
   readonly #parent: Values;
-  readonly #builder: QueryBuilder<any, any, any>;
+  readonly #builder: AnyQueryBuilder;
 
-  constructor(session: Session, meta: RelationMeta, parent: Values, builder: QueryBuilder<any, any, any>) {
+  constructor(session: Session, meta: RelationMeta, parent: Values, builder: AnyQueryBuilder) {
     this.#session = session;
     this.#meta = meta;
     this.#parent = parent;
@@ -109,7 +109,10 @@ export class RelationHandle {
       this,
       (handle) => handle.#builder,
       (handle, result) =>
-        result instanceof QueryBuilder ? handleOn(handle.#session, handle.#meta, handle.#parent, result) : result,
+        result instanceof QueryBuilder
+          ? // instanceof gives the class with `any` type arguments, which an invariant `K` will not take for `never`.
+            handleOn(handle.#session, handle.#meta, handle.#parent, result as unknown as AnyQueryBuilder)
+          : result,
     );
   }
 
@@ -269,7 +272,7 @@ export class RelationHandle {
   }
 
   /** This handle (same scope) and its builder on the session of a transaction, for `fn`. */
-  #withinTransaction<X>(fn: (scoped: RelationHandle, builder: QueryBuilder<any, any, any>) => Promise<X>): Promise<X> {
+  #withinTransaction<X>(fn: (scoped: RelationHandle, builder: AnyQueryBuilder) => Promise<X>): Promise<X> {
     return this.#session.transaction((tx) => {
       const { state } = this.#builder[PROPS];
       const builder = scopedBuilder(tx, this.#meta, this.#parent, state, this.#codec.meta.name);

@@ -15,10 +15,10 @@ import {
   jsonList,
 } from "./codecs.js";
 import { errorField } from "./driver-errors.js";
+import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
 import { objectArgs, orderBy } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
-import { importDriver } from "./postgres.js";
 import { defineProfile, fixed, LONG_LIST, plainInList } from "./profile.js";
 
 /** MySQL and MariaDB through mysql2: booleans are tinyint(1), DATETIME(3) in UTC, json as text. */

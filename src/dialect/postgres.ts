@@ -1,5 +1,4 @@
 import { type Dialect, PostgresDialect, type SqlBool, sql } from "kysely";
-import { RelataError } from "../errors.js";
 import {
   decodeDate,
   decoderForBigint,
@@ -12,6 +11,7 @@ import {
   encodeTimestampAsDate,
 } from "./codecs.js";
 import { errorField } from "./driver-errors.js";
+import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
 import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
@@ -204,13 +204,4 @@ function connectionLost(error: unknown): boolean {
   return (
     /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(message) || ["ECONNRESET", "EPIPE"].includes(code)
   );
-}
-
-/** Loads an optional driver, explaining how to install it when it is missing. */
-export async function importDriver<T>(name: string, database: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (cause) {
-    throw new RelataError(`Connecting to ${database} needs the "${name}" package: npm install ${name}`, { cause });
-  }
 }

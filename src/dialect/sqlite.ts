@@ -16,6 +16,7 @@ import {
   jsonList,
 } from "./codecs.js";
 import { errorField } from "./driver-errors.js";
+import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
 import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
@@ -150,7 +151,11 @@ export function sqliteDialect(url: string, pool: PoolOptions): Dialect {
   const path = rest === ":memory:" || rest === "" ? ":memory:" : rest;
   return new SqliteDialect({
     database: async () => {
-      const { default: Database } = await import("better-sqlite3");
+      // An optional dependency: installed by default, absent when installed with --omit=optional.
+      const { default: Database } = await importDriver<{ default: typeof import("better-sqlite3") }>(
+        "better-sqlite3",
+        "SQLite",
+      );
       const database = new Database(path);
       database.pragma("foreign_keys = ON");
       if (path !== ":memory:") database.pragma("journal_mode = WAL");

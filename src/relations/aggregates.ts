@@ -2,12 +2,19 @@ import { sql } from "kysely";
 import { decodeBoolean } from "../dialect/codecs.js";
 import { RelationNotFoundError, ValidationError } from "../errors.js";
 import { targetModels } from "../plan/eager.js";
-import { codecFor } from "../plan/model-codec.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { type AggregateNode, EMPTY_STATE } from "../plan/state.js";
+import type { FieldKind } from "../schema/fields.js";
 import type { FilterContext } from "./filters.js";
 import { countAll, type RelatedQuery, relatedQueries } from "./subquery.js";
 
 export type AggregateFunction = "count" | "exists" | "sum" | "avg" | "min" | "max";
+
+/**
+ * The field kinds a sum or an average reads: the ones read as JS numbers or bigints (a decimal
+ * is read as a string). Summing text would compare conversions (SQLite sums it as 0).
+ */
+export const NUMBER_KINDS: ReadonlySet<FieldKind> = new Set(["id", "integer", "bigint", "float"]);
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -56,7 +63,9 @@ export function aggregateNode(
     if (typeof column !== "string") {
       throw new ValidationError(`with${capitalize(fn)}("${spec}", column) needs a field of "${targets[0]}".`, model);
     }
-    codecFor(ctx.session, targets[0]!).field(column, "aggregate");
+    const related = codecFor(ctx.session, targets[0]!);
+    const { kind } = related.field(column, "aggregate").config;
+    if ((fn === "sum" || fn === "avg") && !NUMBER_KINDS.has(kind)) throw notNumber(model, fn, spec, related, column);
   }
   if (constrain !== undefined && meta.kind === "morphTo") {
     throw new ValidationError(
@@ -108,6 +117,17 @@ export function aggregateNode(
     decode: read(false),
     decodeJson: read(true),
   };
+}
+
+/** withSum / withAvg over a field that is not a number: a ValidationError naming the number fields. */
+function notNumber(model: string, fn: AggregateFunction, spec: string, related: ModelCodec, column: string) {
+  const { name } = related.meta;
+  const numbers = related.meta.fieldNames.filter((f) => NUMBER_KINDS.has(related.field(f).config.kind));
+  return new ValidationError(
+    `with${capitalize(fn)}("${spec}", "${column}") on "${model}" takes a number field of "${name}"; "${column}" is a ${related.field(column).config.kind}() field. Number fields: ${numbers.join(", ") || "none"}.`,
+    name,
+    column,
+  );
 }
 
 const BOOLEAN = {

@@ -54,74 +54,87 @@ export interface FieldConfig {
 }
 
 /**
- * A field of a model. The type parameters are brands read by `Row` and `CreateInput`:
- * `T` the JS value type, `N` whether it is nullable, `D` whether create may omit it.
+ * A field of a model. The type parameters are brands read by `Row`, `CreateInput` and the
+ * unique wheres (findUnique): `T` the JS value type, `N` whether it is nullable, `D` whether
+ * create may omit it, `U` whether it is unique by itself (`.unique()`), `P` whether it is (part
+ * of) the primary key. `boolean` for `U` or `P`: not known (a field typed by hand), so not a key.
  * Builders are immutable: every call returns a new field.
  */
-export class Field<T, N extends boolean = false, D extends boolean = false> {
+export class Field<
+  T,
+  N extends boolean = false,
+  D extends boolean = false,
+  U extends boolean = boolean,
+  P extends boolean = boolean,
+> {
   declare readonly $type: T;
   declare readonly $nullable: N;
   declare readonly $hasDefault: D;
+  declare readonly $unique: U;
+  declare readonly $primary: P;
 
   constructor(readonly config: FieldConfig) {}
 
-  #with(patch: Partial<FieldConfig>): Field<T, N, D> {
+  #with(patch: Partial<FieldConfig>): Field<T, N, D, U, P> {
     return new Field({ ...this.config, ...patch });
   }
 
   /** Allows `null`; the row type becomes `T | null` and create may omit it. */
-  nullable(): Field<T, true, D> {
-    return this.#with({ nullable: true }) as unknown as Field<T, true, D>;
+  nullable(): Field<T, true, D, U, P> {
+    return this.#with({ nullable: true }) as unknown as Field<T, true, D, U, P>;
   }
 
-  /** Adds a unique index. */
-  unique(): Field<T, N, D> {
-    return this.#with({ unique: true });
+  /** Adds a unique index; findUnique can find a row by this field alone. */
+  unique(): Field<T, N, D, true, P> {
+    return this.#with({ unique: true }) as unknown as Field<T, N, D, true, P>;
   }
 
   /** Adds a plain index. */
-  index(): Field<T, N, D> {
+  index(): Field<T, N, D, U, P> {
     return this.#with({ index: true });
   }
 
   /** Makes this field (part of) the primary key. */
-  primary(): Field<T, N, D> {
-    return this.#with({ primary: true });
+  primary(): Field<T, N, D, U, true> {
+    return this.#with({ primary: true }) as unknown as Field<T, N, D, U, true>;
   }
 
   /** Stores the field in a column of another name (overrides the schema's casing). */
-  column(name: string): Field<T, N, D> {
+  column(name: string): Field<T, N, D, U, P> {
     return this.#with({ column: name });
   }
 
   /** A default used when create omits the field (in the DDL too where the dialect allows). */
-  default(value: T): Field<T, N, true> {
-    return this.#with({ default: { kind: "value", value } }) as unknown as Field<T, N, true>;
+  default(value: T): Field<T, N, true, U, P> {
+    return this.#with({ default: { kind: "value", value } }) as unknown as Field<T, N, true, U, P>;
   }
 
   /** Defaults to the current time (`timestamp`) or date (`date`). */
-  defaultNow(this: Field<Date, N, D> | Field<string, N, D>): Field<T, N, true> {
-    return new Field({ ...this.config, default: { kind: "now" } }) as unknown as Field<T, N, true>;
+  defaultNow(this: Field<Date, N, D, U, P> | Field<string, N, D, U, P>): Field<T, N, true, U, P> {
+    return new Field({ ...this.config, default: { kind: "now" } }) as unknown as Field<T, N, true, U, P>;
   }
 
   /** Defaults to a random UUID (v4) generated on create. */
-  defaultRandom(this: Field<string, N, D>): Field<T, N, true> {
-    return new Field({ ...this.config, default: { kind: "uuid" } }) as unknown as Field<T, N, true>;
+  defaultRandom(this: Field<string, N, D, U, P>): Field<T, N, true, U, P> {
+    return new Field({ ...this.config, default: { kind: "uuid" } }) as unknown as Field<T, N, true, U, P>;
   }
 
   /**
    * A foreign key constraint to `"model.field"`. `push()` creates the constraint and an
    * index on this column. Example: `integer().references("user.id", { onDelete: "cascade" })`.
    */
-  references(target: string, options: ReferenceOptions = {}): Field<T, N, D> {
+  references(target: string, options: ReferenceOptions = {}): Field<T, N, D, U, P> {
     return this.#with({ references: { target, ...options } });
   }
 }
 
 export type AnyField = Field<any, boolean, boolean>;
 
-function field<T, D extends boolean = false>(kind: FieldKind, extra: Partial<FieldConfig> = {}): Field<T, false, D> {
-  return new Field<T, false, D>({
+function field<T, D extends boolean = false, P extends boolean = false>(
+  kind: FieldKind,
+  extra: Partial<FieldConfig> = {},
+): Field<T, false, D, false, P> {
+  return new Field<T, false, D, false, P>({
     kind,
     nullable: false,
     unique: false,
@@ -133,7 +146,7 @@ function field<T, D extends boolean = false>(kind: FieldKind, extra: Partial<Fie
 }
 
 /** Integer auto-increment primary key; optional on create, a `number` when read. */
-export const id = () => field<number, true>("id", { primary: true, autoIncrement: true });
+export const id = () => field<number, true, true>("id", { primary: true, autoIncrement: true });
 /** A UUID string (native `uuid` on PostgreSQL); chain `.defaultRandom()` to generate it. */
 export const uuid = () => field<string>("uuid");
 /** A short string, `varchar(length)` (default 255). */
@@ -146,15 +159,15 @@ export const integer = () => field<number>("integer");
  * A 64-bit integer. Read as a JS `bigint` by default (exact everywhere); pass
  * `{ mode: "number" }` to read a `number` (exact up to 2^53).
  */
-export function bigint(options?: { mode?: "bigint" }): Field<bigint>;
-export function bigint(options: { mode: "number" }): Field<number>;
+export function bigint(options?: { mode?: "bigint" }): Field<bigint, false, false, false, false>;
+export function bigint(options: { mode: "number" }): Field<number, false, false, false, false>;
 export function bigint(options: { mode?: "bigint" | "number" } = {}): Field<bigint> | Field<number> {
   return field<bigint>("bigint", { bigintMode: options.mode ?? "bigint" });
 }
 /** A double-precision float. */
 export const float = () => field<number>("float");
 /** An exact decimal, read as a string so no precision is lost: `decimal(10, 2)` (precision, scale). */
-export function decimal(precision = 10, scale = 2): Field<string> {
+export function decimal(precision = 10, scale = 2): Field<string, false, false, false, false> {
   const valid = Number.isInteger(precision) && precision >= 1 && precision <= 65;
   if (!valid || !Number.isInteger(scale) || scale < 0 || scale > precision) {
     throw new SchemaError([

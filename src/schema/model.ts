@@ -92,6 +92,8 @@ export interface ModelTraits {
   readonly localScopes: Readonly<Record<string, readonly unknown[]>>;
   readonly hidden: string;
   readonly with: string;
+  /** Each list of fields unique together (model option `uniques`), a union of them. */
+  readonly uniques: readonly string[];
 }
 
 /** The traits of a model declared without lifecycle options (and of models typed loosely). */
@@ -102,6 +104,7 @@ export interface NoTraits extends ModelTraits {
   readonly localScopes: {};
   readonly hidden: never;
   readonly with: never;
+  readonly uniques: never;
 }
 
 /** A model as declared: its table, fields, relations and lifecycle options (resolved by `defineSchema`). */
@@ -129,7 +132,11 @@ type TimestampNames<T> = T extends true
 
 /** The fields with the ones relata fills in (timestamps) optional on create, as if they had a default. */
 export type WithFilled<F extends FieldsShape, Names extends string> = {
-  [K in keyof F]: K extends Names ? (F[K] extends Field<infer T, infer N, boolean> ? Field<T, N, true> : F[K]) : F[K];
+  [K in keyof F]: K extends Names
+    ? F[K] extends Field<infer T, infer N, boolean, infer U, infer P>
+      ? Field<T, N, true, U, P>
+      : F[K]
+    : F[K];
 };
 
 const KEYS = new Set([
@@ -176,6 +183,7 @@ export function model<
   const L extends Record<string, any[]> = {},
   const H extends keyof F & string = never,
   const W extends (keyof R & string) | `${keyof R & string}.${string}` = never,
+  const Q extends readonly (readonly NoInfer<keyof F & string>[])[] = [],
 >(def: {
   table?: string;
   fields: F;
@@ -193,7 +201,7 @@ export function model<
   /** Indexes over several fields, each a list of field names in index order: `[["authorId", "createdAt"]]`. */
   indexes?: readonly (readonly NoInfer<keyof F & string>[])[];
   /** Fields whose values together are unique, each a list of field names: `[["authorId", "slug"]]`. */
-  uniques?: readonly (readonly NoInfer<keyof F & string>[])[];
+  uniques?: Q;
 }): ModelDef<
   [TimestampNames<T>] extends [never] ? F : WithFilled<F, TimestampNames<T> & string>,
   R,
@@ -205,6 +213,7 @@ export function model<
     localScopes: L;
     hidden: H;
     with: W;
+    uniques: Q[number];
   }>
 > {
   const unknown = Object.keys(def).filter((key) => !KEYS.has(key));

@@ -6,12 +6,14 @@ import type {
   FieldName,
   FieldsOf,
   FieldValue,
+  FullRow,
   ModelName,
   ModelsOf,
   MorphAlias,
   Row,
   Simplify,
   TraitsOf,
+  Unaliased,
 } from "./types.js";
 
 /** The declared relations of model `M`. */
@@ -19,7 +21,7 @@ export type RelationsOf<S extends Schema, M extends string> =
   M extends ModelName<S> ? (ModelsOf<S>[M] extends ModelDef<any, infer R> ? R : never) : never;
 
 /** The relation names of model `M`. */
-export type RelationName<S extends Schema, M extends string> = keyof RelationsOf<S, M> & string;
+export type RelationName<S extends Schema, M extends string> = Unaliased<keyof RelationsOf<S, M> & string>;
 
 type DefOf<S extends Schema, M extends string, R extends string> = RelationsOf<S, M>[R & keyof RelationsOf<S, M>];
 type KindOf<D> = D extends RelationDef<infer K, any, any> ? K : never;
@@ -59,7 +61,8 @@ type Prev = [never, 0, 1, 2, 3];
 
 /**
  * Every dotted relation path from model `M`, up to four segments: `"posts"`,
- * `"posts.comments"`, ... A name that is not a relation is a compile error.
+ * `"posts.comments"`, ... The union of them all, for listing paths; to check a path given,
+ * of any length, use `CheckPath`.
  */
 export type RelationPath<S extends Schema, M extends string, D extends number = 3> = [D] extends [never]
   ? never
@@ -69,21 +72,102 @@ export type RelationPath<S extends Schema, M extends string, D extends number = 
       }[RelationName<S, M>]
     : never;
 
+/**
+ * `P` when it is a dotted relation path from model `M` (`"posts"`, `"posts.comments.author"`, of
+ * any length), else the valid paths up to where it went wrong (`"posts.comments.nope"` gives
+ * `"posts.comments.author" | ...`): a parameter typed `CheckPath<S, M, P>` takes the right paths,
+ * names the way on in the error, and offers it as completions. Checked one segment at a time, so
+ * it costs as much as the path given, where listing every path (`RelationPath`) grows with each
+ * level. After a morphTo, a segment may name a relation of any of its targets.
+ *
+ * ```ts
+ * with<const P extends string>(path: CheckPath<S, M, P>): ...
+ * ```
+ */
+export type CheckPath<S extends Schema, M extends string, P extends string> = 0 extends 1 & S
+  ? P // a schema typed loosely: any path
+  : CheckFrom<S, M, P, "">;
+
+/** The relation names of each model of `M` (several after a morphTo). */
+type NamesOf<S extends Schema, M extends string> = M extends string ? RelationName<S, M> : never;
+
+type CheckFrom<
+  S extends Schema,
+  M extends string,
+  P extends string,
+  Done extends string,
+> = P extends `${infer H}.${infer T}`
+  ? H extends NamesOf<S, M>
+    ? CheckFrom<S, RelationTarget<S, M, H>, T, `${Done}${H}.`>
+    : `${Done}${NamesOf<S, M>}`
+  : P extends NamesOf<S, M>
+    ? `${Done}${P}`
+    : `${Done}${NamesOf<S, M>}`;
+
+/** Each path of `P` checked (`CheckPath`): what a rest parameter of paths takes. */
+export type CheckPaths<S extends Schema, M extends string, P extends readonly string[]> = {
+  [I in keyof P]: CheckPath<S, M, P[I]>;
+};
+
 type Head<P extends string> = P extends `${infer H}.${string}` ? H : P;
 type Tail<P extends string, H extends string> = P extends `${H}.${infer T}` ? T : never;
 
-/** The pivot fields a many-to-many relation declares (`pivotFields`, `timestamps`), typed. */
-type PivotFields<O> = (O extends { pivotFields: infer F }
-  ? F extends readonly (infer N extends string)[]
-    ? { [K in N]: string | null }
-    : F extends Record<string, AnyField>
-      ? { [K in keyof F]: FieldValue<F[K]> }
-      : {}
-  : {}) &
+/**
+ * `row.pivot` of many-to-many relation `R` of `M`, as the loader reads it: both keys under their
+ * names, the declared pivot fields and the timestamps. Nothing else: the morph type column of a
+ * polymorphic pivot is not read, nor are a join model's other fields.
+ */
+export type PivotOf<S extends Schema, M extends string, R extends string> =
+  DefOf<S, M, R> extends RelationDef<infer K, infer T, infer O>
+    ? O extends { through: infer J extends ModelName<S> }
+      ? Simplify<JoinPivot<S, J, PivotKeyNames<K, M, T, O>, O>>
+      : Simplify<BarePivot<S, M, T & ModelName<S>, PivotKeyNames<K, M, T, O>, O>>
+    : never;
+
+/**
+ * The names of a pivot's keys, `[pointing at M, pointing at the target]`, as the schema finds them:
+ * `foreignPivotKey` (manyToMany's `from`) else `${M}Id`, `relatedPivotKey` (`to`) else `${target}Id`;
+ * on a polymorphic pivot the morph side's key is `${morphName}Id` and `foreignPivotKey` names the other.
+ */
+type PivotKeyNames<K, M extends string, T extends string, O> = K extends "morphToMany"
+  ? [MorphIdKey<O>, OptionOr<O, "foreignPivotKey", `${T}Id`>]
+  : K extends "morphedByMany"
+    ? [OptionOr<O, "foreignPivotKey", `${M}Id`>, MorphIdKey<O>]
+    : [
+        OptionOr<O, "foreignPivotKey", OptionOr<O, "from", `${M}Id`>>,
+        OptionOr<O, "relatedPivotKey", OptionOr<O, "to", `${T}Id`>>,
+      ];
+type OptionOr<O, N extends string, Else extends string> = O extends { [P in N]: infer V extends string } ? V : Else;
+type MorphIdKey<O> = O extends { morphName: infer N extends string } ? `${N}Id` : never;
+
+/** A bare pivot table's values: keys typed as the fields they hold, pivotFields as declared, nullable timestamps. */
+type BarePivot<S extends Schema, M extends string, T extends ModelName<S>, Keys extends [string, string], O> = {
+  [F in Keys[0]]: KeyValue<S, M & ModelName<S>, OptionOr<O, "parentKey", "id">>;
+} & { [F in Keys[1]]: KeyValue<S, T, OptionOr<O, "relatedKey", "id">> } & (O extends {
+    pivotFields: infer F;
+  }
+    ? F extends readonly (infer N extends string)[]
+      ? { [P in N]: string | null }
+      : F extends Record<string, AnyField>
+        ? { -readonly [P in keyof F]: FieldValue<F[P]> }
+        : {}
+    : {}) &
   (O extends { timestamps: true } ? { createdAt: Date | null; updatedAt: Date | null } : {});
 
-/** `row.pivot` of a many-to-many relation: both keys (whatever their names) and the pivot fields. */
-export type PivotOf<D> = Simplify<{ [key: string]: unknown } & PivotFields<OptionsOf<D>>>;
+/**
+ * The value of key field `K` of model `M` (the primary key, when not named, is taken to be `id`;
+ * without one any key value).
+ */
+type KeyValue<S extends Schema, M extends ModelName<S>, K extends string> =
+  K extends FieldName<S, M> ? NonNullable<FieldValue<FieldsOf<S, M>[K]>> : string | number | bigint;
+
+/** A join model's pivot (`through`): its key fields, the pivotFields it lists and its timestamps, typed as the model's fields. */
+type JoinPivot<S extends Schema, J extends ModelName<S>, Keys extends [string, string], O> = Pick<
+  FullRow<S, J>,
+  | (Keys[number] & FieldName<S, J>)
+  | ((O extends { pivotFields: readonly (infer N extends string)[] } ? N : never) & FieldName<S, J>)
+  | ((O extends { timestamps: true } ? "createdAt" | "updatedAt" : never) & FieldName<S, J>)
+>;
 
 /** The property a many-to-many relation's rows carry their pivot values in: its `as` option, or `pivot`. */
 export type PivotAccessor<D> = OptionsOf<D> extends { as: infer A extends string } ? A : "pivot";
@@ -183,7 +267,7 @@ export type RelationValue<
 > =
   DefOf<S, M, R> extends infer D
     ? KindOf<D> extends PivotKinds
-      ? Simplify<RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> & { [A in PivotAccessor<D>]: PivotOf<D> }>[]
+      ? Simplify<RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf> & { [A in PivotAccessor<D>]: PivotOf<S, M, R> }>[]
       : KindOf<D> extends ManyKinds
         ? RelatedRow<S, RelationTarget<S, M, R>, Sub, Leaf>[]
         : [Filtered] extends [false]
@@ -236,16 +320,56 @@ type MorphToLoaded<S extends Schema, M extends string, H extends string, Sub ext
     ? T extends ModelName<S>
       ? { [K in MorphField<S, M, OptionsOf<DefOf<S, M, H>>, H, "type">]: MorphAlias<S, T> } & {
           [K in H]: HasDefault<DefOf<S, M, H>> extends true
-            ? RelatedRow<S, T, Sub, Leaf> | Partial<Row<S, T>>
-            : RelatedRow<S, T, Sub, Leaf> | null;
+            ? RelatedRow<S, T, Sub, TargetLeaf<Leaf, T>> | Partial<Row<S, T>>
+            : RelatedRow<S, T, Sub, TargetLeaf<Leaf, T>> | null;
         }
       : never
     : never;
+
+/** A morphTo's leaf for target model `T`: that model's rows when a callback gave them per target. */
+type TargetLeaf<Leaf, T extends string> =
+  Leaf extends MorphCallbackRows<infer X> ? (T extends keyof X ? X[T] : never) : Leaf;
+
+/**
+ * An eager object (`with({ posts: { comments: (q) => q.select("id") } })`) as `Loaded`'s leaf:
+ * its shape with each callback replaced by what the callback reads (`CallbackRows`,
+ * `MorphCallbackRows`). Each relation takes its part (`LeafAt`), so every callback's rows
+ * reach the end of its own path.
+ */
+export interface EagerLeaves<T> {
+  readonly "~eagerLeaves": T;
+}
+
+/** What a callback of an eager object reads: its builder's row type `R`. */
+export interface CallbackRows<R> {
+  readonly "~rows": R;
+}
+
+/** What a morphTo's callback of an eager object reads: a row type per target model (`{ post: ..., video: ... }`). */
+export interface MorphCallbackRows<X> {
+  readonly "~rowsPerTarget": X;
+}
+
+/** The leaf below relation `H`: an eager object's part for `H`, or the leaf of a path as given. */
+type LeafAt<Leaf, H extends string> =
+  Leaf extends EagerLeaves<infer T>
+    ? H extends keyof T
+      ? T[H] extends CallbackRows<infer R>
+        ? R
+        : T[H] extends MorphCallbackRows<unknown>
+          ? T[H]
+          : T[H] extends object
+            ? EagerLeaves<T[H]>
+            : never
+      : never
+    : Leaf;
 
 /**
  * The relations a set of paths loads onto a row of `M`:
  * `Loaded<S, "user", "posts.comments" | "profile">` is
  * `{ posts: (Post & { comments: Comment[] })[]; profile: Profile | null }`.
+ * `Leaf`, when given, is the row at the end of the path (a constraint's), or for the paths of an
+ * eager object its `EagerLeaves`.
  */
 export type Loaded<S extends Schema, M extends string, P extends string, Leaf = never> = 0 extends 1 & S
   ? // A schema typed loosely (class models given as a list): each loaded relation is any.
@@ -258,8 +382,8 @@ type LoadedOf<S extends Schema, M extends string, P extends string, Leaf> = {
     M,
     H,
     Exclude<Tail<P, H>, ConstrainedMark>,
-    Leaf,
-    IsConstrained<Tail<P, H>, Leaf>
+    LeafAt<Leaf, H>,
+    IsConstrained<Tail<P, H>, LeafAt<Leaf, H>>
   >;
 } & MorphToLoadedAll<S, M, P, Leaf>;
 
@@ -286,7 +410,7 @@ type MorphToLoadedAll<S extends Schema, M extends string, P extends string, Leaf
   UnionToIntersection<
     MorphToHeads<S, M, P> extends infer H extends string
       ? H extends string
-        ? { box: MorphToLoaded<S, M, H, Exclude<Tail<P, H>, ConstrainedMark>, Leaf> }
+        ? { box: MorphToLoaded<S, M, H, Exclude<Tail<P, H>, ConstrainedMark>, LeafAt<Leaf, H>> }
         : never
       : never
   > extends { box: infer U }
@@ -298,7 +422,11 @@ export type PathTarget<S extends Schema, M extends string, P extends string> = P
   ? PathTarget<S, RelationTarget<S, M, H>, T>
   : RelationTarget<S, M, P>;
 
-/** `with({ posts: { comments: true }, profile: true })`: the object form. */
+/**
+ * `{ posts: { comments: true }, profile: true }`: the object form as morphWith's lists take it,
+ * four levels deep, its callbacks untyped. `with` takes the builder layer's `EagerSpec`, which
+ * types each callback's builder and nests to any depth.
+ */
 export type EagerObject<S extends Schema, M extends string, D extends number = 3> = [D] extends [never]
   ? never
   : {
@@ -322,9 +450,9 @@ export type EagerObjectPaths<T> = {
 export type { RelationKind };
 
 /** `"posts"` or `"posts as alias"`: a relation of `M` to aggregate, optionally renamed. */
-export type AggregateSpec<S extends Schema, M extends string> =
-  | RelationName<S, M>
-  | `${RelationName<S, M>} as ${string}`;
+export type AggregateSpec<S extends Schema, M extends string> = Unaliased<
+  RelationName<S, M> | `${RelationName<S, M>} as ${string}`
+>;
 
 /** The relation an aggregate spec names. */
 export type SpecRelation<Spec extends string> = Spec extends `${infer R} as ${string}` ? R : Spec;

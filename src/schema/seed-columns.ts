@@ -143,11 +143,16 @@ export type ColumnOptionsFor<Ty extends ColumnType> = (Ty extends "increments"
 /** The column types a length means something for: a string's characters, a decimal's precision. */
 type LengthType = "string" | "char" | "decimal";
 
-/** The field `column(Ty, length, O)` builds: its value type, nullability and whether create may omit it. */
+/**
+ * The field `column(Ty, length, O)` builds: its value type, nullability, whether create may omit
+ * it, whether it is unique and whether it is (part of) the primary key.
+ */
 export type ColumnField<Ty extends ColumnType, O> = Field<
   Value<Ty, O>,
   O extends { nullable: true } ? true : false,
-  Ty extends "increments" ? true : O extends { default: {} } ? true : false
+  Ty extends "increments" ? true : O extends { default: {} } ? true : false,
+  O extends { unique: true } ? true : false,
+  Ty extends "increments" ? true : O extends { primary: true } ? true : false
 >;
 
 /** Keys of `O` that `Allowed` does not have, each typed `never` (an unknown option does not compile). */

@@ -25,8 +25,18 @@ export type TraitsOf<S extends Schema, M extends ModelName<S>> =
 /** The fields of model `M` left out of rows unless selected (model option `hidden`). */
 export type HiddenField<S extends Schema, M extends ModelName<S>> = TraitsOf<S, M>["hidden"];
 
-/** The field names of model `M`. */
-export type FieldName<S extends Schema, M extends ModelName<S>> = keyof FieldsOf<S, M> & string;
+/**
+ * The field names of model `M`. Written so that TypeScript resolves it to the union of names
+ * instead of keeping the alias: a wrong field's error then lists the valid ones
+ * (`'"emial"' is not assignable to '"id" | "email" | "name"'`), not `FieldName<Schema<{...`.
+ */
+export type FieldName<S extends Schema, M extends ModelName<S>> = Unaliased<keyof FieldsOf<S, M> & string>;
+
+/**
+ * `T` as it is, without the name of the alias that produced it (a non-distributive conditional
+ * resolves to its branch, which carries no alias), so error messages print the type itself.
+ */
+export type Unaliased<T> = [T] extends [infer U extends T] ? U : never;
 
 /** The JS type a field reads as: its value type, `| null` when nullable. */
 export type FieldValue<F> = F extends Field<infer T, infer N, any> ? (N extends true ? T | null : T) : never;

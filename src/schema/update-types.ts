@@ -1,7 +1,7 @@
 import type { Schema } from "./define-schema.js";
 import type { RelationKeyFields, RelationName, RelationTarget } from "./relation-types.js";
 import type { PivotKind, RelationDef } from "./relations.js";
-import type { FieldName, FullRow, ModelName, Row } from "./types.js";
+import type { FieldName, FullRow, ModelName, Unaliased } from "./types.js";
 import type {
   DefOf,
   GraphInput,
@@ -10,6 +10,7 @@ import type {
   OneOrMany,
   PivotInput,
   Prev,
+  TargetRow,
   UniqueWhere,
   WritableRelation,
 } from "./write-types.js";
@@ -38,17 +39,19 @@ export type FieldUpdate<T> =
             : never);
 
 /** The field values of an update (every field optional, hidden ones included). */
-export type FieldsUpdate<S extends Schema, M extends ModelName<S>> = {
+export type FieldsUpdate<S extends Schema, M extends ModelName<S>> = Unaliased<{
   [F in FieldName<S, M>]?: FieldUpdate<FullRow<S, M>[F]>;
-};
+}>;
 
-/** A filter on one field: a value (null: IS NULL) or operators. */
+/**
+ * A filter on one field of type `T`: a value or operators. Null (IS NULL) only where `T` holds it
+ * (a nullable field: no row of another is null); `not: null` (IS NOT NULL) on any field.
+ */
 export type ScalarFilter<T> =
   | T
-  | null
   | ({
-      equals?: T | null;
-      not?: T | null | ScalarFilter<T>;
+      equals?: T;
+      not?: ScalarFilter<T> | null;
       in?: readonly NonNullable<T>[];
       notIn?: readonly NonNullable<T>[];
       lt?: NonNullable<T>;
@@ -141,7 +144,7 @@ type RelationUpdate<S extends Schema, M extends ModelName<S>, R extends Relation
               ? ToOneUpdate<S, T, GraphInput<S, T, Prev[D]>, D, true>
               : Omit<ToOneUpdate<S, T, GraphInput<S, T, Prev[D]>, D, false>, "delete">
             : K extends "morphTo"
-              ? { connect?: Partial<Row<S, T>>; disconnect?: boolean }
+              ? { connect?: TargetRow<S, T>; disconnect?: boolean }
               : K extends PivotKind
                 ? ToManyUpdate<S, T, PivotCreate<S, M, R, T, D>, D, true> & {
                     connect?: OneOrMany<KeyOrRow<S, T>> | { [key: string | number]: PivotInput<DefOf<S, M, R>> };

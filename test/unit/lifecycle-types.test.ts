@@ -122,6 +122,7 @@ describe("types of hidden fields, local scopes and the lifecycle methods", () =>
       expectTypeOf(await tdb.user.where("password", "x").select("id", "password").first()).toEqualTypeOf<{
         id: number;
         password: string;
+        posts: Row<T, "post">[];
       } | null>();
       expectTypeOf(await tdb.user.create({ name: "a", password: "b" })).toEqualTypeOf<{ id: number; name: string }>();
       // @ts-expect-error: the value type follows the field

@@ -58,6 +58,10 @@ describe("the published package", () => {
       require: "./dist/index.js",
       default: "./dist/index.js",
     });
+    // The embedded default's driver installs with the package but may be omitted (--omit=optional).
+    expect(packageJson.optionalDependencies).toEqual({ "better-sqlite3": expect.any(String) });
+    expect(packageJson.dependencies["better-sqlite3"]).toBeUndefined();
+    expect(packageJson.peerDependenciesMeta).toEqual({ mysql2: { optional: true }, pg: { optional: true } });
     // src/ ships for the declaration maps and source maps that point into it.
     expect(packageJson.files).toEqual(["dist", "src", "LICENSE"]);
   });

@@ -15,6 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   name: string;
   dependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
   files: string[];
 };
 const run = (file: string, args: string[], cwd: string) =>
@@ -22,6 +23,7 @@ const run = (file: string, args: string[], cwd: string) =>
 
 let work: string;
 let consumer: string;
+let serverOnly: string;
 let packed: string[];
 
 beforeAll(() => {
@@ -45,12 +47,27 @@ beforeAll(() => {
   mkdirSync(modules, { recursive: true });
   run("tar", ["-xzf", join(work, info!.filename), "-C", work], work);
   cpSync(join(work, "package"), join(modules, pkg.name), { recursive: true });
-  for (const dep of [...Object.keys(pkg.dependencies), "@types/node", "typescript"]) {
+  linkDependencies(modules, [...Object.keys(pkg.optionalDependencies), "@types/node", "typescript"]);
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  // A PostgreSQL project installed with --omit=optional: relata (copied, so resolving from it
+  // cannot reach the first consumer's better-sqlite3), its dependencies and pg.
+  serverOnly = join(work, "server-only");
+  mkdirSync(join(serverOnly, "node_modules"), { recursive: true });
+  cpSync(join(work, "package"), join(serverOnly, "node_modules", pkg.name), { recursive: true });
+  linkDependencies(join(serverOnly, "node_modules"), ["pg"]);
+  writeFileSync(
+    join(serverOnly, "package.json"),
+    JSON.stringify({ name: "server-only", private: true, type: "module" }),
+  );
+}, 240_000);
+
+/** Links the package's dependencies and `extra` from this checkout's node_modules into `modules`. */
+function linkDependencies(modules: string, extra: string[]): void {
+  for (const dep of [...Object.keys(pkg.dependencies), ...extra]) {
     mkdirSync(dirname(join(modules, dep)), { recursive: true });
     symlinkSync(join(root, "node_modules", dep), join(modules, dep), "dir");
   }
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-}, 240_000);
+}
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -140,5 +157,33 @@ const db = createDb({ schema: defineSchema({ note: model({ fields: { id: id(), t
 db.push().then(() => db.note.create({ text: "required" })).then((n) => { console.log(n.text); return db.destroy(); });`,
     );
     expect(run(process.execPath, ["app.cjs"], consumer).trim()).toBe("required");
+  }, 60_000);
+
+  it("installs without better-sqlite3: SQLite says what to install, PostgreSQL works", () => {
+    expect(existsSync(join(serverOnly, "node_modules/better-sqlite3"))).toBe(false);
+    writeFileSync(
+      join(serverOnly, "app.mjs"),
+      `import { createDb, defineSchema, model, id, string, RelataError } from "relata";
+const schema = defineSchema({ note: model({ table: "packed_notes", fields: { id: id(), text: string() } }) });
+const out = {};
+const sqlite = createDb({ schema, url: "sqlite::memory:" });
+try { await sqlite.note.all(); } catch (e) { out.sqlite = [e instanceof RelataError, e.message]; }
+if (process.env.RELATA_PG_URL) {
+  const pg = createDb({ schema, url: process.env.RELATA_PG_URL });
+  await pg.kysely.schema.dropTable("packed_notes").ifExists().execute();
+  await pg.push();
+  await pg.note.create({ text: "no native module" });
+  out.postgres = (await pg.note.all()).map((n) => n.text);
+  await pg.kysely.schema.dropTable("packed_notes").execute();
+  await pg.destroy();
+}
+console.log(JSON.stringify(out));`,
+    );
+    const output = JSON.parse(run(process.execPath, ["app.mjs"], serverOnly));
+    expect(output.sqlite).toEqual([
+      true,
+      'Connecting to SQLite needs the "better-sqlite3" package: npm install better-sqlite3',
+    ]);
+    if (process.env.RELATA_PG_URL) expect(output.postgres).toEqual(["no native module"]);
   }, 60_000);
 });

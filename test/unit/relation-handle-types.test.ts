@@ -89,8 +89,8 @@ describe("the as option", () => {
       expectTypeOf(updated.membership).toHaveProperty("active");
       // A join model and a morph pivot.
       const [badged] = await cdb.member.with("badges", "tags").get();
-      expectTypeOf(badged!.badges[0]!.award.level).toEqualTypeOf<string | null>();
-      expectTypeOf(badged!.tags[0]!.tagging).toMatchTypeOf<Record<string, unknown>>();
+      expectTypeOf(badged!.badges[0]!.award.level).toEqualTypeOf<string>();
+      expectTypeOf(badged!.tags[0]!.tagging).toEqualTypeOf<{ taggableId: number; tagId: number }>();
     }
     expect(check).toBeTypeOf("function");
   });

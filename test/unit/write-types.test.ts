@@ -57,7 +57,7 @@ describe("the result of create with nested writes", () => {
         roles: { connect: { 1: { grantedBy: "root" } } },
       });
       expectTypeOf(user.posts).toEqualTypeOf<
-        Simplify<Post & { tags: Simplify<Tag & { pivot: Record<string, unknown> }>[] }>[]
+        Simplify<Post & { tags: Simplify<Tag & { pivot: { taggableId: number; tagId: number } }>[] }>[]
       >();
       expectTypeOf(user.profile).toEqualTypeOf<Profile | null>();
       expectTypeOf(user.country).toEqualTypeOf<Country | null>();
@@ -81,7 +81,7 @@ describe("the result of create with nested writes", () => {
       expectTypeOf(user.posts[0]!.comments).toEqualTypeOf<Comment[]>();
       const tag = await db.tag.create({ name: "sql", posts: { create: [{ title: "p", author: { connect: 1 } }] } });
       expectTypeOf(tag.posts[0]!.author).toEqualTypeOf<User>();
-      expectTypeOf(tag.posts[0]!.pivot).toEqualTypeOf<Record<string, unknown>>();
+      expectTypeOf(tag.posts[0]!.pivot).toEqualTypeOf<{ tagId: number; taggableId: number }>();
     }
     expectTypeOf(check).toBeFunction();
   });
@@ -203,8 +203,9 @@ describe("the input: keys the relations fill in", () => {
     expectTypeOf(check).toBeFunction();
     expectTypeOf<{ title: string; author: { connect: number } }>().toMatchTypeOf<GraphInput<S, "post">>();
     expectTypeOf<{ body: string; commentable: { connect: Post } }>().toMatchTypeOf<GraphInput<S, "comment">>();
-    // Note: GraphInput loosens these keys whether or not the relation is written (a missing one is
-    // then a ValidationError at run time), so `{ title }` alone is accepted too.
+    // GraphInput itself loosens these keys whether or not the relation is written; create checks
+    // the input it is given and requires each one whose relation it does not write
+    // (test/unit/create-holes-types.test.ts).
     expectTypeOf<GraphInput<S, "post">["authorId"]>().toEqualTypeOf<number | undefined>();
   });
 

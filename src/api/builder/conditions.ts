@@ -8,7 +8,15 @@ import { compareNode, type Operator, type WhereNode } from "../../plan/where.js"
 import { pivotOrder } from "../../relations/pivot.js";
 import type { Schema } from "../../schema/define-schema.js";
 import type { FieldName, FullRow, ModelName, Simplify } from "../../schema/types.js";
-import type { Chained, HandleKind, OperatorValue, WhereGroup, WhereObject } from "../builder-types.js";
+import type {
+  Chained,
+  HandleKind,
+  NullableField,
+  OperatorValue,
+  PivotFieldArg,
+  WhereGroup,
+  WhereObject,
+} from "../builder-types.js";
 import { arity, type BuilderSelf, next, PROPS, spawn, stateOf } from "./self.js";
 
 /**
@@ -16,8 +24,11 @@ import { arity, type BuilderSelf, next, PROPS, spawn, stateOf } from "./self.js"
  * returns a new builder of the same kind (`Chained`): a relation handle stays a handle.
  */
 export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H extends HandleKind, K extends string> {
-  /** Adds a condition: `(field, value)`, `(field, op, value)`, `({ field: value })` or a group callback. */
-  where<F extends FieldName<S, M>>(field: F, value: FullRow<S, M>[F] | null): Chained<H, S, M, O, K>;
+  /**
+   * Adds a condition: `(field, value)`, `(field, op, value)`, `({ field: value })` or a group callback.
+   * A value of null (IS NULL) is for nullable fields only.
+   */
+  where<F extends FieldName<S, M>>(field: F, value: FullRow<S, M>[F]): Chained<H, S, M, O, K>;
   where<F extends FieldName<S, M>, Op extends Operator>(
     field: F,
     op: Op,
@@ -27,7 +38,7 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
   where(group: WhereGroup<S, M>): Chained<H, S, M, O, K>;
 
   /** Like `where`, joined to the previous condition with OR. */
-  orWhere<F extends FieldName<S, M>>(field: F, value: FullRow<S, M>[F] | null): Chained<H, S, M, O, K>;
+  orWhere<F extends FieldName<S, M>>(field: F, value: FullRow<S, M>[F]): Chained<H, S, M, O, K>;
   orWhere<F extends FieldName<S, M>, Op extends Operator>(
     field: F,
     op: Op,
@@ -56,9 +67,11 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
     values: readonly NonNullable<FullRow<S, M>[F]>[],
   ): Chained<H, S, M, O, K>;
 
-  whereNull(field: FieldName<S, M>): Chained<H, S, M, O, K>;
+  /** Rows whose field is null: a nullable field (a field that is not nullable is never null). */
+  whereNull(field: NullableField<S, M>): Chained<H, S, M, O, K>;
+  /** Rows whose field is not null (any field: on one that is not nullable, every row). */
   whereNotNull(field: FieldName<S, M>): Chained<H, S, M, O, K>;
-  orWhereNull(field: FieldName<S, M>): Chained<H, S, M, O, K>;
+  orWhereNull(field: NullableField<S, M>): Chained<H, S, M, O, K>;
   orWhereNotNull(field: FieldName<S, M>): Chained<H, S, M, O, K>;
 
   /** `low <= field <= high`. */
@@ -75,21 +88,29 @@ export interface ConditionMethods<S extends Schema, M extends ModelName<S>, O, H
     range: readonly [NonNullable<FullRow<S, M>[F]>, NonNullable<FullRow<S, M>[F]>],
   ): Chained<H, S, M, O, K>;
 
-  /** Inside a many-to-many constraint: a condition on the pivot row, `(field, value)` or `(field, op, value)`. */
-  wherePivot(field: string, ...rest: [unknown] | [Operator, unknown]): Chained<H, S, M, O, K>;
+  /**
+   * Inside a many-to-many constraint: a condition on the pivot row, `(field, value)` or
+   * `(field, op, value)`; the field is one of the pivot's (its keys, `pivotFields`, timestamps).
+   */
+  wherePivot(field: PivotFieldArg<H, K>, ...rest: [unknown] | [Operator, unknown]): Chained<H, S, M, O, K>;
   /** Inside a many-to-many constraint: the pivot field is one of `values`. */
-  wherePivotIn(field: string, values: readonly unknown[]): Chained<H, S, M, O, K>;
+  wherePivotIn(field: PivotFieldArg<H, K>, values: readonly unknown[]): Chained<H, S, M, O, K>;
   /**
    * Inside a many-to-many constraint (`with("roles", (q) => q.orderByPivot("createdAt", "desc"))`)
    * and on a many-to-many `related()` handle: sorts by a pivot field.
    */
   orderByPivot(
-    field: H extends "hasMany" | "hasOne" | "belongsTo" | "through" | "throughOne" ? never : string,
+    field: H extends "manyToMany" ? string : PivotFieldArg<H, K>,
     direction?: "asc" | "desc",
   ): Chained<H, S, M, O, K>;
 
-  /** Returns only these fields; the row type narrows to them. */
-  select<F extends FieldName<S, M>>(...fields: F[]): Chained<H, S, M, Simplify<Pick<FullRow<S, M>, F>>, K>;
+  /**
+   * Returns only these fields; the row type narrows to them. What `with`, `withCount` and the
+   * like add stays (read apart from the selection), whether they come before or after.
+   */
+  select<F extends FieldName<S, M>>(
+    ...fields: F[]
+  ): Chained<H, S, M, Simplify<Pick<FullRow<S, M>, F> & Omit<O, FieldName<S, M>>>, K>;
   /** Adds a sort key (a field, or an aggregate added by withCount/withSum/...); call again for tie-breakers. */
   orderBy(
     field: FieldName<S, M> | Exclude<keyof O & string, FieldName<S, M>>,

@@ -153,7 +153,7 @@ export interface MorphRelationFilter<S extends Schema, M extends string, Ret> {
     relation: R,
     types: Ts,
     field: F,
-    value: RowOfAny<S, ChosenTypes<S, M, R, Ts>>[F] | null,
+    value: RowOfAny<S, ChosenTypes<S, M, R, Ts>>[F],
   ): Ret;
   <
     const R extends MorphToRelation<S, M>,

@@ -21,12 +21,16 @@ import { isPivotRelation, type MorphToMeta, type RelationMeta } from "../../sche
 import type {
   AggregateName,
   AggregateSpec,
-  EagerObject,
+  CallbackRows,
+  CheckPath,
+  CheckPaths,
+  EagerLeaves,
   EagerObjectPaths,
   Loaded,
-  PathTarget,
+  MorphCallbackRows,
+  RelationKindOf,
   RelationName,
-  RelationPath,
+  RelationTarget,
 } from "../../schema/relation-types.js";
 import type { FieldName, FullRow, ModelName, Row, Simplify } from "../../schema/types.js";
 import type {
@@ -39,6 +43,7 @@ import type {
   CountOperator,
   HandleKind,
   MorphConstraint,
+  NumberAggregateField,
   OperatorValue,
   QueryOf,
   SpecResults,
@@ -46,16 +51,60 @@ import type {
 } from "../builder-types.js";
 import { addWhere } from "./conditions.js";
 import type {
+  BuilderRow,
+  ChosenTypes,
+  LastKind,
   ManyToManyRelation,
   MorphLoaded,
   MorphRelationFilter,
   MorphTargetOf,
   MorphToConstraint,
-  MorphToPath,
   MorphToRelation,
   MorphTypes,
 } from "./morph-types.js";
 import { arity, type BuilderSelf, next, PROPS, spawn, stateOf } from "./self.js";
+
+/**
+ * `with({ posts: { comments: true }, author: (q) => q.select("id", "name") })`: relations to load
+ * as an object, nested to any depth. A callback constrains its relation: it gets a builder of the
+ * related model (a morphTo's gets its MorphToConstraint) and returns it.
+ */
+export type EagerSpec<S extends Schema, M extends string> = {
+  [R in RelationName<S, M>]?: boolean | SpecCallback<S, M, R> | EagerSpec<S, RelationTarget<S, M, R>>;
+};
+
+/** The callback an eager object takes for relation `R` of `M`. */
+type SpecCallback<S extends Schema, M extends string, R extends string> =
+  RelationTarget<S, M, R> extends infer T extends ModelName<S>
+    ? RelationKindOf<S, M, R> extends "morphTo"
+      ? (q: MorphToConstraint<S, T>) => MorphToConstraint<S, T, any>
+      : (q: QueryOf<S, T, Row<S, T>>) => QueryOf<S, T, any>
+    : never;
+
+/** An eager object with each callback replaced by what it reads: `Loaded`'s leaf for its paths (EagerLeaves). */
+type SpecLeaves<T> = {
+  [K in keyof T]: T[K] extends (...args: any[]) => infer B
+    ? CallbackRead<T[K], B>
+    : T[K] extends object
+      ? SpecLeaves<T[K]>
+      : T[K];
+};
+type CallbackRead<F, B> = 0 extends 1 & B
+  ? CallbackRows<never> // a callback typed loosely: the model's rows
+  : B extends MorphToConstraint<any, any, infer X>
+    ? MorphCallbackRows<X>
+    : CallbackRows<BuilderRow<F>>;
+
+/** `P` when it is a relation path from `M` (CheckPath) whose last relation is a morphTo, else never. */
+type MorphToPathCheck<S extends Schema, M extends string, P extends string> =
+  CheckPath<S, M, P> extends P ? ([LastKind<S, M, P>] extends ["morphTo"] ? P : never) : never;
+
+/** What `with(...args)` loads: the listed paths, or an eager object's paths with its callbacks' rows. */
+type WithLoaded<S extends Schema, M extends ModelName<S>, A> = A extends string[]
+  ? Loaded<S, M, A[number]>
+  : A extends [infer T]
+    ? Loaded<S, M, EagerObjectPaths<T>, EagerLeaves<SpecLeaves<T>>>
+    : never;
 
 /** The relation methods of a builder: eager loading, relation filters, relation aggregates. */
 export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H extends HandleKind, K extends string> {
@@ -68,9 +117,14 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
    * db.user.with("posts.comments", "profile").get();
    * db.user.with("posts", (q) => q.where("published", true).orderBy("id", "desc").limit(3)).get();
    * db.user.with({ posts: { comments: true } }).get();
+   * db.user.with({ posts: (q) => q.select("id", "title"), profile: true }).get();
    * ```
    */
-  with<const P extends RelationPath<S, M>[]>(...paths: P): Chained<H, S, M, Simplify<O & Loaded<S, M, P[number]>>, K>;
+  with<const A extends string[] | [EagerSpec<S, M>]>(
+    // One signature for both forms (paths, or one eager object), so a wrong path's error names
+    // it and the valid relations on its first line instead of "No overload matches this call".
+    ...args: A extends string[] ? CheckPaths<S, M, A> : A
+  ): Chained<H, S, M, Simplify<O & WithLoaded<S, M, A>>, K>;
   /**
    * A morphTo's callback gets its constraint: relations to load below each target model
    * (`morphWith`) and a constraint per target model (`constrain`).
@@ -79,31 +133,24 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
    * db.comment.with("commentable", (q) => q.morphWith({ post: ["author"] }).constrain({ video: (v) => v.select("id", "title") }));
    * ```
    */
-  with<const P extends MorphToPath<S, M>, X>(
-    path: P,
-    constrain: (
-      q: MorphToConstraint<S, PathTarget<S, M, P> & ModelName<S>>,
-    ) => MorphToConstraint<S, PathTarget<S, M, P> & ModelName<S>, X>,
+  with<const P extends string, X>(
+    path: MorphToPathCheck<S, M, P>,
+    constrain: (q: MorphToConstraint<S, Target<S, M, P>>) => MorphToConstraint<S, Target<S, M, P>, X>,
   ): Chained<H, S, M, Simplify<O & MorphLoaded<S, M, P, X>>, K>;
-  with<const P extends RelationPath<S, M>, R>(
-    path: P,
-    constrain: (
-      q: QueryOf<S, PathTarget<S, M, P> & ModelName<S>, Row<S, PathTarget<S, M, P> & ModelName<S>>>,
-    ) => QueryOf<S, PathTarget<S, M, P> & ModelName<S>, R>,
+  with<const P extends string, R>(
+    path: CheckPath<S, M, P>,
+    constrain: (q: QueryOf<S, Target<S, M, P>, Row<S, Target<S, M, P>>>) => QueryOf<S, Target<S, M, P>, R>,
   ): Chained<H, S, M, Simplify<O & Loaded<S, M, P, R>>, K>;
-  with<const T extends EagerObject<S, M>>(
-    spec: T,
-  ): Chained<H, S, M, Simplify<O & Loaded<S, M, EagerObjectPaths<T>>>, K>;
 
   /**
    * Rows with related rows along `path` (a dotted path checks the last relation): at least
    * one, or `count op n` (`has("posts", ">=", 3)`). One correlated subquery, no join.
    */
-  has<const P extends RelationPath<S, M>>(path: P, op?: CountOperator, count?: number): Chained<H, S, M, O, K>;
-  orHas<const P extends RelationPath<S, M>>(path: P, op?: CountOperator, count?: number): Chained<H, S, M, O, K>;
+  has<const P extends string>(path: CheckPath<S, M, P>, op?: CountOperator, count?: number): Chained<H, S, M, O, K>;
+  orHas<const P extends string>(path: CheckPath<S, M, P>, op?: CountOperator, count?: number): Chained<H, S, M, O, K>;
   /** Rows without related rows along `path`. */
-  doesntHave<const P extends RelationPath<S, M>>(path: P): Chained<H, S, M, O, K>;
-  orDoesntHave<const P extends RelationPath<S, M>>(path: P): Chained<H, S, M, O, K>;
+  doesntHave<const P extends string>(path: CheckPath<S, M, P>): Chained<H, S, M, O, K>;
+  orDoesntHave<const P extends string>(path: CheckPath<S, M, P>): Chained<H, S, M, O, K>;
 
   /**
    * Rows with related rows matching a constraint (and, optionally, `count op n` of them).
@@ -112,44 +159,47 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
    * db.user.whereHas("posts", (q) => q.where("published", true).has("comments"), ">=", 2);
    * ```
    */
-  whereHas<const P extends RelationPath<S, M>>(
-    path: P,
+  whereHas<const P extends string>(
+    path: CheckPath<S, M, P>,
     constrain?: Constraint<S, M, P>,
     op?: CountOperator,
     count?: number,
   ): Chained<H, S, M, O, K>;
-  orWhereHas<const P extends RelationPath<S, M>>(
-    path: P,
+  orWhereHas<const P extends string>(
+    path: CheckPath<S, M, P>,
     constrain?: Constraint<S, M, P>,
     op?: CountOperator,
     count?: number,
   ): Chained<H, S, M, O, K>;
   /** Rows with no related rows matching a constraint. */
-  whereDoesntHave<const P extends RelationPath<S, M>>(path: P, constrain?: Constraint<S, M, P>): Chained<H, S, M, O, K>;
-  orWhereDoesntHave<const P extends RelationPath<S, M>>(
-    path: P,
+  whereDoesntHave<const P extends string>(
+    path: CheckPath<S, M, P>,
+    constrain?: Constraint<S, M, P>,
+  ): Chained<H, S, M, O, K>;
+  orWhereDoesntHave<const P extends string>(
+    path: CheckPath<S, M, P>,
     constrain?: Constraint<S, M, P>,
   ): Chained<H, S, M, O, K>;
 
   /** Rows with a related row whose field matches: `whereRelation("posts", "published", true)`. */
-  whereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>>(
-    path: P,
+  whereRelation<const P extends string, F extends FieldName<S, Target<S, M, P>>>(
+    path: CheckPath<S, M, P>,
     field: F,
     value: FullRow<S, Target<S, M, P>>[F] | null,
   ): Chained<H, S, M, O, K>;
-  whereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
-    path: P,
+  whereRelation<const P extends string, F extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
+    path: CheckPath<S, M, P>,
     field: F,
     op: Op,
     value: OperatorValue<FullRow<S, Target<S, M, P>>[F], Op>,
   ): Chained<H, S, M, O, K>;
-  orWhereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>>(
-    path: P,
+  orWhereRelation<const P extends string, F extends FieldName<S, Target<S, M, P>>>(
+    path: CheckPath<S, M, P>,
     field: F,
     value: FullRow<S, Target<S, M, P>>[F] | null,
   ): Chained<H, S, M, O, K>;
-  orWhereRelation<const P extends RelationPath<S, M>, F extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
-    path: P,
+  orWhereRelation<const P extends string, F extends FieldName<S, Target<S, M, P>>, Op extends Operator>(
+    path: CheckPath<S, M, P>,
     field: F,
     op: Op,
     value: OperatorValue<FullRow<S, Target<S, M, P>>[F], Op>,
@@ -198,29 +248,34 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
   ): Chained<H, S, M, O, K>;
 
   /**
-   * Rows whose morphTo parent is one of `types` (model names, or "*"), each checked against the
-   * constraint; the callback gets a builder of that model and the model's name.
+   * Rows whose morphTo parent is one of `types` (target models of the morphTo, or "*"), each
+   * checked against the constraint. The callback runs once per type with a builder of that model
+   * and the model's name; typed as a builder of the fields the listed models share.
+   *
+   * ```ts
+   * db.comment.whereHasMorph("commentable", ["post"], (q) => q.where("published", true));
+   * ```
    */
-  whereHasMorph(
-    relation: RelationName<S, M>,
-    types: readonly string[] | "*",
-    constrain?: MorphConstraint<S>,
+  whereHasMorph<const R extends MorphToRelation<S, M>, const Ts extends MorphTypes<S, M, R>>(
+    relation: R,
+    types: Ts,
+    constrain?: MorphConstraint<S, ChosenTypes<S, M, R, Ts>>,
   ): Chained<H, S, M, O, K>;
-  orWhereHasMorph(
-    relation: RelationName<S, M>,
-    types: readonly string[] | "*",
-    constrain?: MorphConstraint<S>,
+  orWhereHasMorph<const R extends MorphToRelation<S, M>, const Ts extends MorphTypes<S, M, R>>(
+    relation: R,
+    types: Ts,
+    constrain?: MorphConstraint<S, ChosenTypes<S, M, R, Ts>>,
   ): Chained<H, S, M, O, K>;
   /** Rows whose morph type is one of `types` and whose parent of that type is missing or fails the constraint. */
-  whereDoesntHaveMorph(
-    relation: RelationName<S, M>,
-    types: readonly string[] | "*",
-    constrain?: MorphConstraint<S>,
+  whereDoesntHaveMorph<const R extends MorphToRelation<S, M>, const Ts extends MorphTypes<S, M, R>>(
+    relation: R,
+    types: Ts,
+    constrain?: MorphConstraint<S, ChosenTypes<S, M, R, Ts>>,
   ): Chained<H, S, M, O, K>;
-  orWhereDoesntHaveMorph(
-    relation: RelationName<S, M>,
-    types: readonly string[] | "*",
-    constrain?: MorphConstraint<S>,
+  orWhereDoesntHaveMorph<const R extends MorphToRelation<S, M>, const Ts extends MorphTypes<S, M, R>>(
+    relation: R,
+    types: Ts,
+    constrain?: MorphConstraint<S, ChosenTypes<S, M, R, Ts>>,
   ): Chained<H, S, M, O, K>;
 
   /**
@@ -267,14 +322,14 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
     ...specs: Specs
   ): Chained<H, S, M, Simplify<O & SpecResults<Specs[number], "Exists", boolean>>, K>;
 
-  /** Adds the sum of a related field: `withSum("posts", "views")` gives `postsSumViews` (null over no rows). */
-  withSum<const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+  /** Adds the sum of a related number field: `withSum("posts", "views")` gives `postsSumViews` (null over no rows). */
+  withSum<const Spec extends AggregateSpec<S, M>, C extends NumberAggregateField<S, M, Spec>>(
     spec: Spec,
     column: C,
   ): Chained<H, S, M, Simplify<O & { [A in AggregateName<Spec, `Sum${Capitalize<C>}`>]: number | null }>, K>;
 
-  /** Adds the average of a related field (`postsAvgViews`, null over no rows). */
-  withAvg<const Spec extends AggregateSpec<S, M>, C extends AggregateField<S, M, Spec>>(
+  /** Adds the average of a related number field (`postsAvgViews`, null over no rows). */
+  withAvg<const Spec extends AggregateSpec<S, M>, C extends NumberAggregateField<S, M, Spec>>(
     spec: Spec,
     column: C,
   ): Chained<H, S, M, Simplify<O & { [A in AggregateName<Spec, `Avg${Capitalize<C>}`>]: number | null }>, K>;

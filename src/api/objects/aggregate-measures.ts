@@ -3,6 +3,7 @@ import { decodeBoolean } from "../../dialect/codecs.js";
 import { ValidationError } from "../../errors.js";
 import { checkOwnKey, describeValue } from "../../plan/arguments.js";
 import type { ModelCodec } from "../../plan/model-codec.js";
+import { NUMBER_KINDS } from "../../relations/aggregates.js";
 import type { FieldKind } from "../../schema/fields.js";
 
 /** The aggregate parts of Prisma's aggregate/groupBy arguments, in the order results list them. */
@@ -27,10 +28,7 @@ export interface Request {
 /** A column of the rows aggregated, by field: the table's, or a derived table's (a take/skip window). */
 export type ColumnOf = (field: string) => RawBuilder<unknown>;
 
-/** Field kinds `_sum` and `_avg` take (read as JS numbers or bigints; a decimal is read as a string). */
-const NUMBER_KINDS: ReadonlySet<FieldKind> = new Set(["id", "integer", "bigint", "float"]);
-
-/** Whether `part` applies to a field of `kind`: sums and averages of numbers, least/greatest of all but json. */
+/** Whether `part` applies to a field of `kind`: sums and averages of numbers (as withSum), least/greatest of all but json. */
 export function takesKind(part: Part, kind: FieldKind): boolean {
   if (part === "_sum" || part === "_avg") return NUMBER_KINDS.has(kind);
   if (part === "_min" || part === "_max") return kind !== "json";

@@ -69,15 +69,14 @@ export interface AggregateArgs<S extends Schema, M extends ModelName<S>> extends
   cursor?: CursorInput<S, M>;
 }
 
-/** A filter on an aggregate's value. */
-type AggregateFilter<T> = FieldFilter<T>;
+/** A filter on a sum, average, least or greatest value: null over a group without a non-null value. */
+type AggregateFilter<T> = FieldFilter<T | null>;
 
 /** A `having` filter on one field: a plain filter (a `by` field only) and filters on its aggregates. */
 type HavingFilter<S extends Schema, M extends ModelName<S>, F extends FieldName<S, M>> =
   | Value<S, M, F>
-  | null
-  | (Exclude<FieldFilter<Value<S, M, F>>, Value<S, M, F> | null> & {
-      _count?: AggregateFilter<number>;
+  | (Exclude<FieldFilter<Value<S, M, F>>, Value<S, M, F>> & {
+      _count?: FieldFilter<number>;
     } & (F extends OrderedField<S, M>
         ? { _min?: AggregateFilter<NonNullable<Value<S, M, F>>>; _max?: AggregateFilter<NonNullable<Value<S, M, F>>> }
         : {}) &

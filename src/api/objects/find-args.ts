@@ -229,19 +229,27 @@ function count(model: string, name: string, value: unknown, signed = false): num
   return value as number;
 }
 
-/** `findUnique` needs its where to pin one row: the primary key or a unique field, by equality. */
+/**
+ * `findUnique` (and update, delete, upsert) needs its where to pin one row, as WhereUniqueInput
+ * types it: a value (not null, not a filter) for every field of the primary key, of a unique
+ * field, or of a `uniques` list.
+ */
 export function checkUniqueWhere(codec: ModelCodec, where: unknown, method = "findUnique"): void {
-  const model = codec.meta.name;
+  const { name: model, primaryKey, uniques = [] } = codec.meta;
   const given = new Set(
     Object.entries((where ?? {}) as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined && (typeof v !== "object" || v === null || v instanceof Date))
+      .filter(([, v]) => v !== undefined && v !== null && (typeof v !== "object" || v instanceof Date))
       .map(([k]) => k),
   );
-  const pk = codec.meta.primaryKey;
-  const uniques = [...codec.meta.fields.values()].filter((f) => f.config.unique).map((f) => f.name);
-  if (pk.every((f) => given.has(f)) || uniques.some((f) => given.has(f))) return;
+  const unique = [...codec.meta.fields.values()].filter((f) => f.config.unique).map((f) => f.name);
+  if ([primaryKey, ...unique.map((f) => [f]), ...uniques].some((fields) => fields.every((f) => given.has(f)))) return;
+  const choices = [
+    `the primary key (${primaryKey.join(" + ")})`,
+    ...(unique.length ? [`a unique field (${unique.join(", ")})`] : []),
+    ...(uniques.length ? [`fields unique together (${uniques.map((u) => u.join(" + ")).join("; ")})`] : []),
+  ];
   throw new ValidationError(
-    `${method} on "${model}" needs its where to name the primary key (${pk.join(", ")})${uniques.length ? ` or a unique field (${uniques.join(", ")})` : ""} with a value.`,
+    `${method} on "${model}" needs its where to name ${choices.join(" or ")} with values (not null, not filters).`,
     model,
   );
 }

@@ -7,7 +7,17 @@ import type {
   RelationValue,
 } from "../../schema/relation-types.js";
 import type { RelationDef, ToManyKind } from "../../schema/relations.js";
-import type { FieldName, FullRow, HiddenField, ModelName, Row, Simplify } from "../../schema/types.js";
+import type {
+  FieldName,
+  FieldsOf,
+  FullRow,
+  HiddenField,
+  ModelName,
+  Row,
+  Simplify,
+  TraitsOf,
+  Unaliased,
+} from "../../schema/types.js";
 import type { ScalarFilter } from "../../schema/update-types.js";
 
 /** Filters on one field: a value (equality, null for IS NULL) or operators (the schema layer's ScalarFilter). */
@@ -31,13 +41,15 @@ type RelationFilter<S extends Schema, M extends ModelName<S>, R extends string> 
     : { is?: TargetWhere<S, M, R> | null; isNot?: TargetWhere<S, M, R> | null } | TargetWhere<S, M, R> | null;
 
 /** `where` of the object API: field filters and relation filters, combined with AND / OR / NOT. */
-export type WhereInput<S extends Schema, M extends ModelName<S>> = {
-  [F in FieldName<S, M>]?: FieldFilter<FullRow<S, M>[F]>;
-} & { [R in RelationName<S, M>]?: RelationFilter<S, M, R> } & {
-  AND?: WhereInput<S, M> | readonly WhereInput<S, M>[];
-  OR?: readonly WhereInput<S, M>[];
-  NOT?: WhereInput<S, M> | readonly WhereInput<S, M>[];
-};
+export type WhereInput<S extends Schema, M extends ModelName<S>> = Unaliased<
+  {
+    [F in FieldName<S, M>]?: FieldFilter<FullRow<S, M>[F]>;
+  } & { [R in RelationName<S, M>]?: RelationFilter<S, M, R> } & {
+    AND?: WhereInput<S, M> | readonly WhereInput<S, M>[];
+    OR?: readonly WhereInput<S, M>[];
+    NOT?: WhereInput<S, M> | readonly WhereInput<S, M>[];
+  }
+>;
 
 export type OrderByInput<S extends Schema, M extends ModelName<S>> = { [F in FieldName<S, M>]?: "asc" | "desc" } & {
   [R in ToManyRelation<S, M>]?: { _count: "asc" | "desc" };
@@ -60,9 +72,11 @@ export type SelectInput<S extends Schema, M extends ModelName<S>> = {
   _count?: CountInput<S, M>;
 };
 
-export type IncludeInput<S extends Schema, M extends ModelName<S>> = {
-  [R in RelationName<S, M>]?: boolean | RelationArgs<S, RelationTarget<S, M, R>>;
-} & { _count?: CountInput<S, M> };
+export type IncludeInput<S extends Schema, M extends ModelName<S>> = Unaliased<
+  {
+    [R in RelationName<S, M>]?: boolean | RelationArgs<S, RelationTarget<S, M, R>>;
+  } & { _count?: CountInput<S, M> }
+>;
 
 /** A relation's arguments inside select/include, on its target model. */
 type RelationArgs<S extends Schema, T> = T extends ModelName<S> ? RelationFindArgs<S, T> : never;
@@ -102,10 +116,46 @@ export interface FindManyArgs<S extends Schema, M extends ModelName<S>> extends 
 }
 
 /** `findUnique` / `findUniqueOrThrow` arguments: a unique where and the shape of the row (Prisma takes no paging here). */
-export type FindUniqueArgs<S extends Schema, M extends ModelName<S>> = { where: WhereInput<S, M> } & Pick<
+export type FindUniqueArgs<S extends Schema, M extends ModelName<S>> = { where: WhereUniqueInput<S, M> } & Pick<
   FindManyArgs<S, M>,
   "select" | "include" | "omit" | "relationLoadStrategy"
 >;
+
+/**
+ * Prisma's WhereUniqueInput: values (not null, not filters) for a set of fields that names one
+ * row (the primary key, a `.unique()` field, or a list of the model option `uniques`), any other
+ * filters next to them. A model whose keys its types do not show (fields typed by hand) takes
+ * any where, checked when run.
+ *
+ * ```ts
+ * db.user.findUnique({ where: { email: "ada@example.dev" } });
+ * db.post.findUnique({ where: { authorId: 1, slug: "hello", published: true } }); // uniques: [["authorId", "slug"]]
+ * ```
+ */
+export type WhereUniqueInput<S extends Schema, M extends ModelName<S>> = 0 extends 1 & S
+  ? WhereInput<S, M>
+  : [UniqueKeySet<S, M>] extends [never]
+    ? WhereInput<S, M>
+    : UniqueSelector<S, M, UniqueKeySet<S, M>>;
+
+/** One way to name a row: the set of fields `Set` holds (boxed), each given a value, other filters beside. */
+type UniqueSelector<S extends Schema, M extends ModelName<S>, Set> = Set extends [infer K extends string]
+  ? { [F in K]: NonNullable<FullRow<S, M>[F]> } & WhereInput<S, M>
+  : never;
+
+/**
+ * The sets of fields that name one row of `M`, each boxed (`[fields]`) so a set stays one union
+ * member: the primary key (every field of it), each `.unique()` field, each `uniques` list.
+ */
+type UniqueKeySet<S extends Schema, M extends ModelName<S>> =
+  | ([KeyField<S, M, "$primary">] extends [never] ? never : [KeyField<S, M, "$primary">])
+  | (KeyField<S, M, "$unique"> extends infer F ? (F extends string ? [F] : never) : never)
+  | (TraitsOf<S, M> extends { uniques: infer L } ? (L extends readonly (infer F)[] ? [F & string] : never) : never);
+
+/** The fields of `M` whose brand `B` is true: `$unique` (unique by itself) or `$primary` (in the primary key). */
+type KeyField<S extends Schema, M extends ModelName<S>, B extends "$unique" | "$primary"> = {
+  [F in FieldName<S, M>]: FieldsOf<S, M>[F] extends { readonly [K in B]: true } ? F : never;
+}[FieldName<S, M>];
 
 /** `cursor: { id: 5 }`: a primary key or a unique field (checked when the query runs), by value. */
 export type CursorInput<S extends Schema, M extends ModelName<S>> = {

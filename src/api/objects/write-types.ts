@@ -5,8 +5,8 @@ import type { FieldsUpdate, UpdateGraphInput } from "../../schema/update-types.j
 
 export type { NumberUpdate } from "../../schema/update-types.js";
 
-import type { GraphInput } from "../../schema/write-types.js";
-import type { FindManyArgs, WhereInput } from "./types.js";
+import type { Checkable, CheckedFieldRows, CheckedGraphInput, GraphInput } from "../../schema/write-types.js";
+import type { Exact, FindManyArgs, WhereInput, WhereUniqueInput } from "./types.js";
 
 /** What a write returns the row in: `select`, `include` or `omit`, as findUnique reads it. */
 export type ShapeArgs<S extends Schema, M extends ModelName<S>> = Pick<
@@ -16,7 +16,7 @@ export type ShapeArgs<S extends Schema, M extends ModelName<S>> = Pick<
 
 /** Prisma's `update` arguments: a unique `where`, the `data` (fields, atomic updates, nested writes). */
 export type UpdateArgs<S extends Schema, M extends ModelName<S>> = ShapeArgs<S, M> & {
-  where: WhereInput<S, M>;
+  where: WhereUniqueInput<S, M>;
   data: UpdateGraphInput<S, M>;
 };
 
@@ -34,7 +34,9 @@ export type UpdateManyAndReturnArgs<S extends Schema, M extends ModelName<S>> = 
   Pick<FindManyArgs<S, M>, "select" | "omit">;
 
 /** Prisma's `delete` arguments: a unique `where`. */
-export type DeleteArgs<S extends Schema, M extends ModelName<S>> = ShapeArgs<S, M> & { where: WhereInput<S, M> };
+export type DeleteArgs<S extends Schema, M extends ModelName<S>> = ShapeArgs<S, M> & {
+  where: WhereUniqueInput<S, M>;
+};
 
 /** Prisma's `deleteMany` arguments: an optional `where` (none: every row). */
 export interface DeleteManyArgs<S extends Schema, M extends ModelName<S>> {
@@ -43,7 +45,7 @@ export interface DeleteManyArgs<S extends Schema, M extends ModelName<S>> {
 
 /** Prisma's `upsert` arguments: a unique `where`, the row to `create`, the `update` for an existing one. */
 export type UpsertArgs<S extends Schema, M extends ModelName<S>> = ShapeArgs<S, M> & {
-  where: WhereInput<S, M>;
+  where: WhereUniqueInput<S, M>;
   create: GraphInput<S, M>;
   update: UpdateGraphInput<S, M>;
 };
@@ -58,6 +60,10 @@ export interface CreateManyArgs<S extends Schema, M extends ModelName<S>> {
 export type CreateManyAndReturnArgs<S extends Schema, M extends ModelName<S>> = CreateManyArgs<S, M> &
   Pick<FindManyArgs<S, M>, "select" | "omit">;
 
+/** createMany / createManyAndReturn arguments `A` (of type `U`) checked: no unknown keys, in the rows too. */
+export type CheckedCreateManyArgs<S extends Schema, M extends ModelName<S>, A, U> = Exact<A, U> &
+  (A extends { data: infer D } ? { data: CheckedFieldRows<S, M, D> } : {});
+
 /** A field name of `M` whose value is a number: what `increment`/`decrement` take. */
 export type NumberField<S extends Schema, M extends ModelName<S>> = {
   [F in FieldName<S, M>]: NonNullable<UpdateInput<S, M>[F]> extends number | bigint ? F : never;
@@ -67,3 +73,14 @@ export type NumberField<S extends Schema, M extends ModelName<S>> = {
 export type CreateArgs<S extends Schema, M extends ModelName<S>> = "data" extends FieldName<S, M> | RelationName<S, M>
   ? never
   : ShapeArgs<S, M> & { data: GraphInput<S, M> };
+
+/** What the Prisma form of `create` infers its arguments against: `CreateArgs`, its `data` `Checkable`. */
+export type CheckableCreateArgs<S extends Schema, M extends ModelName<S>> = "data" extends
+  | FieldName<S, M>
+  | RelationName<S, M>
+  ? never
+  : ShapeArgs<S, M> & { data: Checkable<GraphInput<S, M>> };
+
+/** Create arguments `A` checked: no unknown keys, and `data` checked as `create(data)` checks its input. */
+export type CheckedCreateArgs<S extends Schema, M extends ModelName<S>, A> = Exact<A, CreateArgs<S, M>> &
+  (A extends { data: infer I } ? { data: CheckedGraphInput<S, M, I> } : {});

@@ -30,7 +30,15 @@ function morphOwner(meta: MorphToMeta, owner: unknown): [string, unknown] {
       meta.name,
     );
   }
-  return [target[0], ownValue(owner, target[1].ownerKey)];
+  const key = ownValue(owner, target[1].ownerKey);
+  if (key === undefined || key === null) {
+    throw new ValidationError(
+      `Connecting ${label(meta)}: a "${target[1].model}" row without its "${target[1].ownerKey}" (read it with its key).`,
+      meta.model,
+      meta.name,
+    );
+  }
+  return [target[0], key];
 }
 
 /**
