@@ -174,10 +174,14 @@ export type Target<S extends Schema, M extends ModelName<S>, P extends string> =
  * A constraint on the related rows at the end of path `P`: a builder of that model, returned
  * (inside a many-to-many relation, one that knows its pivot's fields: see ConstraintBuilder).
  * It returns the kind of builder it got, so the check compares type arguments, not every method.
+ *
+ * `NoInfer`: the path's type parameter is inferred from the path alone. Without it TypeScript
+ * also inferred from the callback's builder back into this type, resolving the builders of every
+ * model of the schema on the way: ~35k instantiations per callback at 200 models (bench/types).
  */
 export type Constraint<S extends Schema, M extends ModelName<S>, P extends string> = (
-  q: ConstraintBuilder<S, M, P, Row<S, Target<S, M, P>>>,
-) => ConstraintBuilder<S, M, P, any>;
+  q: NoInfer<ConstraintBuilder<S, M, P, Row<S, Target<S, M, P>>>>,
+) => NoInfer<ConstraintBuilder<S, M, P, any>>;
 
 /**
  * The builder a constraint on path `P` of `M` gets, with row type `O`: a query of the path's
@@ -236,23 +240,18 @@ type DeclaredPivotFields<O> =
 
 /**
  * The pivot field names wherePivot / wherePivotIn take on a builder of kind `H`: a many-to-many
- * constraint's (`K`); any name on a plain query (checked when run: only a many-to-many constraint
- * has a pivot); none on a relation handle.
+ * constraint's (`K`); none elsewhere (only a many-to-many constraint has a pivot).
  */
-export type PivotFieldArg<H extends HandleKind, K extends string> = H extends "pivot"
-  ? K
-  : H extends "query"
-    ? string
-    : never;
+export type PivotFieldArg<H extends HandleKind, K extends string> = H extends "pivot" ? K : never;
 
 /**
  * whereHasMorph's constraint on the target models `T`: run once per model with a builder of it
  * and its name, typed as a builder of the fields the models of `T` share.
  */
 export type MorphConstraint<S extends Schema, T extends ModelName<S>> = (
-  q: QueryOf<S, T, Row<S, T>>,
-  model: T,
-) => QueryOf<S, T, any>;
+  q: NoInfer<QueryOf<S, T, Row<S, T>>>, // the types are inferred from the list alone (see Constraint)
+  model: NoInfer<T>,
+) => NoInfer<QueryOf<S, T, any>>;
 
 /** One page of rows and where it sits in the whole result. */
 export interface Page<T> {

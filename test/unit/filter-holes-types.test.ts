@@ -205,6 +205,25 @@ describe("wherePivot takes the pivot's fields inside a many-to-many constraint",
         q.wherePivot("active", true).wherePivotIn("memberRef", [1]).wherePivot("clubId", 2),
       );
       shop.member.whereHas("awards", (q) => q.wherePivot("holderId", 1).wherePivot("badgeId", 2));
+      // Eager loads: the path form and the object form.
+      db.user.with("roles", (q) => q.wherePivot("grantedBy", "root").orderByPivot("createdAt"));
+      db.user.with({ roles: (q) => q.wherePivotIn("roleId", [1, 2]) });
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("with() constraints: the loaded rows keep their type; another field does not compile", async () => {
+    async function check() {
+      const [user] = await db.user.with("roles", (q) => q.wherePivot("grantedBy", "root")).get();
+      expectTypeOf(user!.roles[0]!.name).toEqualTypeOf<string>();
+      // @ts-expect-error not a field of role_user
+      db.user.with("roles", (q) => q.wherePivot("nope", 1));
+      // @ts-expect-error not a field of role_user
+      db.user.with({ roles: (q) => q.orderByPivot("nope") });
+      // @ts-expect-error posts is a hasMany: no pivot
+      db.user.with("posts", (q) => q.wherePivot("x", 1));
+      // @ts-expect-error a plain query has no pivot
+      db.user.wherePivot("grantedBy", "root");
     }
     expectTypeOf(check).toBeFunction();
   });

@@ -11,10 +11,12 @@ import type { Page } from "../builder-types.js";
 import { cursorRows } from "../cursor.js";
 import type { NumberField } from "../objects/write-types.js";
 import { nonNegative } from "./conditions.js";
-import { arity, type BuilderSelf, PROPS } from "./self.js";
+import { arity, type BuilderSelf, PROPS, type ROW } from "./self.js";
 
 /** The terminals of a builder: they run the query (reads, and update/delete of the matching rows). */
 export interface ReadMethods<S extends Schema, M extends ModelName<S>, O> {
+  /** @internal Type only (see RowCarrier): the row type, for inferring what a callback returns. */
+  readonly [ROW]?: O;
   /** All matching rows. */
   get(): Promise<O[]>;
   /** The first matching row, or null. */

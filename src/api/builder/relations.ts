@@ -40,12 +40,12 @@ import type {
   BuilderContext,
   Chained,
   Constraint,
+  ConstraintBuilder,
   CountOperator,
   HandleKind,
   MorphConstraint,
   NumberAggregateField,
   OperatorValue,
-  QueryOf,
   SpecResults,
   Target,
 } from "../builder-types.js";
@@ -62,7 +62,7 @@ import type {
   MorphToRelation,
   MorphTypes,
 } from "./morph-types.js";
-import { arity, type BuilderSelf, next, PROPS, spawn, stateOf } from "./self.js";
+import { arity, type BuilderSelf, next, PROPS, type RowCarrier, spawn, stateOf } from "./self.js";
 
 /**
  * `with({ posts: { comments: true }, author: (q) => q.select("id", "name") })`: relations to load
@@ -78,7 +78,7 @@ type SpecCallback<S extends Schema, M extends string, R extends string> =
   RelationTarget<S, M, R> extends infer T extends ModelName<S>
     ? RelationKindOf<S, M, R> extends "morphTo"
       ? (q: MorphToConstraint<S, T>) => MorphToConstraint<S, T, any>
-      : (q: QueryOf<S, T, Row<S, T>>) => QueryOf<S, T, any>
+      : (q: ConstraintBuilder<S, M & ModelName<S>, R, Row<S, T>>) => ConstraintBuilder<S, M & ModelName<S>, R, any>
     : never;
 
 /** An eager object with each callback replaced by what it reads: `Loaded`'s leaf for its paths (EagerLeaves). */
@@ -135,11 +135,12 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
    */
   with<const P extends string, X>(
     path: MorphToPathCheck<S, M, P>,
-    constrain: (q: MorphToConstraint<S, Target<S, M, P>>) => MorphToConstraint<S, Target<S, M, P>, X>,
+    constrain: (q: NoInfer<MorphToConstraint<S, Target<S, M, P>>>) => MorphToConstraint<S, Target<S, M, P>, X>,
   ): Chained<H, S, M, Simplify<O & MorphLoaded<S, M, P, X>>, K>;
   with<const P extends string, R>(
     path: CheckPath<S, M, P>,
-    constrain: (q: QueryOf<S, Target<S, M, P>, Row<S, Target<S, M, P>>>) => QueryOf<S, Target<S, M, P>, R>,
+    // NoInfer: the path is inferred from the path alone (see Constraint); R from what the callback returns.
+    constrain: (q: NoInfer<ConstraintBuilder<S, M, P, Row<S, Target<S, M, P>>>>) => RowCarrier<R>,
   ): Chained<H, S, M, Simplify<O & Loaded<S, M, P, R>>, K>;
 
   /**

@@ -48,3 +48,15 @@ export function stateOf(value: unknown): QueryState | undefined {
 export function arity(self: BuilderSelf, args: ArrayLike<unknown>, max: number, signature: string): void {
   if (args.length > max) noExtraArguments(self[PROPS].ctx.codec.meta.name, signature, args, max);
 }
+
+/**
+ * A type-only key: every builder has an optional `[ROW]` of its row type (nothing at run time).
+ * A callback whose result type matters returns `RowCarrier<R>`, so TypeScript infers `R` from
+ * that one property instead of comparing the returned builder with a whole builder type.
+ */
+export declare const ROW: unique symbol;
+/** Anything with row type `R`: what a constraint callback that narrows the rows returns. */
+export interface RowCarrier<R> {
+  readonly [ROW]?: R;
+  readonly [PROPS]: BuilderProps;
+}
