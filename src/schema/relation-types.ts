@@ -31,11 +31,19 @@ export type RelationKindOf<S extends Schema, M extends string, R extends string>
 type OptionsOf<D> = D extends RelationDef<any, any, infer O> ? O : never;
 
 /** Models with a morphOne/morphMany to `M` under `morphName` N: a morphTo's targets when `types` is not given. */
-type InverseMorphTargets<S extends Schema, M extends string, N> = {
+type InverseMorphTargets<S extends Schema, M extends string, N> =
+  MorphOwners<S> extends infer E ? (E extends { target: M; name: N; owner: infer K } ? K : never) : never;
+
+/**
+ * Every morphOne/morphMany of the schema as `{ target, name, owner }`: worked out once per
+ * schema, where scanning every model's relations again for each morphTo cost ~25k type
+ * instantiations per query at 200 models (bench/types).
+ */
+type MorphOwners<S extends Schema> = {
   [K in ModelName<S>]: {
-    [R in RelationName<S, K>]: DefOf<S, K, R> extends RelationDef<"morphOne" | "morphMany", M, infer O>
-      ? O extends { morphName: N }
-        ? K
+    [R in RelationName<S, K>]: DefOf<S, K, R> extends RelationDef<"morphOne" | "morphMany", infer T, infer O>
+      ? O extends { morphName: infer N }
+        ? { target: T; name: N; owner: K }
         : never
       : never;
   }[RelationName<S, K>];
