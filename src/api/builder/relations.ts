@@ -99,6 +99,22 @@ type CallbackRead<F, B> = 0 extends 1 & B
 type MorphToPathCheck<S extends Schema, M extends string, P extends string> =
   CheckPath<S, M, P> extends P ? ([LastKind<S, M, P>] extends ["morphTo"] ? P : never) : never;
 
+/**
+ * An eager object `T` with each key that is not a relation of `M` (at any depth) typed `never`,
+ * and each callback that does not return a builder.
+ */
+type SpecKeys<S extends Schema, M extends string, T> = {
+  [X in keyof T]: X extends RelationName<S, M>
+    ? T[X] extends (...args: any[]) => infer Built
+      ? Built extends object
+        ? T[X]
+        : never
+      : T[X] extends object
+        ? SpecKeys<S, RelationTarget<S, M, X>, T[X]>
+        : T[X]
+    : never;
+};
+
 /** What `with(...args)` loads: the listed paths, or an eager object's paths with its callbacks' rows. */
 type WithLoaded<S extends Schema, M extends ModelName<S>, A> = A extends string[]
   ? Loaded<S, M, A[number]>
@@ -120,10 +136,12 @@ export interface RelationMethods<S extends Schema, M extends ModelName<S>, O, H 
    * db.user.with({ posts: (q) => q.select("id", "title"), profile: true }).get();
    * ```
    */
-  with<const A extends string[] | [EagerSpec<S, M>]>(
+  with<const A extends string[] | [object]>(
     // One signature for both forms (paths, or one eager object), so a wrong path's error names
     // it and the valid relations on its first line instead of "No overload matches this call".
-    ...args: A extends string[] ? CheckPaths<S, M, A> : A
+    // The eager object's type is not in A's constraint: there it was worked out for every call,
+    // paths included (~3k instantiations each); SpecKeys refuses its unknown keys at any depth.
+    ...args: A extends string[] ? CheckPaths<S, M, A> : A & [EagerSpec<S, M> & SpecKeys<S, M, A[0]>]
   ): Chained<H, S, M, Simplify<O & WithLoaded<S, M, A>>, K>;
   /**
    * A morphTo's callback gets its constraint: relations to load below each target model
