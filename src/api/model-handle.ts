@@ -413,10 +413,10 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
    * ```
    * The second form is Prisma's (`data` with `include`/`select`/`omit`); it returns what findUnique would.
    */
-  create<const A extends CheckableCreateArgs<S, M>>(args: CheckedCreateArgs<S, M, A>): PendingQuery<Payload<S, M, A>>;
   create<const I extends Checkable<GraphInput<S, M>>>(
     values: CheckedGraphInput<S, M, I>,
   ): PendingQuery<GraphResult<S, M, I>>;
+  create<const A extends CheckableCreateArgs<S, M>>(args: CheckedCreateArgs<S, M, A>): PendingQuery<Payload<S, M, A>>;
   create(input: unknown): PendingQuery<unknown> {
     return this.#pending(arguments, 1, "create(values)", ({ session, codec }) => createOne(session, codec, input));
   }

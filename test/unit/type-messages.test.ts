@@ -80,7 +80,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("type errors for common mistakes", () => {
   // create's two forms (values, Prisma's { data }) are overloads: the first line is TypeScript's
   // "No overload matches this call", and the values form's error below it names the key.
-  it("name the key of a wrong create below the overload line", () => {
+  it("name the key of a wrong create below the overload line, the values form first", () => {
+    const [, second] = fullMessages["create with a misspelt field"]!.split("\n");
+    expect(second).toMatch(/^\s*Overload 1 of 2, '\(values: /);
     expect(fullMessages["create with a misspelt field"]).toContain("'emial' does not exist");
     expect(fullMessages["create with a misspelt field"]).toContain("Did you mean to write 'email'?");
     expect(fullMessages["create without a required field"]).toContain("Property 'email' is missing");
