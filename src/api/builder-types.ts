@@ -7,6 +7,7 @@ import type {
   AggregateName,
   AggregateSpec,
   PathTarget,
+  PivotKeyNames,
   RelationsOf,
   RelationTarget,
   SpecRelation,
@@ -215,19 +216,10 @@ export type PivotFieldName<S extends Schema, M extends ModelName<S>, R extends s
       : never
     : never;
 
-/** A pivot's key fields, named as the schema names them (resolve-pivots.ts). */
-type PivotKeys<K, M extends string, T extends string, O> = K extends "belongsToMany"
-  ?
-      | OptionOr<O, "foreignPivotKey", OptionOr<O, "from", `${M}Id`>>
-      | OptionOr<O, "relatedPivotKey", OptionOr<O, "to", `${T}Id`>>
-  : O extends { morphName: infer N extends string }
-    ? `${N}Id` | `${N}Type` | OptionOr<O, "foreignPivotKey", `${K extends "morphToMany" ? T : M}Id`>
-    : never;
-
-/** Option `Key` of `O` when it is given as a string, else `Default`. */
-type OptionOr<O, Key extends string, Default extends string> = O extends { [P in Key]: infer V extends string }
-  ? V
-  : Default;
+/** A pivot's key fields as `row.pivot` names them (PivotKeyNames), and a morph pivot's type column. */
+type PivotKeys<K, M extends string, T extends string, O> =
+  | PivotKeyNames<K, M, T, O>[number]
+  | (O extends { morphName: infer N extends string } ? `${N}Type` : never);
 
 /** The pivot fields a relation declares: `pivotFields` (names or field builders) and timestamps. */
 type DeclaredPivotFields<O> =

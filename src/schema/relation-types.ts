@@ -137,7 +137,7 @@ export type PivotOf<S extends Schema, M extends string, R extends string> =
  * `foreignPivotKey` (manyToMany's `from`) else `${M}Id`, `relatedPivotKey` (`to`) else `${target}Id`;
  * on a polymorphic pivot the morph side's key is `${morphName}Id` and `foreignPivotKey` names the other.
  */
-type PivotKeyNames<K, M extends string, T extends string, O> = K extends "morphToMany"
+export type PivotKeyNames<K, M extends string, T extends string, O> = K extends "morphToMany"
   ? [MorphIdKey<O>, OptionOr<O, "foreignPivotKey", `${T}Id`>]
   : K extends "morphedByMany"
     ? [OptionOr<O, "foreignPivotKey", `${M}Id`>, MorphIdKey<O>]

@@ -52,15 +52,6 @@ export type LastKind<S extends Schema, M extends string, P extends string> = P e
     ? RelationKindOf<S, M, P>
     : never;
 
-/** The relation paths of `M` that end in a morphTo (`"commentable"`, `"comments.commentable"`). */
-export type MorphToPath<S extends Schema, M extends string> = {
-  [P in RelationPath<S, M>]: [LastKind<S, M, P>] extends [never]
-    ? never
-    : LastKind<S, M, P> extends "morphTo"
-      ? P
-      : never;
-}[RelationPath<S, M>];
-
 export type OptionsOfRelation<S extends Schema, M extends string, R extends string> =
   RelationsOf<S, M>[R & keyof RelationsOf<S, M>] extends RelationDef<any, any, infer O> ? O : never;
 
