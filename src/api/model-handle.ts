@@ -56,6 +56,7 @@ import type {
   CheckableCreateArgs,
   CheckedCreateArgs,
   CheckedCreateManyArgs,
+  CheckedUpsertArgs,
   CreateManyAndReturnArgs,
   CreateManyArgs,
   DeleteArgs,
@@ -523,7 +524,7 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
    * Prisma's `upsert({ where, create, update })`: one `INSERT ... ON CONFLICT` (`ON DUPLICATE KEY
    * UPDATE` on MySQL) when the where names a unique key; returns the row as findUnique would.
    */
-  upsert<const A extends UpsertArgs<S, M>>(args: Exact<A, UpsertArgs<S, M>>): PendingQuery<Payload<S, M, A>> {
+  upsert<const A extends UpsertArgs<S, M>>(args: CheckedUpsertArgs<S, M, A>): PendingQuery<Payload<S, M, A>> {
     return this.#pending(arguments, 1, "upsert({ where, create, update })", ({ session, codec }) =>
       upsertArgs(session, codec, args),
     ) as PendingQuery<Payload<S, M, A>>;

@@ -8,7 +8,7 @@ import type { Schema } from "../schema/define-schema.js";
 import type { RelationKeyFields, RelationKindOf, RelationTarget, RelationValue } from "../schema/relation-types.js";
 import type { ChildKind, OwnerKind, PivotKind, ToManyKind } from "../schema/relations.js";
 import type { ModelName, Row, Simplify } from "../schema/types.js";
-import type { GraphInput } from "../schema/write-types.js";
+import type { Checkable, CheckedGraphInput, CheckedGraphInputs, GraphInput } from "../schema/write-types.js";
 import type { AssociateOptions } from "../write/kinds/kind.js";
 import type { AttachInput, SyncResult } from "../write/pivot-writes.js";
 import type { Chained } from "./builder-types.js";
@@ -41,9 +41,13 @@ export type RelatedCreateInput<S extends Schema, T extends ModelName<S>, K exten
 /** The writes of a relation whose related rows hold the parent's key (hasOne, hasMany, morphOne, morphMany). */
 export interface ChildWrites<S extends Schema, T extends ModelName<S>, K extends string> {
   /** Creates a related row with the relation's keys set (`authorId`, or the morph type and id); returns it as stored. */
-  create(values: RelatedCreateInput<S, T, K>): Promise<Row<S, T>>;
+  create<const I extends Checkable<RelatedCreateInput<S, T, K>>>(
+    values: CheckedGraphInput<S, T, I, K>,
+  ): Promise<Row<S, T>>;
   /** Creates several related rows (one statement where the dialect allows, in one transaction otherwise). */
-  createMany(values: readonly RelatedCreateInput<S, T, K>[]): Promise<Row<S, T>[]>;
+  createMany<const L extends readonly Checkable<RelatedCreateInput<S, T, K>>[]>(
+    values: CheckedGraphInputs<S, T, L, K>,
+  ): Promise<Row<S, T>[]>;
   /** The first related row matching `attributes`, or a new one created with `attributes` and `values`. One transaction. */
   firstOrCreate(attributes: Partial<Row<S, T>>, values?: Partial<Row<S, T>>): Promise<Row<S, T>>;
   /** Updates the first related row matching `attributes` with `values`, or creates one with both. One transaction. */

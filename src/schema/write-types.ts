@@ -189,23 +189,29 @@ type SubPaths<P, R extends string> = P extends `${R}.${infer T}` ? T : never;
  * - a key that is neither a field nor a writable relation (nor `pivot` on a pivot create) is
  *   typed as a message naming it, so it is an error where it is written;
  * - a required belongsTo key (a morphTo's type and id) is required unless it is given, its
- *   relation's nested write is given, or the relation the row is created through fills it.
+ *   relation's nested write is given, or the relation the row is created through fills it
+ *   (`Filled`: the keys `related(row, relation).create` sets).
  * Linear in the input's size: nothing here multiplies out over the model's relations.
  */
-export type CheckedGraphInput<S extends Schema, M extends ModelName<S>, I> = I &
+export type CheckedGraphInput<S extends Schema, M extends ModelName<S>, I, Filled = never> = I &
   (Unchecked<I> extends true
     ? unknown
-    : [Problems<S, M, I, never, never>] extends [never]
+    : [Problems<S, M, I, Filled, never>] extends [never]
       ? unknown
-      : GraphCheck<S, M, I, never, never>);
+      : GraphCheck<S, M, I, Filled, never>);
 
 /** createMany's rows `L`, each checked as `CheckedGraphInput` checks one. */
-export type CheckedGraphInputs<S extends Schema, M extends ModelName<S>, L extends readonly unknown[]> = L &
+export type CheckedGraphInputs<
+  S extends Schema,
+  M extends ModelName<S>,
+  L extends readonly unknown[],
+  Filled = never,
+> = L &
   (Unchecked<L[number]> extends true
     ? unknown
-    : [Problems<S, M, L[number], never, never>] extends [never]
+    : [Problems<S, M, L[number], Filled, never>] extends [never]
       ? unknown
-      : { [N in keyof L]: GraphCheck<S, M, L[N], never, never> });
+      : { [N in keyof L]: GraphCheck<S, M, L[N], Filled, never> });
 
 declare const loose: unique symbol;
 

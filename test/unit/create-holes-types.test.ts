@@ -201,6 +201,44 @@ describe("a required belongsTo key: given, or its relation written", () => {
   });
 });
 
+describe("upsert's create and related(...).create check their rows as create does", () => {
+  it("upsert's create needs every required owner key (the update may not run)", () => {
+    async function check() {
+      await sdb.order.upsert({ where: { id: 1 }, create: { customerId: 1, storeId: 2 }, update: { note: "n" } });
+      await sdb.order.upsert({
+        where: { id: 1 },
+        create: { customerId: 1, store: { connect: store } },
+        update: {},
+      });
+      // @ts-expect-error the order it would create has no store
+      await sdb.order.upsert({ where: { id: 1 }, create: { customerId: 1 }, update: {} });
+      await sdb.order.upsert({
+        where: { id: 1 },
+        // @ts-expect-error an unknown key in upsert's create
+        create: { customerId: 1, storeId: 2, nte: "n" },
+        update: {},
+      });
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it("related(...).create: the keys the relation sets are optional, any other owner key is required", () => {
+    async function check() {
+      const order = await sdb.customer.related(customer, "orders").create({ storeId: 1 });
+      expectTypeOf(order).toEqualTypeOf<Order>();
+      await sdb.store.related(store, "orders").create({ customer: { connect: customer } });
+      await sdb.customer.related(customer, "orders").createMany([{ storeId: 1 }, { storeId: 2, note: "n" }]);
+      // @ts-expect-error an order created through customer.orders still needs its store
+      await sdb.customer.related(customer, "orders").create({ note: "n" });
+      // @ts-expect-error the same for each row of createMany
+      await sdb.customer.related(customer, "orders").createMany([{ storeId: 1 }, { note: "n" }]);
+      // @ts-expect-error an unknown key
+      await sdb.customer.related(customer, "orders").create({ storeId: 1, nte: "n" });
+    }
+    expectTypeOf(check).toBeFunction();
+  });
+});
+
 describe("unknown keys inside nested creates", () => {
   it("are errors at every depth", () => {
     async function check() {

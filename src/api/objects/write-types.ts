@@ -81,6 +81,10 @@ export type CheckableCreateArgs<S extends Schema, M extends ModelName<S>> = "dat
   ? never
   : ShapeArgs<S, M> & { data: Checkable<GraphInput<S, M>> };
 
+/** Upsert arguments `A` checked: no unknown keys, and `create` checked as `create(values)` checks its input. */
+export type CheckedUpsertArgs<S extends Schema, M extends ModelName<S>, A> = Exact<A, UpsertArgs<S, M>> &
+  (A extends { create: infer I } ? { create: CheckedGraphInput<S, M, I> } : {});
+
 /** Create arguments `A` checked: no unknown keys, and `data` checked as `create(data)` checks its input. */
 export type CheckedCreateArgs<S extends Schema, M extends ModelName<S>, A> = Exact<A, CreateArgs<S, M>> &
   (A extends { data: infer I } ? { data: CheckedGraphInput<S, M, I> } : {});
