@@ -78,7 +78,9 @@ export function selectShape(codec: ModelCodec, state: QueryState, prefix = "sele
     parts.push("|");
   }
   for (const order of state.orders) parts.push(`o:${order.field}:${order.direction}`);
-  if (state.limit !== undefined || state.offset !== undefined) {
+  if (state.limit === 1) {
+    parts.push("l1"); // compiled as a literal (limitValue)
+  } else if (state.limit !== undefined || state.offset !== undefined) {
     parts.push("l");
     values.push(state.limit ?? Number.MAX_SAFE_INTEGER);
   }

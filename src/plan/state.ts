@@ -1,4 +1,4 @@
-import { type Expression, type SelectQueryBuilder, sql } from "kysely";
+import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { RelationLoadStrategy } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
 import type { ModelMeta } from "../schema/meta.js";
@@ -94,6 +94,7 @@ export const EMPTY_STATE: QueryState = {
 
 /** SQLite and MySQL accept OFFSET only after a LIMIT; this one never binds. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+const ONE = sql.lit(1) as RawBuilder<number>;
 
 type AnySelect = SelectQueryBuilder<any, any, any>;
 
@@ -113,9 +114,18 @@ export function baseQuery(session: Session, codec: ModelCodec, state: QueryState
 export function applyPaging(codec: ModelCodec, state: QueryState, query: AnySelect): AnySelect {
   let q = query;
   for (const order of state.orders) q = q.orderBy(orderExpression(codec, order), order.direction);
-  if (state.limit !== undefined || state.offset !== undefined) q = q.limit(state.limit ?? NO_LIMIT);
+  if (state.limit !== undefined || state.offset !== undefined) q = q.limit(limitValue(state.limit));
   if (state.offset !== undefined) q = q.offset(state.offset);
   return q;
+}
+
+/**
+ * A state's LIMIT: `limit 1` (first, firstOrFail, find: point lookups) as a literal, which
+ * SQLite runs about a third faster than a bound `limit ?` (bench S5); any other as a parameter,
+ * so paging by varying limits reuses one statement.
+ */
+export function limitValue(limit: number | undefined): number | RawBuilder<number> {
+  return limit === 1 ? ONE : (limit ?? NO_LIMIT);
 }
 
 /** What an order sorts by: the field's column, or the aggregate's expression. */

@@ -36,6 +36,24 @@ describe(`reused compiled SQL on ${dialect}`, () => {
     expect(sqls.size).toBe(1);
   });
 
+  it("first(): `limit 1` written into the SQL, one statement for every id; limit(1) and limit(2) stay apart", async () => {
+    await t.truncate();
+    const users = await t.db.user.createMany(people);
+    t.queries.length = 0;
+    for (const user of [...users, users[0]!]) {
+      expect(await t.db.user.where("id", user.id).first()).toEqual(user);
+    }
+    const lookups = t.queries.filter((q) => q.sql.startsWith("select"));
+    expect(new Set(lookups.map((q) => q.sql)).size).toBe(1);
+    expect(lookups[0]!.sql).toMatch(/limit 1$/);
+    expect(lookups.map((q) => q.params)).toEqual([...users, users[0]!].map((u) => [u.id]));
+    // The literal one and a bound limit are different shapes: neither serves the other's SQL.
+    expect(await t.db.user.orderBy("id").limit(1).get()).toEqual([users[0]]);
+    expect(await t.db.user.orderBy("id").limit(2).get()).toEqual(users.slice(0, 2));
+    expect(await t.db.user.orderBy("id").limit(1).offset(1).get()).toEqual([users[1]]);
+    expect(await t.db.user.orderBy("id").limit(3).offset(1).get()).toEqual(users.slice(1, 4));
+  });
+
   it("a shape first seen with equal values, then with different ones", async () => {
     await t.truncate();
     const users = await t.db.user.createMany(people);
