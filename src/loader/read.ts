@@ -2,8 +2,9 @@ import type { Session } from "../dialect/session.js";
 import { compileCached, selectShape } from "../plan/compiled-cache.js";
 import { adoptRows } from "../plan/instance-state.js";
 import type { ModelCodec } from "../plan/model-codec.js";
-import { decodeAggregates, type QueryState, selectQuery } from "../plan/state.js";
+import { decodeAggregates, type QueryState, selectionOf, selectQuery } from "../plan/state.js";
 import { decodeJoined, joinColumns } from "./join-strategy.js";
+import { joinedToOnes, takeJoined, withJoins } from "./joined-to-one.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 type Row = Record<string, unknown>;
@@ -44,17 +45,36 @@ function withStitchFields(session: Session, codec: ModelCodec, state: QueryState
   return query.selects?.length === 0 ? { ...query, selects: codec.meta.primaryKey } : query;
 }
 
-/** The "query" strategy: the rows, then one query per relation level. */
+/**
+ * The "query" strategy: the rows, then one query per relation level. A read of one row (first,
+ * find, findUnique: `limit 1`) reads its unique to-one relations loaded without a constraint in
+ * its own statement (joined-to-one.ts): for a point read the second round trip is the cost.
+ */
 async function readThenLoad(session: Session, codec: ModelCodec, state: QueryState): Promise<Row[]> {
   // Relations stitch on parent fields a narrowed select may have left out: read them, then drop them.
   const query = withStitchFields(session, codec, state);
+  const { joined, rest } =
+    state.eager.size > 0 && state.limit === 1
+      ? joinedToOnes(session, codec, state.eager)
+      : { joined: [], rest: state.eager };
   const result = await session.execute<Row>(
-    compileCached(session, selectShape(codec, query), () => selectQuery(session, codec, query)),
+    compileCached(session, selectShape(codec, query, "select", joined), () =>
+      withJoins(selectQuery(session, codec, query), joined),
+    ),
   );
-  const rows = result.rows.map((row) => codec.decode<Row>(row));
+  const raws =
+    joined.length > 0
+      ? await takeJoined(
+          session,
+          result.rows,
+          [...(selectionOf(codec.meta, query) ?? codec.meta.fieldNames), ...query.aggregates.map((a) => a.alias)],
+          joined,
+        )
+      : result.rows;
+  const rows = raws.map((row) => codec.decode<Row>(row));
   if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
-  if (state.eager.size > 0) await loadRelations(session, codec.meta.name, rows, state.eager);
+  if (rest.size > 0) await loadRelations(session, codec.meta.name, rows, rest);
   if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
   return rows;
 }

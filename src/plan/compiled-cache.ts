@@ -62,16 +62,32 @@ function allDistinct(values: readonly unknown[]): boolean {
   return seen.size === flat.length;
 }
 
+/** A table a select joins (a unique to-one relation read with its parent): its relation's name, its codec. */
+export interface JoinedShape {
+  readonly name: string;
+  readonly codec: ModelCodec;
+}
+
 /**
  * The shape of a select over `state` (its signature) and the values it binds, in order; or
  * undefined when the state holds parts whose SQL is built by closures (relation filters,
  * aggregates, sorting by an aggregate), which are not cached.
  */
-export function selectShape(codec: ModelCodec, state: QueryState, prefix = "select"): ShapeValues | undefined {
+export function selectShape(
+  codec: ModelCodec,
+  state: QueryState,
+  prefix = "select",
+  joins: readonly JoinedShape[] = [],
+): ShapeValues | undefined {
   if (state.aggregates.length > 0 || state.orders.some((o) => o.build) || state.pivotWheres.length > 0)
     return undefined;
   const values: unknown[] = [];
   const parts: string[] = [prefix, codec.from, state.selects ? state.selects.join(",") : "*"];
+  // Joined tables bind their rules' values (in ON) before the WHERE does.
+  for (const join of joins) {
+    parts.push("join", join.name);
+    if (!signRule(join.codec, parts, values)) return undefined;
+  }
   if (!signRule(codec.under(state), parts, values)) return undefined;
   for (const nodes of [state.scope, state.wheres]) {
     if (!signNodes(codec, nodes, parts, values)) return undefined;

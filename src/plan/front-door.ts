@@ -110,6 +110,16 @@ export function joinModel(query: AnySelect, codec: ModelCodec, left: string, rig
   return query.innerJoin(codec.from, (join) => join.onRef(left, "=", right).on((eb) => compileWhere(codec, eb, rule)));
 }
 
+/**
+ * `query` LEFT JOIN a model's table ON `left = right` and the model's rule: a unique to-one
+ * relation read in its parent's statement (loader/joined-to-one.ts); no match gives nulls.
+ */
+export function leftJoinModel(query: AnySelect, codec: ModelCodec, left: string, right: string): AnySelect {
+  const rule = ruleOf(codec);
+  if (!rule) return query.leftJoin(codec.from, left, right);
+  return query.leftJoin(codec.from, (join) => join.onRef(left, "=", right).on((eb) => compileWhere(codec, eb, rule)));
+}
+
 /** SELECT FROM a derived table (`(query) as alias`): paging subqueries MySQL accepts, per-parent ranking. */
 export function selectDerived(session: Session, query: AnySelect, alias: string): AnySelect {
   return session.kysely.selectFrom(query.as(alias));

@@ -8,6 +8,7 @@ import type { RelationLoader } from "./kind.js";
 /** The row this one's foreign key points to: `post.authorId -> user.id`. */
 export const belongsTo: RelationLoader<BelongsToMeta> = {
   parentFields: (meta) => [meta.foreignKey],
+  joinKeys: (meta) => [meta.foreignKey, meta.ownerKey],
   // The owner's default (`withDefault`) as eager loading gives it: the row points at no owner.
   defaultRow: (_session, meta) => emptyToOne(meta.withDefault),
   scope(session, meta, parent) {

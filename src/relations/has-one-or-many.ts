@@ -144,6 +144,7 @@ export const hasOne: RelationLoader<HasOneMeta> = {
   parentFields,
   scope,
   defaultRow,
+  joinKeys: (meta) => (meta.ofMany ? undefined : [meta.localKey, meta.foreignKey]),
   load: (r) => load(r, false),
   joinLinks: (session, meta, state) => joinLinks(session, meta, state, false),
 };

@@ -71,4 +71,11 @@ export interface RelationLoader<M extends RelationMeta> {
    * or null: first() gives null.
    */
   defaultRow?(session: Session, meta: M, parent: Row): Row | null;
+  /**
+   * A to-one kind whose rows a parent's statement can LEFT JOIN on one column each side
+   * (loader/joined-to-one.ts): `[parent field, target field]` (belongsTo: the foreign key and the
+   * owner key; hasOne: the local key and the foreign key), or undefined when the relation's
+   * options rule it out (one-of-many). The loader checks the target field is unique.
+   */
+  joinKeys?(meta: M): readonly [parent: string, target: string] | undefined;
 }

@@ -366,7 +366,8 @@ describe(`related(row, relation) reads on the blog on ${dialect}`, () => {
       expect(await exactly(1, () => t.db.user.related(bob, "profile").exists())).toBe(false);
       expect(await exactly(1, () => t.db.user.related(ada, "profile").count())).toBe(1);
       expect(await exactly(1, () => t.db.user.related(ada, "profile").pluck("bio"))).toEqual(["Ada's bio"]);
-      expect(await exactly(eagerQueries(2), () => t.db.user.related(cy, "profile").with("user").first())).toEqual({
+      // first() joins the profile's user (a belongsTo on the primary key) into its statement.
+      expect(await exactly(eagerQueries(1), () => t.db.user.related(cy, "profile").with("user").first())).toEqual({
         ...cyProfile,
         user: cy,
       });
@@ -375,7 +376,7 @@ describe(`related(row, relation) reads on the blog on ${dialect}`, () => {
     it("belongsTo (post.author, user.country)", async () => {
       expect(await rows(t.db.post.related(p4, "author"))).toEqual([bob]);
       expect(await exactly(1, () => t.db.post.related(p1, "author").first())).toEqual(ada);
-      expect(await exactly(eagerQueries(2), () => t.db.post.related(p1, "author").with("profile").first())).toEqual({
+      expect(await exactly(eagerQueries(1), () => t.db.post.related(p1, "author").with("profile").first())).toEqual({
         ...ada,
         profile: adaProfile,
       });
@@ -484,7 +485,7 @@ describe(`related(row, relation) reads on the blog on ${dialect}`, () => {
       expect(await exactly(1, () => t.db.comment.related(c4, "commentable").count())).toBe(1);
       expect(await exactly(1, () => t.db.comment.related(c2, "commentable").exists())).toBe(true);
       expect(
-        await exactly(eagerQueries(2), () => (t.db.comment.related(c4, "commentable") as any).with("author").first()),
+        await exactly(eagerQueries(1), () => (t.db.comment.related(c4, "commentable") as any).with("author").first()),
       ).toEqual({ ...p5, author: cy });
       expect(
         await exactly(1, () => (t.db.comment.related(c2, "commentable") as any).withCount("comments").first()),

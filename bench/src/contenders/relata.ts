@@ -25,7 +25,8 @@ export const schema = defineSchema(
     }),
     profile: model({
       table: "profiles",
-      fields: { id: id(), userId: integer().references("user.id"), bio: text() },
+      // Unique, as the dataset's table and Prisma's schema declare it: a one-to-one.
+      fields: { id: id(), userId: integer().unique().references("user.id"), bio: text() },
     }),
     post: model({
       table: "posts",

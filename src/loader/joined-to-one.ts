@@ -1,0 +1,173 @@
+import type { AliasedRawBuilder, SelectQueryBuilder } from "kysely";
+import type { Session } from "../dialect/session.js";
+import type { JoinedShape } from "../plan/compiled-cache.js";
+import { leftJoinModel } from "../plan/front-door.js";
+import { adoptRows } from "../plan/instance-state.js";
+import { codecFor, type ModelCodec } from "../plan/model-codec.js";
+import type { EagerNode, EagerTree, QueryState } from "../plan/state.js";
+import { loaderFor } from "../relations/index.js";
+import type { FieldMeta, ModelMeta, RelationMeta } from "../schema/meta.js";
+import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
+
+type Row = Record<string, unknown>;
+type AnySelect = SelectQueryBuilder<any, any, any>;
+
+/**
+ * A unique to-one relation read in its parent's statement (the "query" strategy, for a read of
+ * one row: loader/read.ts): at most one target row can match a parent, so a LEFT JOIN of the
+ * target (its rule in ON) gives the same row a second statement would, without the round trip
+ * (bench S5: 2,000 lookups of a user with its profile). Which relations qualify:
+ * - a belongsTo whose owner key is the target's primary key or a unique field, or a hasOne whose
+ *   foreign key is (not one-of-many);
+ * - loaded without a constraint (no where, select, order, limit, aggregate, withTrashed...), with
+ *   no fixed `where`, no `withDefault`, no `withTrashed`/`withoutGlobalScopes` option;
+ * - keys of the same kind on both sides (SQLite compares 1 and "1" as different; the second
+ *   statement converts them, a join cannot).
+ * Relations below a joined one load as usual, one query per level, its rows as their parents.
+ */
+export interface JoinedToOne extends JoinedShape {
+  readonly node: EagerNode;
+  /** The target as read: under its alias (`relata_j0`). */
+  readonly codec: ModelCodec;
+  /** The target as rows decode. */
+  readonly target: ModelCodec;
+  /** Target key = parent key: the ON condition, as column references. */
+  readonly on: readonly [target: string, parent: string];
+  /** The column alias of the target's joined key: null when no row matched. */
+  readonly matched: string;
+  readonly fields: readonly string[];
+  /** Column alias of each of `fields`, short (PostgreSQL cuts identifiers at 63 bytes). */
+  readonly aliases: readonly string[];
+}
+
+/** The eager relations of `tree` that join their parent's statement, and the rest. */
+export function joinedToOnes(
+  session: Session,
+  codec: ModelCodec,
+  tree: EagerTree,
+): { joined: JoinedToOne[]; rest: EagerTree } {
+  const joined: JoinedToOne[] = [];
+  let rest: Map<string, EagerNode> | undefined;
+  for (const [name, node] of tree) {
+    const meta = codec.meta.relations.get(node.relation);
+    const keys = meta && unconstrained(node.state) ? uniqueKeys(session, codec.meta, meta) : undefined;
+    if (!keys) continue;
+    const [parentKey, targetKey, model] = keys;
+    const base = codecFor(session, model);
+    const alias = `relata_j${joined.length}`;
+    const aliased = base.aliased(alias);
+    const visible = base.meta.hidden.size === 0 ? base.meta.fieldNames : base.meta.visibleFields;
+    const fields = [...new Set([...visible, targetKey, ...parentFieldsFor(session, base.meta.name, node.state.eager)])];
+    joined.push({
+      name: `${name}:${fields.join(",")}`,
+      node,
+      codec: aliased,
+      target: base,
+      on: [aliased.ref(targetKey), codec.ref(parentKey)],
+      matched: `${alias}_${fields.indexOf(targetKey)}`,
+      fields,
+      aliases: fields.map((_, i) => `${alias}_${i}`),
+    });
+    rest ??= new Map(tree);
+    rest.delete(name);
+  }
+  return { joined, rest: rest ?? tree };
+}
+
+/** `query` with each relation's table joined and its columns selected. */
+export function withJoins(query: AnySelect, joined: readonly JoinedToOne[]): AnySelect {
+  let q = query;
+  for (const join of joined) {
+    const selections: AliasedRawBuilder<unknown, string>[] = join.fields.map((field, i) =>
+      join.codec.selectAs(field, join.aliases[i]!),
+    );
+    q = leftJoinModel(q, join.codec, join.on[0], join.on[1]).select(selections);
+  }
+  return q;
+}
+
+/**
+ * Splits each raw row into the parent's own columns (`kept`) and each joined relation's row (or
+ * null), decodes both, and loads what is below the joined relations. Returns the parent rows, not
+ * yet decoded: the caller decodes them as it does rows without joins.
+ */
+export async function takeJoined(
+  session: Session,
+  raws: readonly Row[],
+  kept: readonly string[],
+  joined: readonly JoinedToOne[],
+): Promise<Row[]> {
+  const parents: Row[] = [];
+  const related: Row[][] = joined.map(() => []);
+  for (const raw of raws) {
+    // Fresh objects of one shape each: deleting the joined columns would make dictionary objects.
+    const parent: Row = {};
+    for (const name of kept) parent[name] = raw[name];
+    for (let j = 0; j < joined.length; j++) {
+      const join = joined[j]!;
+      if (raw[join.matched] === null || raw[join.matched] === undefined) {
+        parent[join.node.relation] = null;
+        continue;
+      }
+      const row: Row = {};
+      for (let i = 0; i < join.fields.length; i++) row[join.fields[i]!] = raw[join.aliases[i]!];
+      const decoded = join.target.decode<Row>(row);
+      parent[join.node.relation] = decoded;
+      related[j]!.push(decoded);
+    }
+    parents.push(parent);
+  }
+  for (let j = 0; j < joined.length; j++) {
+    const { target, node } = joined[j]!;
+    const rows = related[j]!;
+    if (target.meta.modelClass) adoptRows(rows, session);
+    await loadRelations(session, target.meta.name, rows, node.state.eager);
+    stripUnselected(session, target.meta.name, rows, node.state);
+  }
+  return parents;
+}
+
+/** Whether a relation's load has no constraint of its own (relations below it are allowed). */
+function unconstrained(state: QueryState): boolean {
+  return (
+    state.wheres.length === 0 &&
+    state.scope.length === 0 &&
+    state.selects === undefined &&
+    state.orders.length === 0 &&
+    state.limit === undefined &&
+    state.offset === undefined &&
+    state.pivotWheres.length === 0 &&
+    state.aggregates.length === 0 &&
+    state.trashed === undefined &&
+    state.without.length === 0 &&
+    state.perType === undefined
+  );
+}
+
+/**
+ * [parent field, target field, target model] of a relation that joins (see JoinedToOne), else
+ * undefined. Which fields a kind joins on is the kind's own (`joinKeys`).
+ */
+function uniqueKeys(session: Session, parent: ModelMeta, meta: RelationMeta): [string, string, string] | undefined {
+  const keys = loaderFor(meta).joinKeys?.(meta);
+  if (!keys || !("target" in meta)) return undefined;
+  if (meta.where !== undefined || meta.withTrashed || meta.withoutGlobalScopes) return undefined;
+  if ("withDefault" in meta && meta.withDefault) return undefined;
+  const [parentKey, targetKey] = keys;
+  const target = session.schema.model(meta.target);
+  const unique =
+    (target.primaryKey.length === 1 && target.primaryKey[0] === targetKey) ||
+    target.fields.get(targetKey)?.config.unique;
+  if (!unique) return undefined;
+  return sameKind(parent.fields.get(parentKey), target.fields.get(targetKey))
+    ? [parentKey, targetKey, meta.target]
+    : undefined;
+}
+
+const INTEGER_KINDS = new Set(["id", "integer"]);
+
+function sameKind(a: FieldMeta | undefined, b: FieldMeta | undefined): boolean {
+  if (!a || !b) return false;
+  const kind = (field: FieldMeta) => (INTEGER_KINDS.has(field.config.kind) ? "integer" : field.config.kind);
+  return kind(a) === kind(b);
+}
