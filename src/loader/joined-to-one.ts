@@ -1,10 +1,11 @@
 import type { AliasedRawBuilder, SelectQueryBuilder } from "kysely";
 import type { Session } from "../dialect/session.js";
 import type { JoinedShape } from "../plan/compiled-cache.js";
-import { leftJoinModel } from "../plan/front-door.js";
+import { joinModel } from "../plan/front-door.js";
 import { adoptRows } from "../plan/instance-state.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import type { EagerNode, EagerTree, QueryState } from "../plan/state.js";
+import { selectedFields } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { FieldMeta, ModelMeta, RelationMeta } from "../schema/meta.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
@@ -56,8 +57,7 @@ export function joinedToOnes(
     const base = codecFor(session, model);
     const alias = `relata_j${joined.length}`;
     const aliased = base.aliased(alias);
-    const visible = base.meta.hidden.size === 0 ? base.meta.fieldNames : base.meta.visibleFields;
-    const fields = [...new Set([...visible, targetKey, ...parentFieldsFor(session, base.meta.name, node.state.eager)])];
+    const fields = selectedFields(base, node.state, [targetKey, ...parentFieldsFor(session, model, node.state.eager)]);
     joined.push({
       name: `${name}:${fields.join(",")}`,
       node,
@@ -81,7 +81,7 @@ export function withJoins(query: AnySelect, joined: readonly JoinedToOne[]): Any
     const selections: AliasedRawBuilder<unknown, string>[] = join.fields.map((field, i) =>
       join.codec.selectAs(field, join.aliases[i]!),
     );
-    q = leftJoinModel(q, join.codec, join.on[0], join.on[1]).select(selections);
+    q = joinModel(q, join.codec, join.on[0], join.on[1], true).select(selections);
   }
   return q;
 }

@@ -2,7 +2,8 @@ import type { Session } from "../dialect/session.js";
 import { compileCached, selectShape } from "../plan/compiled-cache.js";
 import { adoptRows } from "../plan/instance-state.js";
 import type { ModelCodec } from "../plan/model-codec.js";
-import { decodeAggregates, type QueryState, selectionOf, selectQuery } from "../plan/state.js";
+import { decodeAggregates, type QueryState, selectQuery } from "../plan/state.js";
+import { selectedFields } from "../relations/fetch.js";
 import { decodeJoined, joinColumns } from "./join-strategy.js";
 import { joinedToOnes, takeJoined, withJoins } from "./joined-to-one.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
@@ -67,7 +68,7 @@ async function readThenLoad(session: Session, codec: ModelCodec, state: QuerySta
       ? await takeJoined(
           session,
           result.rows,
-          [...(selectionOf(codec.meta, query) ?? codec.meta.fieldNames), ...query.aggregates.map((a) => a.alias)],
+          [...selectedFields(codec, query, []), ...query.aggregates.map((a) => a.alias)],
           joined,
         )
       : result.rows;

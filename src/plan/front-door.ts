@@ -103,21 +103,16 @@ export function selectWritten(session: Session, codec: ModelCodec): AnySelect {
   return session.kysely.selectFrom(codec.from);
 }
 
-/** `query` INNER JOIN a model's table ON `left = right` and the model's rule (pivots have none). */
-export function joinModel(query: AnySelect, codec: ModelCodec, left: string, right: string): AnySelect {
-  const rule = ruleOf(codec);
-  if (!rule) return query.innerJoin(codec.from, left, right);
-  return query.innerJoin(codec.from, (join) => join.onRef(left, "=", right).on((eb) => compileWhere(codec, eb, rule)));
-}
-
 /**
- * `query` LEFT JOIN a model's table ON `left = right` and the model's rule: a unique to-one
- * relation read in its parent's statement (loader/joined-to-one.ts); no match gives nulls.
+ * `query` INNER JOIN (or, `outer`, LEFT JOIN) a model's table ON `left = right` and the model's
+ * rule (pivots have none). A LEFT JOIN reads a unique to-one relation in its parent's statement
+ * (loader/joined-to-one.ts): no match, or a row the rule leaves out, gives nulls.
  */
-export function leftJoinModel(query: AnySelect, codec: ModelCodec, left: string, right: string): AnySelect {
+export function joinModel(query: AnySelect, codec: ModelCodec, left: string, right: string, outer = false): AnySelect {
+  const join: AnySelect["innerJoin"] = outer ? query.leftJoin.bind(query) : query.innerJoin.bind(query);
   const rule = ruleOf(codec);
-  if (!rule) return query.leftJoin(codec.from, left, right);
-  return query.leftJoin(codec.from, (join) => join.onRef(left, "=", right).on((eb) => compileWhere(codec, eb, rule)));
+  if (!rule) return join(codec.from, left, right);
+  return join(codec.from, (on) => on.onRef(left, "=", right).on((eb) => compileWhere(codec, eb, rule)));
 }
 
 /** SELECT FROM a derived table (`(query) as alias`): paging subqueries MySQL accepts, per-parent ranking. */
