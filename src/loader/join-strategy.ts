@@ -115,7 +115,7 @@ export function decodeJoined(session: Session, model: string, rows: readonly Row
         items = items.slice(start, state.limit === undefined ? undefined : start + state.limit);
       }
       decodeNested(session, link.model, items, state.eager);
-      stripUnselected(session, link.model, items, state);
+      items = stripUnselected(session, link.model, items, state);
       row[node.relation] = link.many ? items : (items[0] ?? loader.defaultRow?.(session, relation, row) ?? null);
     }
   }

@@ -20,8 +20,9 @@ type AnySelect = SelectQueryBuilder<any, any, any>;
  * (bench S5: 2,000 lookups of a user with its profile). Which relations qualify:
  * - a belongsTo whose owner key is the target's primary key or a unique field, or a hasOne whose
  *   foreign key is (not one-of-many);
- * - loaded without a constraint (no where, select, order, limit, aggregate, withTrashed...), with
- *   no fixed `where`, no `withDefault`, no `withTrashed`/`withoutGlobalScopes` option;
+ * - loaded without a constraint, or one that only selects fields (no where, order, limit,
+ *   aggregate, withTrashed...), with no fixed `where`, no `withDefault`, no
+ *   `withTrashed`/`withoutGlobalScopes` option;
  * - keys of the same kind on both sides (SQLite compares 1 and "1" as different; the second
  *   statement converts them, a join cannot).
  * Relations below a joined one load as usual, one query per level, its rows as their parents.
@@ -51,7 +52,7 @@ export function joinedToOnes(
   let rest: Map<string, EagerNode> | undefined;
   for (const [name, node] of tree) {
     const meta = codec.meta.relations.get(node.relation);
-    const keys = meta && unconstrained(node.state) ? uniqueKeys(session, codec.meta, meta) : undefined;
+    const keys = meta && onlySelects(node.state) ? uniqueKeys(session, codec.meta, meta) : undefined;
     if (!keys) continue;
     const [parentKey, targetKey, model] = keys;
     const base = codecFor(session, model);
@@ -122,17 +123,19 @@ export async function takeJoined(
     const rows = related[j]!;
     if (target.meta.modelClass) adoptRows(rows, session);
     await loadRelations(session, target.meta.name, rows, node.state.eager);
-    stripUnselected(session, target.meta.name, rows, node.state);
+    stripUnselected(session, target.meta.name, rows, node.state, { rows: parents, relation: node.relation });
   }
   return parents;
 }
 
-/** Whether a relation's load has no constraint of its own (relations below it are allowed). */
-function unconstrained(state: QueryState): boolean {
+/**
+ * Whether a relation's load has no constraint of its own but a select (relations below it are
+ * allowed): which rows match is the relation's alone.
+ */
+function onlySelects(state: QueryState): boolean {
   return (
     state.wheres.length === 0 &&
     state.scope.length === 0 &&
-    state.selects === undefined &&
     state.orders.length === 0 &&
     state.limit === undefined &&
     state.offset === undefined &&

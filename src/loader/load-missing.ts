@@ -52,6 +52,7 @@ export async function loadMissing(session: Session, model: string, rows: Row[], 
         target,
         absent.flatMap((row) => relatedOf(row, relation, target)),
         state,
+        { rows: absent, relation: relation.name },
       );
     }
   }

@@ -31,8 +31,7 @@ async function readJoined(session: Session, codec: ModelCodec, state: QueryState
   if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
   decodeJoined(session, codec.meta.name, rows, state.eager);
-  if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
-  return rows;
+  return query !== state ? stripUnselected(session, codec.meta.name, rows, state) : rows;
 }
 
 /** The state with the parent fields its relations stitch on added to a narrowed select. */
@@ -48,8 +47,9 @@ function withStitchFields(session: Session, codec: ModelCodec, state: QueryState
 
 /**
  * The "query" strategy: the rows, then one query per relation level. A read of one row (first,
- * find, findUnique: `limit 1`) reads its unique to-one relations loaded without a constraint in
- * its own statement (joined-to-one.ts): for a point read the second round trip is the cost.
+ * find, findUnique: `limit 1`) reads its unique to-one relations loaded without a constraint
+ * (or one that only selects) in its own statement (joined-to-one.ts): for a point read the
+ * second round trip is the cost.
  */
 async function readThenLoad(session: Session, codec: ModelCodec, state: QueryState): Promise<Row[]> {
   // Relations stitch on parent fields a narrowed select may have left out: read them, then drop them.
@@ -76,6 +76,5 @@ async function readThenLoad(session: Session, codec: ModelCodec, state: QuerySta
   if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
   if (rest.size > 0) await loadRelations(session, codec.meta.name, rows, rest);
-  if (query !== state) stripUnselected(session, codec.meta.name, rows, state);
-  return rows;
+  return query !== state ? stripUnselected(session, codec.meta.name, rows, state) : rows;
 }

@@ -241,13 +241,13 @@ export function pivotEntries(
   // A key, a row (it has the related key field), a list of those, or a map { key: pivot values }.
   const isRow = (v: unknown) => typeof v === "object" && v !== null && Object.hasOwn(v, meta.relatedKey);
   const isMap = typeof input === "object" && input !== null && !Array.isArray(input) && !isRow(input);
-  const list: [unknown, Row][] = isMap
-    ? Object.entries(input as Row).map(([id, extra]) => {
-        checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
-        return [key(id), { ...values, ...pivotValues(meta, extra) }];
-      })
-    : (Array.isArray(input) ? input : [input]).map((item) => [key(item), { ...values }]);
-  return list.map(([k, v]) => [k, check(v)]);
+  if (isMap) {
+    return Object.entries(input as Row).map(([id, extra]) => {
+      checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
+      return [key(id), check({ ...values, ...pivotValues(meta, extra) })];
+    });
+  }
+  return (Array.isArray(input) ? input : [input]).map((item) => [key(item), check({ ...values })]);
 }
 
 /** The pivot values given for one key of a `{ key: pivotValues }` map: an object (or nothing). */
@@ -405,9 +405,22 @@ function joinModelRow(meta: BelongsToManyMeta, join: ModelCodec, row: Row, now: 
   return out;
 }
 
+const fieldNames = new WeakMap<BelongsToManyMeta, ReadonlySet<string>>();
+
+/** The names of a relation's pivot fields (worked out once per relation). */
+function pivotFieldNames(meta: BelongsToManyMeta): ReadonlySet<string> {
+  let names = fieldNames.get(meta);
+  if (!names) {
+    names = new Set(meta.pivot.fields.map((f) => f.name));
+    fieldNames.set(meta, names);
+  }
+  return names;
+}
+
 /** A pivot value the relation's pivotWhere fixes must not be given another value. */
 function checkPivotFilter(meta: BelongsToManyMeta, values: Row): void {
-  for (const [field, value] of Object.entries(meta.pivot.where ?? {})) {
+  if (meta.pivot.where === undefined) return;
+  for (const [field, value] of Object.entries(meta.pivot.where)) {
     if (Object.hasOwn(values, field) && keyOf(values[field]) !== keyOf(value)) {
       throw new ValidationError(
         `${label(meta)} only holds pivot rows with ${field} = ${describeValue(value)}; cannot attach with ${describeValue(values[field])}.`,
@@ -427,7 +440,7 @@ export function checkPivotValues(session: Session, meta: BelongsToManyMeta, valu
     );
   }
   const pivot = pivotCodec(session, meta);
-  const allowed = new Set(meta.pivot.fields.map((f) => f.name));
+  const allowed = pivotFieldNames(meta);
   for (const [field, value] of Object.entries(values)) {
     if (!allowed.has(field)) {
       throw new ValidationError(

@@ -144,4 +144,32 @@ describe.skipIf(strategy !== "query")(`a read of one row joins its unique to-one
     const bob = await t.db.post.select("title").with("author").where("title", "b").first();
     expect(bob).toEqual({ title: "b", author: { id: users[1]!.id, name: "Bob", referrerId: users[0]!.id } });
   });
+
+  it("a constraint that only selects still joins; the join key it leaves out is read, then dropped", async () => {
+    for (const user of users) {
+      const joined = await t.count(() =>
+        t.db.user
+          .select("name")
+          .with("profile", (q) => q.select("bio"))
+          .with("referrer", (q) => q.select("name"))
+          .where("id", user.id)
+          .first(),
+      );
+      expect(joined.queries).toBe(1);
+      const separate = await t.db.user
+        .select("name")
+        .with("profile", (q) => apart(q).select("bio"))
+        .with("referrer", (q) => apart(q).select("name"))
+        .where("id", user.id)
+        .first();
+      expect(joined.result).toEqual(separate);
+      expect(Object.keys(joined.result!.profile ?? {})).toEqual(joined.result!.profile ? ["bio"] : []);
+    }
+    const ada = await t.db.user
+      .select("name")
+      .with("profile", (q) => q.select("bio"))
+      .where("id", users[0]!.id)
+      .first();
+    expect(ada).toEqual({ name: "Ada", profile: { bio: "math" } });
+  });
 });

@@ -71,14 +71,18 @@ function changes(stored: Values, values: Values): boolean {
 /** Whether the pivot values a write stores are what a read gives back (every pivot field of an exact kind). */
 const storesExactly = (meta: BelongsToManyMeta) => meta.pivot.fields.every((f) => EXACT_KINDS.has(f.config.kind));
 
-/** A pivot row as written (by field) as a read gives it: the exposed fields, timestamps as Dates. */
-function pivotAsRead(meta: BelongsToManyMeta, written: Values): Values {
-  const pivot: Values = {};
-  for (const field of exposedPivotFields(meta)) {
-    const value = written[field];
-    pivot[field] = typeof value === "string" && pivotKind(meta, field) === "timestamp" ? new Date(value) : value;
-  }
-  return pivot;
+/** Pivot rows as written (by field) as a read gives them: the exposed fields, timestamps as Dates. */
+function pivotsAsRead(meta: BelongsToManyMeta): (written: Values) => Values {
+  const fields = exposedPivotFields(meta);
+  const timestamps = fields.map((field) => pivotKind(meta, field) === "timestamp");
+  return (written) => {
+    const pivot: Values = {};
+    for (let i = 0; i < fields.length; i++) {
+      const value = written[fields[i]!];
+      pivot[fields[i]!] = typeof value === "string" && timestamps[i] ? new Date(value) : value;
+    }
+    return pivot;
+  };
 }
 
 /** The keys a sync-family write takes: null is none (`syncWithoutDetaching(null)`). */
@@ -134,17 +138,23 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
     const merged = new Map<string | undefined, [unknown, Values]>();
     if (write.connectInput !== undefined) {
       for (const [key, values] of write.entries ?? pivotEntries(session, meta, write.connectInput)) {
-        merged.set(keyOf(key), [key, { ...merged.get(keyOf(key))?.[1], ...values }]);
+        const id = keyOf(key);
+        const earlier = merged.get(id);
+        merged.set(id, [key, earlier ? { ...earlier[1], ...values } : values]);
       }
     }
-    const given = new Set(merged.keys());
+    const given = merged.size;
     // Rows a connectOrCreate found were just read: attached without a second look.
-    for (const [key, values] of pivotEntries(session, meta, write.found ?? [])) {
-      if (!merged.has(keyOf(key))) merged.set(keyOf(key), [key, values]);
+    if (write.found && write.found.length > 0) {
+      for (const [key, values] of pivotEntries(session, meta, write.found)) {
+        if (!merged.has(keyOf(key))) merged.set(keyOf(key), [key, values]);
+      }
     }
-    for (const [id, [key, values]] of merged) {
+    // The connected keys come first in `merged`: the found ones follow them.
+    let index = 0;
+    for (const [key, values] of merged.values()) {
       entries.push([parentKey, key, values]);
-      if (given.has(id)) connected.push(key);
+      if (index++ < given) connected.push(key);
     }
     counts.push(entries.length - before);
   }
@@ -156,6 +166,7 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
   if (!found) return;
   // Each parent's related rows, with the pivot values as written (a read decodes the same).
   const accessor = pivotAccessor(meta);
+  const pivotAsRead = pivotsAsRead(meta);
   let createdAt = 0;
   let at = 0;
   for (const [index, [parent, write]] of using.entries()) {
@@ -163,7 +174,7 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
     for (let i = 0; i < counts[index]!; i++, at++) {
       const [, key] = entries[at]!;
       const row = i < write.create.length ? created[createdAt++]! : target.copy(found.get(keyOf(key))!);
-      row[accessor] = pivotAsRead(meta, written[at]!);
+      row[accessor] = pivotAsRead(written[at]!);
       list.push(row);
     }
     parent[meta.name] = byKey(target, list);
@@ -228,7 +239,7 @@ async function upsertRelated(
     const row = existing ?? (await insertRows(tx, target, [{ ...attributes, ...values }]))[0]!;
     const [written] = await insertPivotRows(tx, meta, [[parentKey, pivotKeyOf(tx, meta, row), pivot]]);
     if (update || !storesExactly(meta)) return (await related(tx, [byKey(row[meta.relatedKey])]))[0]!;
-    row[pivotAccessor(meta)] = pivotAsRead(meta, written!);
+    row[pivotAccessor(meta)] = pivotsAsRead(meta)(written!);
     return withoutHidden(tx, target.meta.name, row);
   });
 }
