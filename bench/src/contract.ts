@@ -24,12 +24,18 @@
  *   S4 (User & { posts: Post[] })[]  each user's 3 newest posts (createdAt descending)
  *   S5 (User & { profile: Profile })[]  one per lookup id, in lookup order
  *   S6 nothing compared: the harness checks the rows in the database and removes them.
+ *   Video   { id, userId, title }   Country { id, name }
+ *   MorphComment { id, commentableType, commentableId, body }   (commentableType "post" | "video")
+ *   S7 { comments: (MorphComment & { commentable: (Post & { author: User }) | (Video & { author: User }) })[],
+ *        countries: (Country & { posts: Post[] })[] }   every morph comment; every country with the posts
+ *                                  of its users (through users.country_id), posts ordered by id
+ *   S8 nothing compared: the harness checks post_tag of posts 1..1000 against `syncs` and restores it.
  * Only keys the baseline has are compared; contenders may return more.
  */
 
 export type Dialect = "sqlite" | "postgres" | "mysql";
 
-export const SCENARIOS = ["S1", "S2", "S3", "S4", "S5", "S6"] as const;
+export const SCENARIOS = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TITLES: Record<Scenario, string> = {
@@ -39,6 +45,8 @@ export const SCENARIO_TITLES: Record<Scenario, string> = {
   S4: "users with their 3 newest posts",
   S5: "2,000 lookups of a user by id with profile",
   S6: "insert 1,000 posts + attach 3 tags each (one transaction)",
+  S7: "morph comments > commentable (post or video) > author; countries > posts through users",
+  S8: "sync the tags of 1,000 posts with a pivot column (one transaction)",
 };
 
 export interface SetupContext {
@@ -66,6 +74,17 @@ export interface ScenarioInputs {
    * attach to each (pivot `created_at` = the post's createdAt), all in one transaction.
    */
   newPosts: { userId: number; posts: NewPost[] };
+  /**
+   * S8: for posts 1..1000, the exact set of tags each must have afterwards, with the pivot
+   * `created_at` of each: keep one (same value), update one's value, attach one, detach one; all
+   * in one transaction.
+   */
+  syncs: PostTagSync[];
+}
+
+export interface PostTagSync {
+  postId: number;
+  tags: { tagId: number; createdAt: Date }[];
 }
 
 export interface NewPost {

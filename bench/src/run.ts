@@ -7,7 +7,7 @@
  * bench/results/latest.json.
  *
  * Options: --rounds=5 --iterations=1 --dialects=sqlite,postgres,mysql
- *          --contenders=raw,relata-query,... --scenarios=S1,...
+ *          --contenders=raw,relata-query,... --scenarios=S1,...,S9 (S9: see s9/run.ts)
  * Servers: RELATA_PG_URL / RELATA_MYSQL_URL (default: the local services, as .ci/run).
  */
 import { execFile } from "node:child_process";
@@ -19,11 +19,13 @@ import { parseArgs, promisify } from "node:util";
 import type { ScenarioResult } from "./child.js";
 import { type Dialect, SCENARIO_TITLES, SCENARIOS, type Scenario } from "./contract.js";
 import { buildDatabase, COMMENTS_PER_POST, POSTS_PER_USER, USERS } from "./dataset.js";
+import { runS9, S9, type S9Cell } from "./s9/run.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONTENDERS = [
   "raw",
   "relata-query",
+  "relata-select",
   "relata-join",
   "kysely",
   "drizzle",
@@ -40,13 +42,16 @@ const { values: options } = parseArgs({
     iterations: { type: "string", default: "1" },
     dialects: { type: "string", default: "sqlite,postgres,mysql" },
     contenders: { type: "string", default: CONTENDERS.join(",") },
-    scenarios: { type: "string", default: SCENARIOS.join(",") },
+    scenarios: { type: "string", default: [...SCENARIOS, S9].join(",") },
   },
 });
 const rounds = Number(options.rounds);
 const contenders = options.contenders.split(",");
 if (!contenders.includes("raw")) contenders.unshift("raw");
-const scenarios = options.scenarios.split(",") as Scenario[];
+// S9 (throughput under concurrency) has its own harness and table, run after the others.
+const withS9 = options.scenarios.split(",").includes(S9);
+const scenarios = options.scenarios.split(",").filter((s) => s !== S9) as Scenario[];
+const built: Partial<Record<Dialect, string>> = {};
 const servers: Record<Dialect, string> = {
   sqlite: "sqlite:",
   postgres: process.env.RELATA_PG_URL ?? "postgres://root@127.0.0.1:5432/test",
@@ -60,6 +65,7 @@ async function child(
   url: string,
 ): Promise<Partial<Record<Scenario, ScenarioResult>>> {
   const args = [
+    "--expose-gc", // for the S1 peak heap measure (child.ts peakHeapMB)
     "--import",
     "tsx",
     join(here, "child.ts"),
@@ -94,6 +100,8 @@ interface Cell {
   ratio: number | null;
   statements: number | null;
   samples: number[];
+  /** S1: the median over rounds of one call's peak heap growth (MB). */
+  peakHeapMB?: number | null;
   error?: string;
   note?: string;
 }
@@ -120,6 +128,8 @@ for (const dialect of options.dialects.split(",") as Dialect[]) {
     say(`\n${dialect}: skipped (${(error as Error).message})`);
     continue;
   }
+  built[dialect] = url;
+  if (!scenarios.length) continue;
   const collected: Record<string, Partial<Record<Scenario, ScenarioResult[]>>> = {};
   for (let round = 0; round < rounds; round++) {
     const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
@@ -143,12 +153,14 @@ for (const dialect of options.dialects.split(",") as Dialect[]) {
       const samples = runs.flatMap((r) => r.samples);
       const error = runs.find((r) => r.error)?.error;
       const note = runs.find((r) => r.note)?.note;
+      const heaps = runs.flatMap((r) => (r.peakHeapMB == null ? [] : [r.peakHeapMB]));
       table[contender] ??= {};
       table[contender][scenario] = {
         median: samples.length && !error ? median(samples) : null,
         ratio: null,
         statements: runs.find((r) => r.statements != null)?.statements ?? null,
         samples,
+        ...(scenario === "S1" ? { peakHeapMB: heaps.length && !error ? median(heaps) : null } : {}),
         ...(error ? { error } : {}),
         ...(note ? { note } : {}),
       };
@@ -164,8 +176,11 @@ for (const dialect of options.dialects.split(",") as Dialect[]) {
   report[dialect] = table;
 
   say(`\n### ${dialect}\n`);
-  say(`| contender | ${scenarios.map((s) => `${s} ${SCENARIO_TITLES[s]}`).join(" | ")} |`);
-  say(`|---|${scenarios.map(() => "---:").join("|")}|`);
+  const heapColumn = scenarios.includes("S1");
+  say(
+    `| contender | ${scenarios.map((s) => `${s} ${SCENARIO_TITLES[s]}`).join(" | ")} |${heapColumn ? " S1 peak heap (MB) |" : ""}`,
+  );
+  say(`|---|${scenarios.map(() => "---:").join("|")}|${heapColumn ? "---:|" : ""}`);
   const footnotes: string[] = [];
   for (const contender of contenders) {
     const cells = scenarios.map((scenario) => {
@@ -177,16 +192,20 @@ for (const dialect of options.dialects.split(",") as Dialect[]) {
       const count = cell.statements == null ? "" : ` [${cell.statements}]`;
       return `${cell.median.toFixed(1)} (${cell.ratio!.toFixed(2)}x)${count}`;
     });
-    say(`| ${contender} | ${cells.join(" | ")} |`);
+    const heap = table[contender]!.S1?.peakHeapMB;
+    say(`| ${contender} | ${cells.join(" | ")} |${heapColumn ? ` ${heap == null ? "—" : heap.toFixed(1)} |` : ""}`);
   }
   if (footnotes.length) say("");
   for (const [i, note] of footnotes.entries()) say(`${i + 1}. ${note}`);
 }
 
+let s9: Record<string, Record<string, S9Cell>> | undefined;
+if (withS9) s9 = await runS9({ urls: built, contenders, rounds, say });
+
 const out = join(here, "..", "results");
 mkdirSync(out, { recursive: true });
 writeFileSync(
   join(out, "latest.json"),
-  `${JSON.stringify({ date: new Date().toISOString(), rounds, iterations: Number(options.iterations), report }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), rounds, iterations: Number(options.iterations), report, ...(s9 ? { s9 } : {}) }, null, 2)}\n`,
 );
 writeFileSync(join(out, "latest.md"), `${lines.join("\n")}\n`);

@@ -18,11 +18,12 @@ import * as pgHelpers from "kysely/helpers/postgres";
 import * as sqliteHelpers from "kysely/helpers/sqlite";
 import { createPool } from "mysql2";
 import pg from "pg";
-import type { Contender, Dialect, ScenarioFns } from "../contract.js";
+import type { Contender, Dialect, PostTagSync, ScenarioFns } from "../contract.js";
 
 /** The tables. SQLite stores booleans as 0/1 and timestamps as ISO-8601 text. */
 interface DB {
-  users: { id: Generated<number>; name: string; email: string };
+  countries: { id: Generated<number>; name: string };
+  users: { id: Generated<number>; name: string; email: string; country_id: number };
   profiles: { id: Generated<number>; user_id: number; bio: string };
   posts: {
     id: Generated<number>;
@@ -35,6 +36,8 @@ interface DB {
   comments: { id: Generated<number>; post_id: number; user_id: number; body: string };
   tags: { id: Generated<number>; name: string };
   post_tag: { post_id: number; tag_id: number; created_at: Date | string };
+  videos: { id: Generated<number>; user_id: number; title: string };
+  morph_comments: { id: Generated<number>; commentable_type: string; commentable_id: number; body: string };
 }
 
 const postColumns = ["id", "user_id", "title", "body", "published", "created_at"] as const;
@@ -192,7 +195,129 @@ function scenarios(db: Kysely<DB>, dialect: Dialect): ScenarioFns {
           .execute();
         return ids;
       }),
+    async S7() {
+      // A query builder has no polymorphic relations: one subquery per target type, each guarded
+      // by the type column (canonical keeps the one that matched).
+      const comments = await db
+        .selectFrom("morph_comments")
+        .select((eb) => [
+          "morph_comments.id",
+          "morph_comments.commentable_type",
+          "morph_comments.commentable_id",
+          "morph_comments.body",
+          jsonObjectFrom(
+            eb
+              .selectFrom("posts")
+              .select((eb) => [
+                ...postColumns.map((c) => `posts.${c}` as const),
+                jsonObjectFrom(
+                  eb
+                    .selectFrom("users")
+                    .select(["users.id", "users.name", "users.email"])
+                    .whereRef("users.id", "=", "posts.user_id"),
+                ).as("author"),
+              ])
+              .whereRef("posts.id", "=", "morph_comments.commentable_id")
+              .where("morph_comments.commentable_type", "=", "post"),
+          ).as("post"),
+          jsonObjectFrom(
+            eb
+              .selectFrom("videos")
+              .select((eb) => [
+                "videos.id",
+                "videos.user_id",
+                "videos.title",
+                jsonObjectFrom(
+                  eb
+                    .selectFrom("users")
+                    .select(["users.id", "users.name", "users.email"])
+                    .whereRef("users.id", "=", "videos.user_id"),
+                ).as("author"),
+              ])
+              .whereRef("videos.id", "=", "morph_comments.commentable_id")
+              .where("morph_comments.commentable_type", "=", "video"),
+          ).as("video"),
+        ])
+        .orderBy("morph_comments.id")
+        .execute();
+      // The through relation is a join in the subquery: posts of the users of each country.
+      const countries = await db
+        .selectFrom("countries")
+        .select((eb) => [
+          "countries.id",
+          "countries.name",
+          jsonArrayFrom(
+            eb
+              .selectFrom("posts")
+              .innerJoin("users", "users.id", "posts.user_id")
+              .select(postColumns.map((c) => `posts.${c}` as const))
+              .whereRef("users.country_id", "=", "countries.id")
+              .orderBy("posts.id"),
+          ).as("posts"),
+        ])
+        .orderBy("countries.id")
+        .execute();
+      return { comments, countries };
+    },
+    // A sync written with the query builder: read the current pivot rows, then delete the
+    // detached, insert the attached and update the changed pivot values.
+    S8: ({ syncs }) =>
+      db.transaction().execute(async (trx) => {
+        const current = await trx
+          .selectFrom("post_tag")
+          .select(["post_tag.post_id", "post_tag.tag_id", "post_tag.created_at"])
+          .where(
+            "post_tag.post_id",
+            "in",
+            syncs.map((s) => s.postId),
+          )
+          .execute();
+        const { detach, attach, update } = syncPlan(syncs, current);
+        if (detach.length)
+          await trx
+            .deleteFrom("post_tag")
+            .where(({ eb, refTuple, tuple }) =>
+              eb(
+                refTuple("post_tag.post_id", "post_tag.tag_id"),
+                "in",
+                detach.map((row) => tuple(row.post_id, row.tag_id)),
+              ),
+            )
+            .execute();
+        if (attach.length)
+          await trx
+            .insertInto("post_tag")
+            .values(attach.map((p) => ({ post_id: p.postId, tag_id: p.tagId, created_at: time(p.createdAt) })))
+            .execute();
+        for (const p of update)
+          await trx
+            .updateTable("post_tag")
+            .set({ created_at: time(p.createdAt) })
+            .where("post_tag.post_id", "=", p.postId)
+            .where("post_tag.tag_id", "=", p.tagId)
+            .execute();
+      }),
   };
+}
+
+type PivotRow = { post_id: number; tag_id: number; created_at: Date | string };
+type Pivot = { postId: number; tagId: number; createdAt: Date };
+
+/** A sync's plan from the current pivot rows: rows to delete, to insert, and to update (value changed). */
+function syncPlan(syncs: PostTagSync[], current: PivotRow[]) {
+  const wanted = new Map<string, Pivot>();
+  for (const { postId, tags } of syncs)
+    for (const { tagId, createdAt } of tags) wanted.set(`${postId}/${tagId}`, { postId, tagId, createdAt });
+  const detach: PivotRow[] = [];
+  const update: Pivot[] = [];
+  for (const row of current) {
+    const key = `${row.post_id}/${row.tag_id}`;
+    const want = wanted.get(key);
+    if (!want) detach.push(row);
+    else if (new Date(row.created_at).getTime() !== want.createdAt.getTime()) update.push(want);
+    wanted.delete(key);
+  }
+  return { detach, attach: [...wanted.values()], update };
 }
 
 /**
@@ -201,7 +326,7 @@ function scenarios(db: Kysely<DB>, dialect: Dialect): ScenarioFns {
  * outer row, which MariaDB (10.11) rejects ("Unknown column 'users.id' in 'WHERE'").
  */
 const NO_HELPERS = "jsonArrayFrom/jsonObjectFrom (mysql helpers) do not run on MariaDB";
-const NOT_ON_MARIADB = ["S1", "S2", "S4", "S5"] as const;
+const NOT_ON_MARIADB = ["S1", "S2", "S4", "S5", "S7"] as const;
 
 /** S2's tag rows carry the pivot column next to the tag's own. */
 type TagRow = { id: number; name: string; post_id: number; tag_id: number; created_at: unknown };
@@ -210,6 +335,12 @@ const s2Canonical = (posts: { tags: TagRow[] }[]) =>
     ...post,
     tags: post.tags.map(({ id, name, ...pivot }) => ({ id, name, pivot })),
   }));
+
+/** S7's per-type columns as the canonical `commentable`. */
+const s7Canonical = ({ comments, countries }: { comments: Record<string, unknown>[]; countries: unknown[] }) => ({
+  comments: comments.map(({ post, video, ...comment }) => ({ ...comment, commentable: post ?? video })),
+  countries,
+});
 
 const kysely: Contender = {
   name: "kysely",
@@ -220,7 +351,7 @@ const kysely: Contender = {
     if (dialect === "mysql") for (const s of NOT_ON_MARIADB) delete fns[s];
     return {
       scenarios: fns,
-      canonical: { S2: s2Canonical },
+      canonical: { S2: s2Canonical, S7: s7Canonical },
       ...(dialect === "mysql" ? { notes: Object.fromEntries(NOT_ON_MARIADB.map((s) => [s, NO_HELPERS])) } : {}),
       close: () => db.destroy(),
     };

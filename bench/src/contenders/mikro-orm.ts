@@ -101,6 +101,31 @@ const mikroOrm: Contender = {
             await em.flush();
             return created;
           }),
+        // Through the pivot entity: load the posts' PostTag entities, remove the detached ones,
+        // change the pivot values and create the new ones; the flush at the end of `transactional`
+        // writes it all (batched by the unit of work).
+        S8: ({ syncs }) =>
+          orm.em.fork().transactional(async (em) => {
+            const wanted = new Map(
+              syncs.flatMap(({ postId, tags }) =>
+                tags.map(({ tagId, createdAt }) => [`${postId}:${tagId}`, { postId, tagId, createdAt }]),
+              ),
+            );
+            const current = await em.find(PostTagSchema, { post: { $in: syncs.map((s) => s.postId) } });
+            for (const row of current) {
+              const key = `${row.post.id}:${row.tag.id}`;
+              const want = wanted.get(key);
+              wanted.delete(key);
+              if (!want) em.remove(row);
+              else if (want.createdAt.getTime() !== row.createdAt.getTime()) row.createdAt = want.createdAt;
+            }
+            for (const { postId, tagId, createdAt } of wanted.values())
+              em.create(PostTagSchema, {
+                post: em.getReference(PostSchema, postId),
+                tag: em.getReference(TagSchema, tagId),
+                createdAt,
+              });
+          }),
       },
       canonical: {
         S1: (result: User[]) =>
@@ -120,7 +145,10 @@ const mikroOrm: Contender = {
         S3: (result: User[]) => result.map((u) => ({ ...user(u), postsCount: u.postsCount })),
         S5: (result: (User | null)[]) => result.map((u) => u && { ...user(u), profile: profile(u.profile) }),
       },
-      notes: { S4: "no per-parent limit on populate (populateWhere / populateOrderBy only filter and sort)" },
+      notes: {
+        S4: "no per-parent limit on populate (populateWhere / populateOrderBy only filter and sort)",
+        S7: "no polymorphic relations in MikroORM 6 (they arrive in 7.0)",
+      },
       close: () => orm.close(),
     };
   },

@@ -72,9 +72,15 @@ class Post extends BaseModel {
   declare createdAt: Date;
   declare comments?: Comment[];
   declare tags?: Tag[];
+  declare author?: User;
 
   static override get relationMappings() {
     return {
+      author: {
+        relation: Model.BelongsToOneRelation,
+        modelClass: User,
+        join: { from: "posts.userId", to: "users.id" },
+      },
       comments: {
         relation: Model.HasManyRelation,
         modelClass: Comment,
@@ -116,6 +122,72 @@ class PostTag extends BaseModel {
   declare postId: number;
   declare tagId: number;
   declare createdAt: Date;
+}
+
+class Country extends BaseModel {
+  static override tableName = "countries";
+  declare id: number;
+  declare name: string;
+  declare posts?: Post[];
+
+  static override get relationMappings() {
+    return {
+      // Has-many-through: a ManyToManyRelation whose "join table" is users (country_id -> id).
+      posts: {
+        relation: Model.ManyToManyRelation,
+        modelClass: Post,
+        join: { from: "countries.id", through: { from: "users.countryId", to: "users.id" }, to: "posts.userId" },
+      },
+    };
+  }
+}
+
+class Video extends BaseModel {
+  static override tableName = "videos";
+  declare id: number;
+  declare userId: number;
+  declare title: string;
+  declare author?: User;
+
+  static override get relationMappings() {
+    return {
+      author: {
+        relation: Model.BelongsToOneRelation,
+        modelClass: User,
+        join: { from: "videos.userId", to: "users.id" },
+      },
+    };
+  }
+}
+
+/**
+ * Objection has no morphTo. Its polymorphic-associations recipe maps the parent side (a HasManyRelation
+ * on commentableId with a `filter` on commentableType); this child side is one BelongsToOneRelation
+ * per commentable type on the shared id column, each fetched for the comments of its type only.
+ */
+class MorphComment extends BaseModel {
+  static override tableName = "morph_comments";
+  declare id: number;
+  declare commentableType: "post" | "video";
+  declare commentableId: number;
+  declare body: string;
+  declare post?: Post;
+  declare video?: Video;
+
+  static override get relationMappings() {
+    return {
+      post: {
+        relation: Model.BelongsToOneRelation,
+        modelClass: Post,
+        join: { from: "morph_comments.commentableId", to: "posts.id" },
+      },
+      video: {
+        relation: Model.BelongsToOneRelation,
+        modelClass: Video,
+        join: { from: "morph_comments.commentableId", to: "videos.id" },
+      },
+    };
+  }
 }
 
 function knexConfig(dialect: string, url: string, file?: string): Knex.Config {
@@ -183,6 +255,30 @@ const objection: Contender = {
             );
             return created;
           }),
+        async S7() {
+          const comments = await MorphComment.query().orderBy("id");
+          // The morphTo: each type's comments fetch their own relation (fetchGraph fills the given models).
+          for (const type of ["post", "video"] as const)
+            await MorphComment.fetchGraph(
+              comments.filter((c) => c.commentableType === type),
+              `${type}.author`,
+            );
+          const countries = await Country.query().withGraphFetched("posts(orderById)").orderBy("id");
+          return { comments, countries };
+        },
+        // upsertGraph with relate/unrelate syncs each post's tags: unrelate (delete the pivot row)
+        // the missing ones, relate (insert with the extra column) the new ones, patch the changed extras.
+        S8: ({ syncs }) =>
+          Post.transaction(
+            async (trx) =>
+              await Post.query(trx).upsertGraph(
+                syncs.map(({ postId, tags }) => ({
+                  id: postId,
+                  tags: tags.map(({ tagId, createdAt }) => ({ id: tagId, createdAt })),
+                })),
+                { relate: true, unrelate: true },
+              ),
+          ),
       },
       canonical: {
         S2: (posts: Post[]) =>
@@ -193,6 +289,13 @@ const objection: Contender = {
               pivot: { postId: post.id, tagId: tag.id, createdAt },
             })),
           })),
+        S7: ({ comments, countries }: { comments: MorphComment[]; countries: Country[] }) => ({
+          comments: comments.map(({ post, video, ...comment }) => ({
+            ...comment,
+            commentable: comment.commentableType === "post" ? post : video,
+          })),
+          countries,
+        }),
       },
       notes: {
         S4: "withGraphFetched applies limit to the whole relation query, not per parent (documented limitation); no per-parent limit API",

@@ -6,10 +6,13 @@ import {
   createDb,
   defineSchema,
   hasMany,
+  hasManyThrough,
   hasOne,
   id,
   integer,
   model,
+  morphMany,
+  morphTo,
   string,
   text,
   timestamp,
@@ -18,9 +21,15 @@ import type { Contender } from "../contract.js";
 
 export const schema = defineSchema(
   {
+    country: model({
+      table: "countries",
+      fields: { id: id(), name: string().unique() },
+      // user.countryId -> post.userId
+      relations: { posts: hasManyThrough("post", { through: "user" }) },
+    }),
     user: model({
       table: "users",
-      fields: { id: id(), name: string(), email: string().unique() },
+      fields: { id: id(), name: string(), email: string().unique(), countryId: integer().references("country.id") },
       relations: { posts: hasMany("post"), profile: hasOne("profile") },
     }),
     profile: model({
@@ -42,7 +51,22 @@ export const schema = defineSchema(
         author: belongsTo("user", { foreignKey: "userId" }),
         comments: hasMany("comment"),
         tags: belongsToMany("tag", { table: "post_tag", pivotFields: { createdAt: timestamp() } }),
+        morphComments: morphMany("morphComment", { morphName: "commentable" }),
       },
+    }),
+    video: model({
+      table: "videos",
+      fields: { id: id(), userId: integer().references("user.id"), title: string() },
+      relations: {
+        author: belongsTo("user", { foreignKey: "userId" }),
+        morphComments: morphMany("morphComment", { morphName: "commentable" }),
+      },
+    }),
+    // The morphTo's targets are the models with a morphMany to it (post, video), its type values their names.
+    morphComment: model({
+      table: "morph_comments",
+      fields: { id: id(), commentableType: string(), commentableId: integer(), body: text() },
+      relations: { commentable: morphTo() },
     }),
     comment: model({
       table: "comments",
@@ -92,6 +116,22 @@ export function relataContender(strategy: "query" | "join"): Contender {
                 tags: { connect: Object.fromEntries(tagIds.map((tag) => [tag, { createdAt: post.createdAt }])) },
               })),
             ),
+          async S7() {
+            // Both morphTo targets have an `author`, so the path goes through the morphTo.
+            const comments = await db.morphComment.with("commentable.author").orderBy("id").get();
+            const countries = await db.country
+              .with("posts", (q) => q.orderBy("id"))
+              .orderBy("id")
+              .get();
+            return { comments, countries };
+          },
+          S8: ({ syncs }) =>
+            db.transaction(async (tx) => {
+              for (const { postId, tags } of syncs)
+                await tx.post
+                  .related({ id: postId }, "tags")
+                  .sync(Object.fromEntries(tags.map(({ tagId, createdAt }) => [tagId, { createdAt }])));
+            }),
         },
         close: () => db.destroy(),
       };

@@ -4,7 +4,7 @@
  * get a per-parent `limit`); belongsToMany (S2) is a JOIN through the PostTag model. MariaDB runs
  * on the `mariadb` dialect (the `mariadb` connector), which Sequelize documents for MariaDB servers.
  */
-import { DataTypes, type Model, Op, Sequelize } from "sequelize";
+import { DataTypes, type Model, Op, Sequelize, type Transaction } from "sequelize";
 import type { Contender } from "../contract.js";
 
 function defineModels(sequelize: Sequelize) {
@@ -12,7 +12,7 @@ function defineModels(sequelize: Sequelize) {
   const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
   const User = sequelize.define(
     "User",
-    { id, name: DataTypes.STRING, email: DataTypes.STRING },
+    { id, name: DataTypes.STRING, email: DataTypes.STRING, countryId: DataTypes.INTEGER },
     { ...common, tableName: "users" },
   );
   const Profile = sequelize.define(
@@ -47,6 +47,17 @@ function defineModels(sequelize: Sequelize) {
     },
     { ...common, tableName: "post_tag" },
   );
+  const Country = sequelize.define("Country", { id, name: DataTypes.STRING }, { ...common, tableName: "countries" });
+  const Video = sequelize.define(
+    "Video",
+    { id, userId: DataTypes.INTEGER, title: DataTypes.STRING },
+    { ...common, tableName: "videos" },
+  );
+  const MorphComment = sequelize.define(
+    "MorphComment",
+    { id, commentableType: DataTypes.STRING, commentableId: DataTypes.INTEGER, body: DataTypes.TEXT },
+    { ...common, tableName: "morph_comments" },
+  );
 
   User.hasMany(Post, { as: "posts", foreignKey: "userId" });
   User.hasOne(Profile, { as: "profile", foreignKey: "userId" });
@@ -54,8 +65,39 @@ function defineModels(sequelize: Sequelize) {
   Post.hasMany(Comment, { as: "comments", foreignKey: "postId" });
   Post.belongsToMany(Tag, { as: "tags", through: PostTag, foreignKey: "postId", otherKey: "tagId" });
   Tag.belongsToMany(Post, { as: "posts", through: PostTag, foreignKey: "tagId", otherKey: "postId" });
-  return { User, Profile, Post, Comment, Tag, PostTag };
+  Country.hasMany(User, { as: "users", foreignKey: "countryId" });
+  Video.belongsTo(User, { as: "author", foreignKey: "userId" });
+
+  // Polymorphic associations as the Sequelize manual shows them: a scoped hasMany per commentable
+  // model and an unscoped belongsTo back (no FK constraints), then an afterFind hook that keeps, as
+  // `commentable`, the one include matching commentableType.
+  for (const [model, type] of [
+    [Post, "post"],
+    [Video, "video"],
+  ] as const) {
+    model.hasMany(MorphComment, {
+      as: "morphComments",
+      foreignKey: "commentableId",
+      constraints: false,
+      scope: { commentableType: type },
+    });
+    MorphComment.belongsTo(model, { as: type, foreignKey: "commentableId", constraints: false });
+  }
+  MorphComment.addHook("afterFind", (found: Model | Model[] | null) => {
+    for (const comment of Array.isArray(found) ? found : found ? [found] : []) {
+      const instance = comment as Model & Record<string, any>;
+      instance.commentable = instance[instance.get("commentableType") as string];
+      for (const type of ["post", "video"]) {
+        delete instance[type];
+        delete instance.dataValues[type];
+      }
+    }
+  });
+  return { User, Profile, Post, Comment, Tag, PostTag, Country, MorphComment };
 }
+
+/** The `setTags` mixin belongsToMany adds to Post instances. */
+type TagSetter = { setTags(tags: Model[], options: { transaction: Transaction }): Promise<unknown> };
 
 const plain = (rows: Model[]) => rows.map((row) => row.get({ plain: true }) as Record<string, any>);
 
@@ -71,7 +113,7 @@ const sequelizeContender: Contender = {
           ? new Sequelize(url, { ...options, dialect: "postgres" })
           : new Sequelize(url.replace(/^mysql:/, "mariadb:"), { ...options, dialect: "mariadb" });
     await sequelize.authenticate({ logging: false });
-    const { User, Post, Tag, PostTag } = defineModels(sequelize);
+    const { User, Post, Tag, PostTag, Country, MorphComment } = defineModels(sequelize);
     const quote = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
     // The documented way to add an association count: a literal subquery in `attributes`.
     const postsCount = sequelize.literal(
@@ -150,6 +192,41 @@ const sequelizeContender: Contender = {
             );
             return created;
           }),
+        // The morphTo through the two scoped-association includes; the hasManyThrough (no such
+        // association in Sequelize) as nested includes countries > users > posts, flattened in `canonical`.
+        S7: async () => ({
+          comments: await MorphComment.findAll({
+            include: [
+              { association: "post", include: [{ association: "author" }] },
+              { association: "video", include: [{ association: "author" }] },
+            ],
+            order: [["id", "ASC"]],
+          }),
+          countries: await Country.findAll({
+            order: [["id", "ASC"]],
+            include: [
+              {
+                association: "users",
+                separate: true,
+                order: [["id", "ASC"]],
+                include: [{ association: "posts", separate: true, order: [["id", "ASC"]] }],
+              },
+            ],
+          }),
+        }),
+        // setTags with per-tag through values (set on each instance under the through model's
+        // name, as the BelongsToMany docs show): it reads the post's pivot rows, then destroys,
+        // updates and creates to match.
+        S8: ({ syncs }) =>
+          sequelize.transaction(async (transaction) => {
+            const posts = await Post.findAll({ where: { id: syncs.map((s) => s.postId) }, transaction });
+            const byId = new Map(posts.map((post) => [post.get("id"), post as Model & TagSetter]));
+            for (const { postId, tags } of syncs)
+              await byId.get(postId)!.setTags(
+                tags.map(({ tagId, createdAt }) => Object.assign(Tag.build({ id: tagId }), { PostTag: { createdAt } })),
+                { transaction },
+              );
+          }),
       },
       canonical: {
         S1: plain,
@@ -161,6 +238,18 @@ const sequelizeContender: Contender = {
         S3: plain,
         S4: plain,
         S5: plain,
+        S7: ({ comments, countries }: { comments: Model[]; countries: Model[] }) => ({
+          comments: comments.map((comment) => ({
+            ...comment.get({ plain: true }),
+            commentable: (comment as Model & { commentable: Model }).commentable.get({ plain: true }),
+          })),
+          countries: plain(countries).map(({ users, ...country }) => ({
+            ...country,
+            posts: users
+              .flatMap((user: { posts: { id: number }[] }) => user.posts)
+              .sort((a: { id: number }, b: { id: number }) => a.id - b.id),
+          })),
+        }),
       },
       close: () => sequelize.close(),
     };

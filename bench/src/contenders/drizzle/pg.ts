@@ -2,10 +2,18 @@
 import { relations } from "drizzle-orm";
 import { boolean, integer, pgTable, primaryKey, serial, text, timestamp, varchar } from "drizzle-orm/pg-core";
 
+export const countries = pgTable("countries", {
+  id: serial("id").primaryKey(),
+  name: varchar("name", { length: 255 }).notNull().unique(),
+});
+
 export const users = pgTable("users", {
   id: serial("id").primaryKey(),
   name: varchar("name", { length: 255 }).notNull(),
   email: varchar("email", { length: 255 }).notNull().unique(),
+  countryId: integer("country_id")
+    .notNull()
+    .references(() => countries.id),
 });
 
 export const profiles = pgTable("profiles", {
@@ -58,7 +66,24 @@ export const postTag = pgTable(
   (t) => [primaryKey({ columns: [t.postId, t.tagId] })],
 );
 
+export const videos = pgTable("videos", {
+  id: serial("id").primaryKey(),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id),
+  title: varchar("title", { length: 255 }).notNull(),
+});
+
+export const morphComments = pgTable("morph_comments", {
+  id: serial("id").primaryKey(),
+  commentableType: varchar("commentable_type", { length: 255 }).notNull(),
+  commentableId: integer("commentable_id").notNull(),
+  body: text("body").notNull(),
+});
+
+export const countriesRelations = relations(countries, ({ many }) => ({ users: many(users) }));
 export const usersRelations = relations(users, ({ many, one }) => ({
+  country: one(countries, { fields: [users.countryId], references: [countries.id] }),
   posts: many(posts),
   profile: one(profiles),
 }));
@@ -77,4 +102,15 @@ export const tagsRelations = relations(tags, ({ many }) => ({ postTags: many(pos
 export const postTagRelations = relations(postTag, ({ one }) => ({
   post: one(posts, { fields: [postTag.postId], references: [posts.id] }),
   tag: one(tags, { fields: [postTag.tagId], references: [tags.id] }),
+}));
+export const videosRelations = relations(videos, ({ one }) => ({
+  author: one(users, { fields: [videos.userId], references: [users.id] }),
+}));
+/**
+ * Drizzle 0.45's relations have no polymorphism (drizzle-orm issue #1051, in the 1.0 beta): one
+ * relation per target type on the same id column; queries filter on `commentableType`.
+ */
+export const morphCommentsRelations = relations(morphComments, ({ one }) => ({
+  post: one(posts, { fields: [morphComments.commentableId], references: [posts.id] }),
+  video: one(videos, { fields: [morphComments.commentableId], references: [videos.id] }),
 }));

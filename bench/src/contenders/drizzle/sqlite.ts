@@ -9,10 +9,18 @@ const isoTimestamp = customType<{ data: Date; driverData: string }>({
   fromDriver: (value) => new Date(value),
 });
 
+export const countries = sqliteTable("countries", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull().unique(),
+});
+
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey(),
   name: text("name").notNull(),
   email: text("email").notNull().unique(),
+  countryId: integer("country_id")
+    .notNull()
+    .references(() => countries.id),
 });
 
 export const profiles = sqliteTable("profiles", {
@@ -65,7 +73,24 @@ export const postTag = sqliteTable(
   (t) => [primaryKey({ columns: [t.postId, t.tagId] })],
 );
 
+export const videos = sqliteTable("videos", {
+  id: integer("id").primaryKey(),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id),
+  title: text("title").notNull(),
+});
+
+export const morphComments = sqliteTable("morph_comments", {
+  id: integer("id").primaryKey(),
+  commentableType: text("commentable_type").notNull(),
+  commentableId: integer("commentable_id").notNull(),
+  body: text("body").notNull(),
+});
+
+export const countriesRelations = relations(countries, ({ many }) => ({ users: many(users) }));
 export const usersRelations = relations(users, ({ many, one }) => ({
+  country: one(countries, { fields: [users.countryId], references: [countries.id] }),
   posts: many(posts),
   profile: one(profiles),
 }));
@@ -84,4 +109,15 @@ export const tagsRelations = relations(tags, ({ many }) => ({ postTags: many(pos
 export const postTagRelations = relations(postTag, ({ one }) => ({
   post: one(posts, { fields: [postTag.postId], references: [posts.id] }),
   tag: one(tags, { fields: [postTag.tagId], references: [tags.id] }),
+}));
+export const videosRelations = relations(videos, ({ one }) => ({
+  author: one(users, { fields: [videos.userId], references: [users.id] }),
+}));
+/**
+ * Drizzle 0.45's relations have no polymorphism (drizzle-orm issue #1051, in the 1.0 beta): one
+ * relation per target type on the same id column; queries filter on `commentableType`.
+ */
+export const morphCommentsRelations = relations(morphComments, ({ one }) => ({
+  post: one(posts, { fields: [morphComments.commentableId], references: [posts.id] }),
+  video: one(videos, { fields: [morphComments.commentableId], references: [videos.id] }),
 }));

@@ -1,5 +1,28 @@
 /** The bench tables as MikroORM EntitySchemas (no decorators); `post_tag` is an entity of its own. */
-import { type Collection, EntitySchema } from "@mikro-orm/core";
+import { BetterSqlitePlatform } from "@mikro-orm/better-sqlite";
+import { type Collection, DateTimeType, EntitySchema, type Platform } from "@mikro-orm/core";
+
+/**
+ * The bench keeps SQLite timestamps as ISO-8601 text, where MikroORM 6 writes Dates as epoch
+ * milliseconds: a custom type (the fix MikroORM points to, mikro-orm#2995) writes ISO text there.
+ * Elsewhere it is DateTimeType (reads already come back as Dates from the result mapper).
+ */
+export class TimestampType extends DateTimeType {
+  override convertToDatabaseValue(value: Date | string, platform: Platform): string {
+    return value instanceof Date && platform instanceof BetterSqlitePlatform
+      ? value.toISOString()
+      : (value as unknown as string);
+  }
+
+  override convertToJSValue(value: Date | string): Date {
+    return value instanceof Date ? value : new Date(value);
+  }
+
+  /** Snapshots hold the database value, so loaded and assigned Dates compare alike. */
+  override ensureComparable(): boolean {
+    return true;
+  }
+}
 
 export interface User {
   id: number;
@@ -77,7 +100,7 @@ export const PostSchema = new EntitySchema<Post>({
     title: { type: "string" },
     body: { type: "text" },
     published: { type: "boolean" },
-    createdAt: { type: "datetime" },
+    createdAt: { type: TimestampType },
     comments: { kind: "1:m", entity: "Comment", mappedBy: "post" },
     postTags: { kind: "1:m", entity: "PostTag", mappedBy: "post" },
   },
@@ -107,7 +130,7 @@ export const PostTagSchema = new EntitySchema<PostTag>({
   properties: {
     post: { kind: "m:1", entity: "Post", primary: true },
     tag: { kind: "m:1", entity: "Tag", primary: true },
-    createdAt: { type: "datetime" },
+    createdAt: { type: TimestampType },
   },
 });
 

@@ -1,0 +1,3 @@
+import { relataS9 } from "./relata.js";
+
+export default relataS9("query");

@@ -1,0 +1,43 @@
+/**
+ * relata (default strategy) with every level's columns named, as ../../contenders/relata-select.ts
+ * (users who write loads for speed); create has no select form and is relata-query's.
+ */
+import { createDb } from "../../../../dist/index.js";
+import { schema } from "../../contenders/relata.js";
+import type { S9Contender } from "../contract.js";
+
+const postColumns = ["id", "userId", "title", "body", "published", "createdAt"] as const;
+
+const relataSelect: S9Contender = {
+  name: "relata (query, select)",
+  dialects: ["postgres", "mysql"],
+  async setup({ url, pool }) {
+    const db = createDb({ schema, url, pool: { max: pool } });
+    return {
+      find: (id) =>
+        db.user
+          .select("id", "name", "email")
+          .with("posts", (q) => q.select(...postColumns).orderBy("id"))
+          .with("profile", (q) => q.select("id", "userId", "bio"))
+          .where("id", id)
+          .first(),
+      list: (offset) =>
+        db.user
+          .select("id", "name", "email")
+          .whereHas("posts", (q) => q.where("published", true))
+          .withCount("posts")
+          .orderBy("id")
+          .limit(20)
+          .offset(offset)
+          .get(),
+      create: ({ tagIds, ...post }) =>
+        db.post.create({
+          ...post,
+          tags: { connect: Object.fromEntries(tagIds.map((tag) => [tag, { createdAt: post.createdAt }])) },
+        }),
+      close: () => db.destroy(),
+    };
+  },
+};
+
+export default relataSelect;
