@@ -51,28 +51,62 @@ export function joinedToOnes(
   const joined: JoinedToOne[] = [];
   let rest: Map<string, EagerNode> | undefined;
   for (const [name, node] of tree) {
-    const meta = codec.meta.relations.get(node.relation);
-    const keys = meta && onlySelects(node.state) ? uniqueKeys(session, codec.meta, meta) : undefined;
-    if (!keys) continue;
+    if (!onlySelects(node.state)) continue;
+    const join = joinPlan(session, codec, name, node, joined.length);
+    if (!join) continue;
+    // One object shape for every join (a spread would build them case by case).
+    const { codec: aliased, target, on, matched, fields, aliases } = join;
+    joined.push({ name: join.name, node, codec: aliased, target, on, matched, fields, aliases });
+    rest ??= new Map(tree);
+    rest.delete(name);
+  }
+  return { joined, rest: rest ?? tree };
+}
+
+/**
+ * How one relation joins (null: it does not), worked out once per parent codec and shape (the
+ * relation, its selection, what loads below it, its place among the joins): point reads repeat
+ * the same shapes thousands of times.
+ */
+const plans = new WeakMap<ModelCodec, Map<string, Omit<JoinedToOne, "node"> | null>>();
+
+function joinPlan(
+  session: Session,
+  codec: ModelCodec,
+  name: string,
+  node: EagerNode,
+  index: number,
+): Omit<JoinedToOne, "node"> | null {
+  let byShape = plans.get(codec);
+  if (!byShape) {
+    byShape = new Map();
+    plans.set(codec, byShape);
+  }
+  const below = [...node.state.eager.values()].map((n) => n.relation).join(",");
+  const shape = `${index}\0${name}\0${node.relation}\0${node.state.selects?.join(",") ?? "*"}\0${below}`;
+  let plan = byShape.get(shape);
+  if (plan !== undefined) return plan;
+  const meta = codec.meta.relations.get(node.relation);
+  const keys = meta ? uniqueKeys(session, codec.meta, meta) : undefined;
+  plan = null;
+  if (keys) {
     const [parentKey, targetKey, model] = keys;
     const base = codecFor(session, model);
-    const alias = `relata_j${joined.length}`;
+    const alias = `relata_j${index}`;
     const aliased = base.aliased(alias);
     const fields = selectedFields(base, node.state, [targetKey, ...parentFieldsFor(session, model, node.state.eager)]);
-    joined.push({
+    plan = {
       name: `${name}:${fields.join(",")}`,
-      node,
       codec: aliased,
       target: base,
       on: [aliased.ref(targetKey), codec.ref(parentKey)],
       matched: `${alias}_${fields.indexOf(targetKey)}`,
       fields,
       aliases: fields.map((_, i) => `${alias}_${i}`),
-    });
-    rest ??= new Map(tree);
-    rest.delete(name);
+    };
   }
-  return { joined, rest: rest ?? tree };
+  byShape.set(shape, plan);
+  return plan;
 }
 
 /** `query` with each relation's table joined and its columns selected. */
