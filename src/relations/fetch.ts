@@ -39,6 +39,12 @@ export interface FetchSpec {
   readonly state: QueryState;
   /** Target fields stitching and nested loads need, selected even when the constraint selects less. */
   readonly requiredFields: readonly string[];
+  /**
+   * A column the join makes equal to the target's primary key (a pivot's related key): without
+   * an order of the constraint's own, rows are ordered by it instead, so the database walks the
+   * joined table's (key, related key) index instead of sorting.
+   */
+  readonly primaryKeyRef?: string;
   /** A table joined to the target (the pivot, the intermediate model): `table.left = right`, and its rule. */
   readonly join?: { readonly table: ModelCodec; readonly left: string; readonly right: string };
   /** Conditions besides the keys and the constraint (morph type, fixed relation filters, pivot filters). */
@@ -179,6 +185,8 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
     // Key column first: the database walks its index on it instead of sorting every row (or
     // scanning the related table in key order); rows are grouped per parent anyway.
     query = query.orderBy(sql.ref(spec.keyRef));
+    if (spec.primaryKeyRef !== undefined && state.orders.length === 0)
+      return query.orderBy(sql.ref(spec.primaryKeyRef));
     for (const order of orders) query = query.orderBy(orderExpression(target, order), order.direction);
     return query;
   }
