@@ -2,7 +2,7 @@ import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "
 import type { RelationLoadStrategy } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
 import type { ModelMeta } from "../schema/meta.js";
-import { selectModel } from "./front-door.js";
+import { selectDerived, selectModel } from "./front-door.js";
 import type { ModelCodec } from "./model-codec.js";
 import type { WhereNode } from "./where.js";
 
@@ -160,9 +160,28 @@ export function decodeAggregates(rows: readonly Record<string, unknown>[], state
 
 /** The full SELECT of a state: its fields aliased to field names, aggregates, filtered, ordered, paged. */
 export function selectQuery(session: Session, codec: ModelCodec, state: QueryState): AnySelect {
-  const query = baseQuery(session, codec, state).select([
-    ...codec.select(selectionOf(codec.meta, state)),
-    ...aggregateSelections(codec, state),
-  ]);
-  return applyPaging(codec, state, query);
+  const selections = [...codec.select(selectionOf(codec.meta, state)), ...aggregateSelections(codec, state)];
+  if (pageFirst(codec, state)) {
+    // A database works out a select list's subqueries for the rows an OFFSET skips too: the
+    // page's rows first (a derived table under the table's own name, which the aggregates
+    // correlate on), then their aggregates, for the page alone.
+    const page = applyPaging(codec, state, baseQuery(session, codec, state).selectAll(codec.meta.table));
+    let query = selectDerived(session, page, codec.meta.table).select(selections);
+    for (const order of state.orders) query = query.orderBy(orderExpression(codec, order), order.direction);
+    return query;
+  }
+  return applyPaging(codec, state, baseQuery(session, codec, state).select(selections));
+}
+
+/**
+ * Whether a read pages before working out its aggregates: it has aggregates and an offset, and
+ * sorts by fields only (sorting by an aggregate needs it for every row).
+ */
+function pageFirst(codec: ModelCodec, state: QueryState): boolean {
+  return (
+    state.aggregates.length > 0 &&
+    state.offset !== undefined &&
+    state.orders.every((order) => order.build === undefined) &&
+    !codec.meta.table.includes(".")
+  );
 }
