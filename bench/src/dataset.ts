@@ -284,7 +284,9 @@ export async function checkAndRestoreS8(admin: Admin): Promise<string | null> {
   );
   // A timestamp no Date reads is a mismatch to report, not a throw that would skip the restore below.
   const when = (at: unknown) => {
-    const time = new Date(at as string | Date).getTime();
+    // SQLite text without a zone ("2024-01-02 00:01:00.000", as TypeORM writes it) is UTC, as written.
+    const zoneless = typeof at === "string" && /^\d{4}-\d\d-\d\d[ T][\d:.]+$/.test(at);
+    const time = new Date(zoneless ? `${at.replace(" ", "T")}Z` : (at as string | Date)).getTime();
     return Number.isNaN(time) ? `unreadable ${String(at)}` : new Date(time).toISOString();
   };
   const key = (postId: unknown, tagId: unknown, at: unknown) => `${Number(postId)}/${Number(tagId)}@${when(at)}`;
