@@ -60,9 +60,6 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
       state: withFixedWhere(target, state, meta.where),
       requiredFields: required(meta.target),
       join: { table: pivot, left: pivot.ref(relatedKey.name), right: target.ref(meta.relatedKey) },
-      ...(target.meta.primaryKey.length === 1 && target.meta.primaryKey[0] === meta.relatedKey
-        ? { primaryKeyRef: pivot.ref(relatedKey.name) }
-        : {}),
       where: (eb) => pivotConditions(meta, pivot, eb, state),
       extraSelect: exposed.map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
       extraKeys: exposed,

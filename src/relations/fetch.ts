@@ -39,12 +39,6 @@ export interface FetchSpec {
   readonly state: QueryState;
   /** Target fields stitching and nested loads need, selected even when the constraint selects less. */
   readonly requiredFields: readonly string[];
-  /**
-   * A column the join makes equal to the target's primary key (a pivot's related key): without
-   * an order of the constraint's own, rows are ordered by it instead, so the database walks the
-   * joined table's (key, related key) index instead of sorting.
-   */
-  readonly primaryKeyRef?: string;
   /** A table joined to the target (the pivot, the intermediate model): `table.left = right`, and its rule. */
   readonly join?: { readonly table: ModelCodec; readonly left: string; readonly right: string };
   /** Conditions besides the keys and the constraint (morph type, fixed relation filters, pivot filters). */
@@ -185,8 +179,11 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
     // Key column first: the database walks its index on it instead of sorting every row (or
     // scanning the related table in key order); rows are grouped per parent anyway.
     query = query.orderBy(sql.ref(spec.keyRef));
-    if (spec.primaryKeyRef !== undefined && state.orders.length === 0)
-      return query.orderBy(sql.ref(spec.primaryKeyRef));
+    // Without an order of the constraint's own: by the joined column equal to the target's
+    // primary key (a pivot's related key), so the database walks the joined table's
+    // (key, related key) index instead of sorting every row. Same rows, same order.
+    const joinedKey = spec.join && state.orders.length === 0 ? joinedPrimaryKey(target, spec.join) : undefined;
+    if (joinedKey !== undefined) return query.orderBy(sql.ref(joinedKey));
     for (const order of orders) query = query.orderBy(orderExpression(target, order), order.direction);
     return query;
   }
@@ -207,6 +204,12 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
   if (state.limit !== undefined) outer = outer.where("relata_ranked.relata_rn", "<=", offset + state.limit);
   // By key, then rank: the window already yields rows in that order, so no sort is needed.
   return outer.orderBy("relata_ranked.relata_key").orderBy("relata_ranked.relata_rn");
+}
+
+/** The joined table's column the join makes equal to the target's (single) primary key, if any. */
+function joinedPrimaryKey(target: ModelCodec, join: NonNullable<FetchSpec["join"]>): string | undefined {
+  const { primaryKey } = target.meta;
+  return primaryKey.length === 1 && join.right === target.ref(primaryKey[0]!) ? join.left : undefined;
 }
 
 /** A key as a Map key: drivers return the same key as number, string or bigint. */
