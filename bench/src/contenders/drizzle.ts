@@ -10,10 +10,11 @@ import { drizzle as drizzleMysql } from "drizzle-orm/mysql2";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import type { Contender, PostTagSync, ScenarioFns, ScenarioInputs } from "../contract.js";
+import type { Contender, ScenarioFns, ScenarioInputs } from "../contract.js";
 import * as mysqlSchema from "./drizzle/mysql.js";
 import * as pgSchema from "./drizzle/pg.js";
 import * as sqliteSchema from "./drizzle/sqlite.js";
+import { syncPlan } from "./sync-plan.js";
 
 /**
  * `posts.user_id = users.id` for `$count` in `extras`. Written with the table and the column
@@ -42,28 +43,8 @@ const s7Canonical = ({ comments, countries }: { comments: Row[]; countries: Row[
   })),
 });
 
-type Pivot = { postId: number; tagId: number; createdAt: Date };
-
-/**
- * A sync's plan from the current pivot rows: per post, the tag ids to detach; the rows to insert;
- * the rows whose pivot value changed. Detaching is one delete per post: Drizzle 0.45 has no
- * row-value `in`, and `or()` over 1,000 (post, tag) pairs passes SQLite's expression depth limit.
- */
-function syncPlan(syncs: PostTagSync[], current: Pivot[]) {
-  const wanted = new Map<string, Pivot>();
-  for (const { postId, tags } of syncs)
-    for (const { tagId, createdAt } of tags) wanted.set(`${postId}/${tagId}`, { postId, tagId, createdAt });
-  const detach = new Map<number, number[]>();
-  const update: Pivot[] = [];
-  for (const row of current) {
-    const key = `${row.postId}/${row.tagId}`;
-    const want = wanted.get(key);
-    if (!want) detach.set(row.postId, [...(detach.get(row.postId) ?? []), row.tagId]);
-    else if (row.createdAt.getTime() !== want.createdAt.getTime()) update.push(want);
-    wanted.delete(key);
-  }
-  return { detach, attach: [...wanted.values()], update };
-}
+// S8: syncPlan (./sync-plan.ts). Detaching is one delete per post: Drizzle 0.45 has no row-value
+// `in`, and `or()` over 1,000 (post, tag) pairs passes SQLite's expression depth limit.
 
 function sqliteScenarios(file: string, logger: Logger) {
   const client = new Database(file);

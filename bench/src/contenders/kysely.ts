@@ -18,7 +18,8 @@ import * as pgHelpers from "kysely/helpers/postgres";
 import * as sqliteHelpers from "kysely/helpers/sqlite";
 import { createPool } from "mysql2";
 import pg from "pg";
-import type { Contender, Dialect, PostTagSync, ScenarioFns } from "../contract.js";
+import type { Contender, Dialect, ScenarioFns } from "../contract.js";
+import { syncPlan } from "./sync-plan.js";
 
 /** The tables. SQLite stores booleans as 0/1 and timestamps as ISO-8601 text. */
 interface DB {
@@ -272,15 +273,19 @@ function scenarios(db: Kysely<DB>, dialect: Dialect): ScenarioFns {
             syncs.map((s) => s.postId),
           )
           .execute();
-        const { detach, attach, update } = syncPlan(syncs, current);
-        if (detach.length)
+        const { detach, attach, update } = syncPlan(
+          syncs,
+          current.map((r) => ({ postId: r.post_id, tagId: r.tag_id, createdAt: new Date(r.created_at) })),
+        );
+        const pairs = [...detach].flatMap(([postId, tagIds]) => tagIds.map((tagId) => [postId, tagId] as const));
+        if (pairs.length)
           await trx
             .deleteFrom("post_tag")
             .where(({ eb, refTuple, tuple }) =>
               eb(
                 refTuple("post_tag.post_id", "post_tag.tag_id"),
                 "in",
-                detach.map((row) => tuple(row.post_id, row.tag_id)),
+                pairs.map(([postId, tagId]) => tuple(postId, tagId)),
               ),
             )
             .execute();
@@ -298,26 +303,6 @@ function scenarios(db: Kysely<DB>, dialect: Dialect): ScenarioFns {
             .execute();
       }),
   };
-}
-
-type PivotRow = { post_id: number; tag_id: number; created_at: Date | string };
-type Pivot = { postId: number; tagId: number; createdAt: Date };
-
-/** A sync's plan from the current pivot rows: rows to delete, to insert, and to update (value changed). */
-function syncPlan(syncs: PostTagSync[], current: PivotRow[]) {
-  const wanted = new Map<string, Pivot>();
-  for (const { postId, tags } of syncs)
-    for (const { tagId, createdAt } of tags) wanted.set(`${postId}/${tagId}`, { postId, tagId, createdAt });
-  const detach: PivotRow[] = [];
-  const update: Pivot[] = [];
-  for (const row of current) {
-    const key = `${row.post_id}/${row.tag_id}`;
-    const want = wanted.get(key);
-    if (!want) detach.push(row);
-    else if (new Date(row.created_at).getTime() !== want.createdAt.getTime()) update.push(want);
-    wanted.delete(key);
-  }
-  return { detach, attach: [...wanted.values()], update };
 }
 
 /**

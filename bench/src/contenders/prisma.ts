@@ -8,7 +8,8 @@
 
 import type { PrismaClient as MysqlClient } from "../../generated/prisma-mysql/client.js";
 import type { PrismaClient as PgClient } from "../../generated/prisma-postgresql/client.js";
-import type { Contender, Dialect, PostTagSync, ScenarioFns } from "../contract.js";
+import type { Contender, Dialect, ScenarioFns } from "../contract.js";
+import { syncPlan } from "./sync-plan.js";
 
 const log: { emit: "event"; level: "query" }[] = [{ emit: "event", level: "query" }];
 
@@ -132,28 +133,8 @@ function scenarios(prisma: PgClient, dialect: Dialect): ScenarioFns {
   };
 }
 
-type Pivot = { postId: number; tagId: number; createdAt: Date };
-
-/**
- * A sync's plan from the current pivot rows: per post, the tag ids to detach; the rows to create;
- * the rows to update. Detaching is one deleteMany per post: one `OR` over 1,000 (post, tag) pairs
- * fails on SQLite with P2029 (Prisma assumes 999 bind values and doesn't split an `OR`).
- */
-function syncPlan(syncs: PostTagSync[], current: Pivot[]) {
-  const wanted = new Map<string, Pivot>();
-  for (const { postId, tags } of syncs)
-    for (const { tagId, createdAt } of tags) wanted.set(`${postId}/${tagId}`, { postId, tagId, createdAt });
-  const detach = new Map<number, number[]>();
-  const update: Pivot[] = [];
-  for (const row of current) {
-    const key = `${row.postId}/${row.tagId}`;
-    const want = wanted.get(key);
-    if (!want) detach.set(row.postId, [...(detach.get(row.postId) ?? []), row.tagId]);
-    else if (row.createdAt.getTime() !== want.createdAt.getTime()) update.push(want);
-    wanted.delete(key);
-  }
-  return { detach, attach: [...wanted.values()], update };
-}
+// S8: syncPlan (./sync-plan.ts). Detaching is one deleteMany per post: one `OR` over 1,000
+// (post, tag) pairs fails on SQLite with P2029 (Prisma assumes 999 bind values and doesn't split an `OR`).
 
 const prisma: Contender = {
   name: "prisma",

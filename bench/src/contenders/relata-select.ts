@@ -7,8 +7,8 @@ import { createDb } from "../../../dist/index.js";
 import type { Contender } from "../contract.js";
 import { schema } from "./relata.js";
 
-const userColumns = ["id", "name", "email"] as const;
-const postColumns = ["id", "userId", "title", "body", "published", "createdAt"] as const;
+export const userColumns = ["id", "name", "email"] as const;
+export const postColumns = ["id", "userId", "title", "body", "published", "createdAt"] as const;
 const NO_SELECT_FORM = "no select form: the same as relata-query";
 
 const relataSelect: Contender = {

@@ -4,9 +4,9 @@
  */
 import { createDb } from "../../../../dist/index.js";
 import { schema } from "../../contenders/relata.js";
+import { postColumns, userColumns } from "../../contenders/relata-select.js";
 import type { S9Contender } from "../contract.js";
-
-const postColumns = ["id", "userId", "title", "body", "published", "createdAt"] as const;
+import { nestedCreate } from "./relata.js";
 
 const relataSelect: S9Contender = {
   name: "relata (query, select)",
@@ -16,25 +16,21 @@ const relataSelect: S9Contender = {
     return {
       find: (id) =>
         db.user
-          .select("id", "name", "email")
+          .select(...userColumns)
           .with("posts", (q) => q.select(...postColumns).orderBy("id"))
           .with("profile", (q) => q.select("id", "userId", "bio"))
           .where("id", id)
           .first(),
       list: (offset) =>
         db.user
-          .select("id", "name", "email")
+          .select(...userColumns)
           .whereHas("posts", (q) => q.where("published", true))
           .withCount("posts")
           .orderBy("id")
           .limit(20)
           .offset(offset)
           .get(),
-      create: ({ tagIds, ...post }) =>
-        db.post.create({
-          ...post,
-          tags: { connect: Object.fromEntries(tagIds.map((tag) => [tag, { createdAt: post.createdAt }])) },
-        }),
+      create: nestedCreate(db),
       close: () => db.destroy(),
     };
   },

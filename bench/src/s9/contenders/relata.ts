@@ -4,7 +4,18 @@
  */
 import { createDb } from "../../../../dist/index.js";
 import { schema } from "../../contenders/relata.js";
-import type { S9Contender } from "../contract.js";
+import type { S9Contender, S9Session } from "../contract.js";
+
+type RelataDb = ReturnType<typeof createDb<typeof schema>>;
+
+/** A nested create: the post and its two tags with their pivot value, in one transaction. */
+export const nestedCreate =
+  (db: RelataDb): S9Session["create"] =>
+  ({ tagIds, ...post }) =>
+    db.post.create({
+      ...post,
+      tags: { connect: Object.fromEntries(tagIds.map((tag) => [tag, { createdAt: post.createdAt }])) },
+    });
 
 export function relataS9(strategy: "query" | "join"): S9Contender {
   return {
@@ -27,12 +38,7 @@ export function relataS9(strategy: "query" | "join"): S9Contender {
             .limit(20)
             .offset(offset)
             .get(),
-        // A nested create: the post and its two tags with their pivot value, in one transaction.
-        create: ({ tagIds, ...post }) =>
-          db.post.create({
-            ...post,
-            tags: { connect: Object.fromEntries(tagIds.map((tag) => [tag, { createdAt: post.createdAt }])) },
-          }),
+        create: nestedCreate(db),
         close: () => db.destroy(),
       };
     },
