@@ -24,7 +24,7 @@ export type {
   ModelClass,
   WithLoaded,
 } from "./api/class-model/types.js";
-export type { KeyValue, ModelHandle } from "./api/model-handle.js";
+export type { KeyValue, ModelHandle, SyncManyEntries, SyncManyOptions } from "./api/model-handle.js";
 export type {
   AggregateArgs,
   AggregateResult,

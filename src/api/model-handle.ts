@@ -4,7 +4,7 @@ import { withoutHidden } from "../loader/hidden.js";
 import { checkLoadable, loadMissing } from "../loader/load-missing.js";
 import { loadRelations } from "../loader/load-relations.js";
 import { readRows } from "../loader/read.js";
-import { checkOwnKey, noExtraArguments, ownValue } from "../plan/arguments.js";
+import { checkOptions, checkOwnKey, describeValue, noExtraArguments, ownValue } from "../plan/arguments.js";
 import { withDefaults } from "../plan/eager.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { checkFilterValue, checkValue } from "../plan/validate.js";
@@ -16,6 +16,7 @@ import type {
   AggregateSpec,
   CheckPaths,
   Loaded,
+  PivotRelationName,
   ReadRow,
   RelationName,
 } from "../schema/relation-types.js";
@@ -28,6 +29,7 @@ import type {
   GraphResult,
 } from "../schema/write-types.js";
 import { writerFor } from "../write/kinds/index.js";
+import type { AttachInput, SyncResult } from "../write/pivot-writes.js";
 import { insertRows } from "../write/writes.js";
 import { PROPS } from "./builder/self.js";
 import { aggregateArgs, countArgs, groupByArgs } from "./objects/aggregate.js";
@@ -302,6 +304,41 @@ export class ModelHandle<S extends Schema, M extends ModelName<S>> {
     const meta = codec.meta.relations.get(relation);
     if (!meta) throw new RelationNotFoundError(codec.meta.name, relation, [...codec.meta.relations.keys()]);
     return relationHandle(session, meta, row as Record<string, unknown>) as never;
+  }
+
+  /**
+   * `related(row, relation).sync(input)` for many rows at once: each row's related rows become
+   * exactly its input (keys, rows, or `{ key: pivotValues }`), attaching, detaching and updating
+   * pivot values as `sync` does. One read for all the rows, then one statement per kind of
+   * write (delete, insert, update) for all of them, in one transaction; nothing is written
+   * when a key is not a related row. `{ detaching: false }` is `syncWithoutDetaching`.
+   * Returns each row's `{ attached, detached, updated }`, in the order given.
+   *
+   * ```ts
+   * await db.post.syncMany("tags", [[post1, [1, 2]], [post2, { 3: { order: 1 } }]]);
+   * await db.post.syncMany("tags", new Map([[post1, [1, 2]]]), { detaching: false });
+   * ```
+   */
+  async syncMany<const R extends PivotRelationName<S, M>>(
+    relation: R,
+    entries: SyncManyEntries<Partial<Row<S, M>>>,
+    options?: SyncManyOptions,
+  ): Promise<SyncResult[]> {
+    this.noExtraArguments(arguments, 3, "syncMany(relation, entries, options?)");
+    const { session, codec } = this.#ctx;
+    const model = codec.meta.name;
+    const meta = codec.meta.relations.get(relation);
+    if (!meta) throw new RelationNotFoundError(model, relation, [...codec.meta.relations.keys()]);
+    const { detaching = true } = checkOptions(model, "syncMany", options, ["detaching"]);
+    if (typeof detaching !== "boolean") {
+      throw new ValidationError(
+        `syncMany on "${model}": the option "detaching" takes true or false, got ${describeValue(detaching)}.`,
+        model,
+      );
+    }
+    const list = syncManyEntries(model, entries);
+    if (list.length === 0) return [];
+    return writerFor(meta).sync(session, meta, list, detaching, "syncMany");
   }
 
   /**
@@ -610,3 +647,29 @@ const whereOf = (args: unknown): unknown => (isPlainObject(args) ? ownValue(args
 /** A builder on the arguments of a find (the same engine as the fluent API). */
 const fromArgs = (ctx: BuilderContext, args: unknown): AnyQueryBuilder =>
   new QueryBuilder(ctx, argsToState(ctx.session, ctx.codec.meta.name, args));
+
+/** What `syncMany` takes: [row, input] pairs (input as `sync` takes it), or a Map of row -> input. */
+export type SyncManyEntries<P> = readonly (readonly [row: P, input: AttachInput])[] | ReadonlyMap<P, AttachInput>;
+
+/** `syncMany`'s options: `detaching: false` leaves the related rows not given attached (`syncWithoutDetaching`). */
+export interface SyncManyOptions {
+  detaching?: boolean;
+}
+
+/** `syncMany`'s entries as [row, input] pairs: each a row (an object) and what `sync` takes. */
+function syncManyEntries(model: string, entries: unknown): (readonly [Record<string, unknown>, AttachInput])[] {
+  const shape = "[row, keys] pairs or a Map of row -> keys";
+  const list = entries instanceof Map ? [...entries] : entries;
+  if (!Array.isArray(list)) {
+    throw new ValidationError(`syncMany on "${model}" takes ${shape}; got ${describeValue(entries)}.`, model);
+  }
+  return list.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "object" || pair[0] === null) {
+      throw new ValidationError(
+        `syncMany on "${model}" takes ${shape}; entry ${i} is ${describeValue(pair)}, not [row, keys].`,
+        model,
+      );
+    }
+    return [pair[0] as Record<string, unknown>, pair[1]] as const;
+  });
+}

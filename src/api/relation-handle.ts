@@ -442,12 +442,20 @@ export class RelationHandle {
 
   async sync(input: AttachInput): Promise<SyncResult> {
     this.#arity(arguments, 1, "sync(keys)");
-    return writerFor(this.#meta).sync(this.#session, this.#meta, this.#parent, input, true, "sync");
+    const [result] = await writerFor(this.#meta).sync(this.#session, this.#meta, [[this.#parent, input]], true, "sync");
+    return result!;
   }
 
   async syncWithoutDetaching(input: AttachInput): Promise<SyncResult> {
     this.#arity(arguments, 1, "syncWithoutDetaching(keys)");
-    return writerFor(this.#meta).sync(this.#session, this.#meta, this.#parent, input, false, "syncWithoutDetaching");
+    const [result] = await writerFor(this.#meta).sync(
+      this.#session,
+      this.#meta,
+      [[this.#parent, input]],
+      false,
+      "syncWithoutDetaching",
+    );
+    return result!;
   }
 
   async toggle(input: AttachInput): Promise<{ attached: unknown[]; detached: unknown[] }> {

@@ -30,6 +30,17 @@ export const mysqlProfile = defineProfile({
     return returningSince(rows[0]?.version ?? "");
   },
   maxParameters: 65_535,
+  // MariaDB's VALUES names its columns after the first row's values: a UNION ALL names them.
+  valuesTable: (rows) =>
+    sql`(${sql.join(
+      rows.map((row, r) =>
+        r === 0
+          ? sql`select ${sql.join(row.map((value, i) => sql`${value} as ${sql.ref(`c${i}`)}`))}`
+          : sql`select ${sql.join(row)}`,
+      ),
+      sql` union all `,
+    )})`,
+  joinValues: "tables",
   identifierQuote: "`",
   numberedParameters: false,
   indexesForeignKeys: true,

@@ -15,15 +15,29 @@ import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
 import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
-import { defineProfile, fixed } from "./profile.js";
+import { type DialectProfile, defineProfile, fixed, valuesList } from "./profile.js";
 
 const DATE_OID = 1082;
+
+/**
+ * A VALUES list whose first row takes the types of `like`'s columns: `coalesce($1,
+ * (null::"table")."column")` is `$1` typed as the column (the table's row type has it), and
+ * the rows after it take their column's type from the first.
+ */
+const typedValues: DialectProfile["valuesTable"] = (rows, like) =>
+  valuesList(
+    rows,
+    (row) =>
+      sql`(${sql.join(row.map((value, i) => sql`coalesce(${value}, (null::${sql.table(like.table)}).${sql.ref(like.columns[i]!)})`))})`,
+  );
 
 /** PostgreSQL through pg: native booleans, timestamptz (or timestamp, UTC), jsonb; int8 arrives as a string. */
 export const postgresProfile = defineProfile({
   // One array parameter for any number of keys: planned once, never near the 65,535 limit.
   inList: (column, values, not) =>
     not ? sql<SqlBool>`not (${column} = any(${[...values]}))` : sql<SqlBool>`${column} = any(${[...values]})`,
+  valuesTable: typedValues,
+  joinValues: "from",
   name: "postgres",
   supportsReturning: true,
   maxParameters: 65_535,

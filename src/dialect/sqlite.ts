@@ -29,6 +29,7 @@ import { defineProfile, fixed, LONG_LIST, plainInList } from "./profile.js";
 export const sqliteProfile = defineProfile({
   name: "sqlite",
   supportsReturning: true,
+  joinValues: "from",
   maxParameters: 32_766,
   identifierQuote: '"',
   numberedParameters: false,

@@ -1,4 +1,4 @@
-import { type CompiledQuery, type SelectQueryBuilder, sql } from "kysely";
+import { type CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
@@ -20,46 +20,64 @@ export interface SyncResult {
   updated: unknown[];
 }
 
-/** What one read tells a pivot write (`PivotWriter.state`). */
-export interface PivotState {
+/** What one read tells a pivot write on some parents (`PivotRows.state`). */
+export interface PivotStates {
   /** The given keys no row of the related model has (under its rule): not attachable. */
+  readonly missing: unknown[];
+  /**
+   * Each parent's pivot rows (of the given keys, or all): parent key -> related key -> [key,
+   * decoded pivot values]. A parent without pivot rows has no entry.
+   */
+  readonly current: Map<string, Map<string, [unknown, Row]>>;
+}
+
+/** What one read tells a pivot write on one parent (`PivotWriter.state`). */
+export interface PivotState {
   readonly missing: unknown[];
   /** This parent's pivot rows (of the given keys, or all): related key -> [key, decoded pivot values]. */
   readonly current: Map<string, [unknown, Row]>;
 }
 
-type AnySelect = SelectQueryBuilder<any, any, any>;
+/** A pivot row to write: [parent key, related key, pivot values], the keys as the pivot columns hold them. */
+export type PivotEntry = readonly [parent: unknown, related: unknown, values: Row];
 
-/** The column of `PivotWriter.state`'s read holding a related row's key (null on pivot rows). */
+type AnySelect = SelectQueryBuilder<any, any, any>;
+type Where<Q> = { where: (...args: any[]) => Q };
+
+/** The column of `PivotRows.state`'s read holding a related row's key (null on pivot rows). */
 const FOUND = "relata_found";
 
-/** One parent's pivot rows of a many-to-many relation, and the writes on them. */
-export class PivotWriter {
+/** The alias of the derived table of values a batched UPDATE joins. */
+const VALUES = "relata_v";
+
+/**
+ * The pivot rows of some parents of a many-to-many relation, and the writes on them: each
+ * read and write is one statement for all the parents (chunked under the parameter limit).
+ */
+export class PivotRows {
   readonly #session: Session;
   readonly #meta: BelongsToManyMeta;
   readonly #pivot: ModelCodec;
   readonly #target: ModelCodec;
-  readonly #parentKey: unknown;
+  /** The parents' keys, as the pivot column holds them, in order. */
+  readonly parentKeys: readonly unknown[];
 
-  constructor(session: Session, meta: BelongsToManyMeta, parent: Row) {
+  constructor(session: Session, meta: BelongsToManyMeta, parents: readonly Row[]) {
     this.#session = session;
     this.#meta = meta;
     this.#pivot = pivotCodec(session, meta);
     this.#target = codecFor(session, meta.target);
-    const key = parent?.[meta.parentKey];
-    if (key === undefined || key === null) {
-      throw new ValidationError(
-        `"${meta.model}.${meta.name}" needs the parent's "${meta.parentKey}".`,
-        meta.model,
-        meta.parentKey,
-      );
-    }
-    this.#parentKey = this.#pivot.keyValue(meta.pivot.foreignKey.name, key);
-  }
-
-  /** The parent's key, as the pivot column holds it. */
-  get parentKey(): unknown {
-    return this.#parentKey;
+    this.parentKeys = parents.map((parent) => {
+      const key = parent?.[meta.parentKey];
+      if (key === undefined || key === null) {
+        throw new ValidationError(
+          `"${meta.model}.${meta.name}" needs the parent's "${meta.parentKey}".`,
+          meta.model,
+          meta.parentKey,
+        );
+      }
+      return this.#pivot.keyValue(meta.pivot.foreignKey.name, key);
+    });
   }
 
   /** ids | rows | { id: values } (+ values for all) -> [related key, pivot values] in order, validated. */
@@ -68,42 +86,61 @@ export class PivotWriter {
   }
 
   /**
-   * One read for a write on this parent's pivot rows: which of `keys` are rows of the related
-   * model (under its rule), and this parent's pivot rows with their values (those of `keys`,
+   * One read for a write on the parents' pivot rows: which of `keys` are rows of the related
+   * model (under its rule), and the parents' pivot rows with their values (those of `keys`,
    * or all of them with `all`). One statement (the related rows UNION ALL the pivot rows)
-   * unless the keys overflow the driver's parameter limit; none without keys unless `all`.
+   * unless the keys and parents overflow the driver's parameter limit; none without keys
+   * unless `all`.
    */
-  async state(keys: readonly unknown[], all: boolean): Promise<PivotState> {
+  async state(keys: readonly unknown[], all: boolean): Promise<PivotStates> {
     const unique = [...new Map(keys.map((k) => [keyOf(k), k])).values()];
-    const per = Math.max(1, Math.floor((this.#session.profile.maxParameters - 100) / (all ? 1 : 2)));
-    const chunks: unknown[][] = [];
-    for (let i = 0; i < unique.length; i += per) chunks.push(unique.slice(i, i + per));
-    if (chunks.length === 0 && all) chunks.push([]);
-    const { relatedKey } = this.#meta.pivot;
+    const budget = this.#session.profile.maxParameters - 100;
+    const keyChunks = chunks(unique, Math.max(1, Math.floor(budget / (all ? 1 : 2))));
+    const parentChunks = chunks(this.parentKeys, Math.max(1, Math.floor(budget / 2)));
+    // Parts of at most about one budget each, packed into statements under the limit.
+    const parts: [AnySelect, number][] = [];
+    for (const chunk of keyChunks) {
+      parts.push([this.#relatedRows(chunk), chunk.length]);
+      if (!all)
+        for (const parents of parentChunks)
+          parts.push([this.#pivotValues(parents, chunk), parents.length + chunk.length]);
+    }
+    if (all) for (const parents of parentChunks) parts.push([this.#pivotValues(parents), parents.length]);
+    const limit = this.#session.profile.maxParameters - 50;
+    const statements: AnySelect[][] = [];
+    let cost = 0;
+    for (const [part, size] of parts) {
+      const last = statements.at(-1);
+      if (last && cost + size <= limit) last.push(part);
+      else statements.push([part]);
+      cost = last && cost + size <= limit ? cost + size : size;
+    }
+    const { foreignKey, relatedKey } = this.#meta.pivot;
     const found = new Set<string | undefined>();
-    const current = new Map<string, [unknown, Row]>();
-    for (const [i, chunk] of chunks.entries()) {
-      const parts: AnySelect[] = [];
-      if (chunk.length > 0) parts.push(this.#relatedRows(chunk));
-      if (all ? i === 0 : chunk.length > 0) parts.push(this.#pivotValues(all ? undefined : chunk));
-      const query = parts.length === 1 ? parts[0]! : parts[0]!.unionAll(parts[1]!);
+    const current = new Map<string, Map<string, [unknown, Row]>>();
+    for (const selects of statements) {
+      const query = selects.reduce((union, part) => union.unionAll(part));
       for (const row of (await this.#session.execute<Row>(query)).rows) {
         const { [FOUND]: related, ...values } = row;
         if (related !== null && related !== undefined) {
           found.add(keyOf(related));
           continue;
         }
-        const decoded = this.#pivot.decode<Row>(values);
+        const { [foreignKey.name]: parent, ...decoded } = this.#pivot.decode<Row>(values);
+        const parentKey = keyOf(this.#pivot.keyValue(foreignKey.name, parent))!;
         const key = this.#pivot.keyValue(relatedKey.name, decoded[relatedKey.name]);
-        current.set(keyOf(key)!, [key, decoded]);
+        const rows = current.get(parentKey) ?? new Map<string, [unknown, Row]>();
+        if (rows.size === 0) current.set(parentKey, rows);
+        rows.set(keyOf(key)!, [key, decoded]);
       }
     }
     return { missing: unique.filter((k) => !found.has(keyOf(k))), current };
   }
 
-  /** The fields `state` reads of a pivot row: the related key and the pivot fields. */
+  /** The fields `state` reads of a pivot row: the parent's key, the related key and the pivot fields. */
   #valueFields(): string[] {
-    return [this.#meta.pivot.relatedKey.name, ...this.#meta.pivot.fields.map((f) => f.name)];
+    const { foreignKey, relatedKey, fields } = this.#meta.pivot;
+    return [foreignKey.name, relatedKey.name, ...fields.map((f) => f.name)];
   }
 
   /** SELECT the related model's keys among `keys` (the pivot columns null), under its rule. */
@@ -119,9 +156,9 @@ export class PivotWriter {
       );
   }
 
-  /** SELECT this parent's pivot rows (of `keys`, or all) with their values (the found column null). */
-  #pivotValues(keys: readonly unknown[] | undefined): AnySelect {
-    const query = this.#pivotRows(selectPivot(this.#session, this.#meta.pivot)).select([
+  /** SELECT the pivot rows of `parents` (of `keys`, or all) with their values (the found column null). */
+  #pivotValues(parents: readonly unknown[], keys?: readonly unknown[]): AnySelect {
+    const query = this.#ofParents(selectPivot(this.#session, this.#meta.pivot), parents).select([
       sql`null`.as(FOUND),
       ...this.#pivot.select(this.#valueFields()),
     ]);
@@ -129,13 +166,186 @@ export class PivotWriter {
   }
 
   /** `query` WHERE the pivot's related key is one of `keys`. */
-  #keyIn<Q extends { where: (...args: any[]) => Q }>(query: Q, keys: readonly unknown[]): Q {
+  #keyIn<Q extends Where<Q>>(query: Q, keys: readonly unknown[]): Q {
     const field = this.#meta.pivot.relatedKey.name;
     return query.where(
       sql.ref(this.#pivot.ref(field)),
       "in",
       keys.map((k) => this.#pivot.encode(field, k)),
     );
+  }
+
+  /** The INSERTs of pivot rows for `entries` (keys not attached yet), with timestamps, the morph type and the relation's pivot values. */
+  inserts(entries: readonly PivotEntry[]): CompiledQuery[] {
+    return pivotInserts(this.#session, this.#meta, entries).statements;
+  }
+
+  /**
+   * The DELETEs of the pivot rows `pairs` names ([parent key, related key]): of one parent,
+   * `parent = ? AND related IN (...)`; of several, `(parent, related) IN <rows>`, chunked.
+   */
+  deletions(pairs: readonly (readonly [parent: unknown, related: unknown])[]): CompiledQuery[] {
+    if (pairs.length === 0) return [];
+    const { foreignKey, relatedKey } = this.#meta.pivot;
+    const parents = new Set(pairs.map(([parent]) => keyOf(parent)));
+    if (parents.size === 1) {
+      const query = this.#ofParents(deletePivot(this.#session, this.#meta.pivot), [pairs[0]![0]]);
+      return [
+        this.#keyIn(
+          query,
+          pairs.map(([, key]) => key),
+        ).compile(),
+      ];
+    }
+    const refs = [sql.ref(this.#pivot.ref(foreignKey.name)), sql.ref(this.#pivot.ref(relatedKey.name))];
+    const like = this.#like([foreignKey.name, relatedKey.name]);
+    return chunks(pairs, Math.max(1, Math.floor((this.#session.profile.maxParameters - 100) / 2))).map((chunk) => {
+      const rows = chunk.map(([parent, key]) => [
+        this.#pivot.encode(foreignKey.name, parent),
+        this.#pivot.encode(relatedKey.name, key),
+      ]);
+      const { profile } = this.#session;
+      const query =
+        profile.joinValues === "from"
+          ? deletePivot(this.#session, this.#meta.pivot).where(profile.rowsIn(refs, rows, like))
+          : deletePivot(this.#session, this.#meta.pivot)
+              .using([this.#meta.pivot.table, profile.valuesTable(rows, like).as(VALUES)] as never)
+              .where(this.#joined(VALUES));
+      return this.#scope(query).compile();
+    });
+  }
+
+  /** The DELETE of every pivot row of these parents. */
+  deletionOfAll(): CompiledQuery {
+    return this.#ofParents(deletePivot(this.#session, this.#meta.pivot), this.parentKeys).compile();
+  }
+
+  /**
+   * The UPDATEs setting pivot values of attached rows ([parent key, related key, values]),
+   * with `updatedAt` when the pivot has timestamps: rows that set the same fields share one
+   * statement, which joins their values as a derived table when there are several.
+   */
+  changes(entries: readonly PivotEntry[]): CompiledQuery[] {
+    const join = joinModel(this.#session, this.#meta);
+    const stamp = join?.meta.timestamps?.updatedAt;
+    const now = new Date();
+    const groups = new Map<string, [parent: unknown, related: unknown, set: Row][]>();
+    for (const [parent, key, values] of entries) {
+      const given: Row = { ...values, ...(this.#meta.pivot.timestamps ? { updatedAt: now } : {}) };
+      for (const field of Object.keys(given)) if (given[field] === undefined) delete given[field];
+      if (Object.keys(given).length === 0) continue;
+      // A join model that keeps timestamps has its updatedAt set, as its own update would.
+      if (stamp !== undefined && given[stamp] === undefined) given[stamp] = now;
+      const set = toColumns(join ?? this.#pivot, given);
+      const signature = Object.keys(set).join("\0");
+      const group = groups.get(signature);
+      if (group) group.push([parent, key, set]);
+      else groups.set(signature, [[parent, key, set]]);
+    }
+    return [...groups.values()].flatMap((group) =>
+      group.length === 1 ? [this.#changeOne(...group[0]!)] : this.#changeMany(group),
+    );
+  }
+
+  /** `UPDATE pivot SET ... WHERE parent = ? AND related = ?` (and the relation's scope). */
+  #changeOne(parent: unknown, key: unknown, set: Row): CompiledQuery {
+    const field = this.#meta.pivot.relatedKey.name;
+    return this.#ofParents(updatePivot(this.#session, this.#meta.pivot, set), [parent])
+      .where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, key))
+      .compile();
+  }
+
+  /** UPDATEs of rows setting the same columns, joined to their values (c0 parent, c1 related, then the columns). */
+  #changeMany(group: readonly [parent: unknown, related: unknown, set: Row][]): CompiledQuery[] {
+    const { foreignKey, relatedKey, table } = this.#meta.pivot;
+    const { profile, kysely } = this.#session;
+    const columns = Object.keys(group[0]![2]);
+    const like = this.#like([foreignKey.name, relatedKey.name]);
+    like.columns.push(...columns);
+    const per = Math.max(1, Math.floor((profile.maxParameters - 100) / (columns.length + 2)));
+    const on = this.#joined(VALUES);
+    const set = Object.fromEntries(columns.map((column, i) => [column, sql.ref(`${VALUES}.c${i + 2}`)]));
+    return chunks(group, per).map((chunk) => {
+      const rows = chunk.map(([parent, key, values]) => [
+        this.#pivot.encode(foreignKey.name, parent),
+        this.#pivot.encode(relatedKey.name, key),
+        ...columns.map((column) => values[column]),
+      ]);
+      const values = profile.valuesTable(rows, like).as(VALUES);
+      // MySQL joins the tables of a multi-table UPDATE before its SET: `update t, (...) as v set ...`.
+      const query =
+        profile.joinValues === "from"
+          ? kysely.updateTable(table).from(values).set(set).where(on)
+          : kysely
+              .updateTable([table, values] as never)
+              .set(set)
+              .where(on);
+      return this.#scope(query).compile();
+    });
+  }
+
+  /** The pivot row whose keys are a derived table's c0 (parent) and c1 (related). */
+  #joined(values: string): RawBuilder<SqlBool> {
+    const { foreignKey, relatedKey } = this.#meta.pivot;
+    const column = (field: string) => sql.ref(this.#pivot.ref(field));
+    return sql<SqlBool>`${column(foreignKey.name)} = ${sql.ref(`${values}.c0`)} and ${column(relatedKey.name)} = ${sql.ref(`${values}.c1`)}`;
+  }
+
+  /** The pivot table and the columns of these pivot fields, for typing a derived table of their values. */
+  #like(fields: readonly string[]): { table: string; columns: string[] } {
+    return { table: this.#meta.pivot.table, columns: fields.map((field) => this.#pivot.field(field).column) };
+  }
+
+  /** The WHERE of these parents' pivot rows: their keys, and the relation's scope. */
+  #ofParents<Q extends Where<Q>>(query: Q, parents: readonly unknown[]): Q {
+    const { foreignKey } = this.#meta.pivot;
+    const column = sql.ref(this.#pivot.ref(foreignKey.name));
+    const encoded = parents.map((parent) => this.#pivot.encode(foreignKey.name, parent));
+    return this.#scope(
+      encoded.length === 1
+        ? query.where(column, "=", encoded[0])
+        : query.where(this.#session.profile.inList(column, encoded, false)),
+    );
+  }
+
+  /** The relation's scope of pivot rows: the morph type and the relation's pivot filter. */
+  #scope<Q extends Where<Q>>(query: Q): Q {
+    const { morphType, where } = this.#meta.pivot;
+    let q = query;
+    if (morphType) q = q.where(sql.ref(this.#pivot.ref(morphType.name)), "=", morphType.value);
+    for (const [field, value] of Object.entries(where ?? {})) {
+      q = q.where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, value));
+    }
+    return q;
+  }
+}
+
+/** One parent's pivot rows of a many-to-many relation, and the writes on them (PivotRows of one parent). */
+export class PivotWriter {
+  readonly #session: Session;
+  readonly #meta: BelongsToManyMeta;
+  readonly #rows: PivotRows;
+
+  constructor(session: Session, meta: BelongsToManyMeta, parent: Row) {
+    this.#session = session;
+    this.#meta = meta;
+    this.#rows = new PivotRows(session, meta, [parent]);
+  }
+
+  /** The parent's key, as the pivot column holds it. */
+  get parentKey(): unknown {
+    return this.#rows.parentKeys[0];
+  }
+
+  /** ids | rows | { id: values } (+ values for all) -> [related key, pivot values] in order, validated. */
+  entries(input: AttachInput, values: Row = {}): [unknown, Row][] {
+    return this.#rows.entries(input, values);
+  }
+
+  /** `PivotRows.state` of this parent. */
+  async state(keys: readonly unknown[], all: boolean): Promise<PivotState> {
+    const { missing, current } = await this.#rows.state(keys, all);
+    return { missing, current: current.get(keyOf(this.parentKey)!) ?? new Map() };
   }
 
   /** Every given key must be a related row: otherwise a ValidationError naming the relation. */
@@ -145,17 +355,12 @@ export class PivotWriter {
 
   /** The INSERTs of pivot rows for `entries` (keys not attached yet), with timestamps, the morph type and the relation's pivot values. */
   inserts(entries: readonly [unknown, Row][]): CompiledQuery[] {
-    return pivotInserts(
-      this.#session,
-      this.#meta,
-      entries.map(([key, values]) => [this.#parentKey, key, values]),
-    ).statements;
+    return this.#rows.inserts(entries.map(([key, values]) => [this.parentKey, key, values]));
   }
 
   /** The DELETE of this parent's pivot rows for `keys` (all of them when undefined). */
   deletion(keys?: readonly unknown[]): CompiledQuery {
-    const query = this.#pivotRows(deletePivot(this.#session, this.#meta.pivot));
-    return (keys ? this.#keyIn(query, keys) : query).compile();
+    return keys ? this.#rows.deletions(keys.map((key) => [this.parentKey, key]))[0]! : this.#rows.deletionOfAll();
   }
 
   /** Deletes this parent's pivot rows for `keys` (all of them when undefined); returns how many. */
@@ -170,16 +375,7 @@ export class PivotWriter {
    * timestamps); undefined when there is nothing to set.
    */
   change(key: unknown, values: Row): CompiledQuery | undefined {
-    const set: Row = { ...values, ...(this.#meta.pivot.timestamps ? { updatedAt: new Date() } : {}) };
-    if (Object.keys(set).length === 0) return undefined;
-    // A join model that keeps timestamps has its updatedAt set, as its own update would.
-    const join = joinModel(this.#session, this.#meta);
-    const stamp = join?.meta.timestamps?.updatedAt;
-    if (stamp !== undefined && set[stamp] === undefined) set[stamp] = new Date();
-    const field = this.#meta.pivot.relatedKey.name;
-    return this.#pivotRows(updatePivot(this.#session, this.#meta.pivot, toColumns(join ?? this.#pivot, set)))
-      .where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, key))
-      .compile();
+    return this.#rows.changes([[this.parentKey, key, values]])[0];
   }
 
   /** Updates the pivot values of one attached key (and `updatedAt` when the pivot has timestamps). */
@@ -189,21 +385,13 @@ export class PivotWriter {
     const [count] = await runPivotWrites(this.#session, this.#meta, [statement]);
     return count!;
   }
+}
 
-  /** The WHERE of this parent's pivot rows: its key, the morph type, the relation's pivot filter. */
-  #pivotRows<Q extends { where: (...args: any[]) => Q }>(query: Q): Q {
-    const { foreignKey, morphType, where } = this.#meta.pivot;
-    let q = query.where(
-      sql.ref(this.#pivot.ref(foreignKey.name)),
-      "=",
-      this.#pivot.encode(foreignKey.name, this.#parentKey),
-    );
-    if (morphType) q = q.where(sql.ref(this.#pivot.ref(morphType.name)), "=", morphType.value);
-    for (const [field, value] of Object.entries(where ?? {})) {
-      q = q.where(sql.ref(this.#pivot.ref(field)), "=", this.#pivot.encode(field, value));
-    }
-    return q;
-  }
+/** `list` in slices of at most `size`. */
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
 const label = (meta: BelongsToManyMeta) => `"${meta.model}.${meta.name}"`;
@@ -305,7 +493,7 @@ export async function runPivotWrites(
 export async function insertPivotRows(
   session: Session,
   meta: BelongsToManyMeta,
-  entries: readonly [parent: unknown, related: unknown, values: Row][],
+  entries: readonly PivotEntry[],
 ): Promise<Row[]> {
   const { statements, written } = pivotInserts(session, meta, entries);
   for (const statement of statements) await session.execute(statement, meta.pivot.table);
@@ -316,7 +504,7 @@ export async function insertPivotRows(
 export function pivotInserts(
   session: Session,
   meta: BelongsToManyMeta,
-  entries: readonly [parent: unknown, related: unknown, values: Row][],
+  entries: readonly PivotEntry[],
 ): { statements: CompiledQuery[]; written: Row[] } {
   if (entries.length === 0) return { statements: [], written: [] };
   const pivot = pivotCodec(session, meta);

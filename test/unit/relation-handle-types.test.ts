@@ -21,6 +21,7 @@ import {
   morphTo,
   morphToMany,
   type Row,
+  type SyncResult,
   string,
 } from "../../src/index.js";
 import type { blog } from "../support/blog-schema.js";
@@ -105,6 +106,26 @@ describe("the as option", () => {
     // @ts-expect-error withPivotValue takes an object of values
     belongsToMany("role", { withPivotValue: "active" });
     expect(hasOne("profile", { withDefault: true }).kind).toBe("hasOne");
+  });
+});
+
+describe("syncMany", () => {
+  it("takes a many-to-many relation of the model and [row, input] pairs or a Map; gives a result per row", () => {
+    async function check() {
+      const results = await db.post.syncMany("tags", [[post, [1, 2]]]);
+      expectTypeOf(results).toEqualTypeOf<SyncResult[]>();
+      await db.user.syncMany("roles", new Map([[user, { 1: { grantedBy: "ada" } }]]), { detaching: false });
+      await cdb.member.syncMany("badges", [[member, [1]]]);
+      // @ts-expect-error a hasMany has no pivot rows to sync
+      await db.user.syncMany("posts", [[user, [1]]]);
+      // @ts-expect-error a belongsTo neither
+      await db.post.syncMany("author", [[post, [1]]]);
+      // @ts-expect-error the rows are the model's own
+      await db.post.syncMany("tags", [[{ name: "x" }, [1]]]);
+      // @ts-expect-error detaching is a boolean
+      await db.post.syncMany("tags", [], { detaching: "no" });
+    }
+    expect(check).toBeTypeOf("function");
   });
 });
 

@@ -125,13 +125,17 @@ export function relataContender(strategy: "query" | "join"): Contender {
               .get();
             return { comments, countries };
           },
+          // syncMany: one read, then one delete, one insert and one update for all 1,000 posts.
           S8: ({ syncs }) =>
-            db.transaction(async (tx) => {
-              for (const { postId, tags } of syncs)
-                await tx.post
-                  .related({ id: postId }, "tags")
-                  .sync(Object.fromEntries(tags.map(({ tagId, createdAt }) => [tagId, { createdAt }])));
-            }),
+            db.transaction((tx) =>
+              tx.post.syncMany(
+                "tags",
+                syncs.map(({ postId, tags }) => [
+                  { id: postId },
+                  Object.fromEntries(tags.map(({ tagId, createdAt }) => [tagId, { createdAt }])),
+                ]),
+              ),
+            ),
         },
         close: () => db.destroy(),
       };

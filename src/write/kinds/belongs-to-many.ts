@@ -17,9 +17,12 @@ import {
   ensureRelatedExist,
   insertPivotRows,
   notRelated,
+  type PivotEntry,
+  PivotRows,
   PivotWriter,
   pivotEntries,
   runPivotWrites,
+  type SyncResult,
 } from "../pivot-writes.js";
 import { insertRows, updateRows } from "../writes.js";
 import type { GraphStep, RelationWriter, UpsertRequest, Using, Values } from "./kind.js";
@@ -65,7 +68,7 @@ function changes(stored: Values, values: Values): boolean {
     a instanceof Date || b instanceof Date
       ? new Date(a as Date).getTime() === new Date(b as Date).getTime()
       : JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  return Object.entries(values).some(([field, value]) => !same(stored[field], value));
+  return Object.entries(values).some(([field, value]) => value !== undefined && !same(stored[field], value));
 }
 
 /** Whether the pivot values a write stores are what a read gives back (every pivot field of an exact kind). */
@@ -310,38 +313,54 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
     const pivots = new PivotWriter(session, meta, parent);
     return pivots.delete(input === undefined ? undefined : pivots.entries(input).map(([key]) => key));
   },
-  async sync(session, meta, parent, input, detaching) {
-    const pivots = new PivotWriter(session, meta, parent);
-    const entries = uniqueEntries(pivots.entries(syncInput(input)));
-    if (entries.length === 0 && !detaching) return { attached: [], detached: [], updated: [] };
-    const { missing, current } = await pivots.state(
-      entries.map(([key]) => key),
-      detaching,
+  // One read and one statement per kind of write for all the parents (sync or syncMany).
+  async sync(session, meta, list, detaching, action) {
+    const rows = new PivotRows(
+      session,
+      meta,
+      list.map(([parent]) => parent),
     );
+    const seen = new Set<string>();
+    for (const parent of rows.parentKeys) {
+      if (seen.has(keyOf(parent)!)) {
+        throw new ValidationError(
+          `${action} on "${meta.model}.${meta.name}" is given the ${meta.model} with ${meta.parentKey} ${String(parent)} twice; give each row once.`,
+          meta.model,
+          meta.parentKey,
+        );
+      }
+      seen.add(keyOf(parent)!);
+    }
+    const wanted = list.map(([, input]) => uniqueEntries(rows.entries(syncInput(input))));
+    const keys = wanted.flatMap((entries) => entries.map(([key]) => key));
+    if (keys.length === 0 && !detaching) return list.map(() => ({ attached: [], detached: [], updated: [] }));
+    const { missing, current } = await rows.state(keys, detaching);
     if (missing.length > 0) throw notRelated(meta, missing);
-    const wanted = new Set(entries.map(([key]) => keyOf(key)));
-    const detached = detaching
-      ? [...current.values()].map(([key]) => key).filter((key) => !wanted.has(keyOf(key)))
-      : [];
-    const fresh = entries.filter(([key]) => !current.has(keyOf(key)!));
-    // A kept key is updated (and listed) only when a value given differs from the stored one.
-    const changed = entries.flatMap(([key, values]) => {
-      const before = current.get(keyOf(key)!)?.[1];
-      const statement = before && changes(before, values) ? pivots.change(key, values) : undefined;
-      return statement ? [[key, statement] as const] : [];
+    const detach: [unknown, unknown][] = [];
+    const inserts: PivotEntry[] = [];
+    const changed: PivotEntry[] = [];
+    const results = rows.parentKeys.map((parent, i): SyncResult => {
+      const entries = wanted[i]!;
+      const mine = current.get(keyOf(parent)!) ?? new Map<string, [unknown, Values]>();
+      const want = new Set(entries.map(([key]) => keyOf(key)));
+      const detached = detaching ? [...mine.values()].map(([key]) => key).filter((key) => !want.has(keyOf(key))) : [];
+      const fresh = entries.filter(([key]) => !mine.has(keyOf(key)!));
+      // A kept key is updated (and listed) only when a value given differs from the stored one.
+      const updated = entries.filter(([key, values]) => {
+        const before = mine.get(keyOf(key)!)?.[1];
+        return before !== undefined && changes(before, values);
+      });
+      for (const key of detached) detach.push([parent, key]);
+      for (const [key, values] of fresh) inserts.push([parent, key, values]);
+      for (const [key, values] of updated) changed.push([parent, key, values]);
+      return { attached: fresh.map(([key]) => key), detached, updated: updated.map(([key]) => key) };
     });
-    const inserts = pivots.inserts(fresh);
-    const counts = await runPivotWrites(session, meta, [
-      ...(detached.length > 0 ? [pivots.deletion(detached)] : []),
-      ...inserts,
-      ...changed.map(([, statement]) => statement),
+    await runPivotWrites(session, meta, [
+      ...rows.deletions(detach),
+      ...rows.inserts(inserts),
+      ...rows.changes(changed),
     ]);
-    const updatedCounts = counts.slice(counts.length - changed.length);
-    return {
-      attached: fresh.map(([key]) => key),
-      detached,
-      updated: changed.filter((_, i) => updatedCounts[i]! > 0).map(([key]) => key),
-    };
+    return results;
   },
   async toggle(session, meta, parent, input) {
     const pivots = new PivotWriter(session, meta, parent);

@@ -110,14 +110,14 @@ export interface RelationWriter<M extends RelationMeta> {
   /** The attach family (many-to-many). */
   attach(session: Session, meta: M, parent: Values, input: AttachInput, values: Values): Promise<unknown[]>;
   detach(session: Session, meta: M, parent: Values, input: AttachInput | undefined): Promise<number>;
+  /** sync / syncWithoutDetaching of each [parent, input] (syncMany: several parents at once); a result per parent. */
   sync(
     session: Session,
     meta: M,
-    parent: Values,
-    input: AttachInput,
+    entries: readonly (readonly [parent: Values, input: AttachInput])[],
     detaching: boolean,
     action: string,
-  ): Promise<SyncResult>;
+  ): Promise<SyncResult[]>;
   toggle(
     session: Session,
     meta: M,

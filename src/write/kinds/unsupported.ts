@@ -59,7 +59,7 @@ export const NO_WRITES: RelationWrites = {
   async detach(_session, meta) {
     throw noPivot(meta, "detach");
   },
-  async sync(_session, meta, _parent, _input, _detaching, action) {
+  async sync(_session, meta, _entries, _detaching, action) {
     throw noPivot(meta, action);
   },
   async toggle(_session, meta) {
