@@ -1,8 +1,9 @@
 import type { Session } from "../dialect/session.js";
 import { typeState } from "../plan/eager.js";
-import { type EagerTree, type QueryState, selectionOf } from "../plan/state.js";
+import { type EagerNode, type EagerTree, type QueryState, selectionOf } from "../plan/state.js";
 import type { Row } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
+import type { RelationMeta } from "../schema/meta.js";
 
 /** The parent fields the relations of `tree` stitch on, for rows of `model`. */
 export function parentFieldsFor(session: Session, model: string, tree: EagerTree): string[] {
@@ -20,25 +21,69 @@ export function parentFieldsFor(session: Session, model: string, tree: EagerTree
  * costs one query for all the rows (morphTo one per target type), nothing when there are no rows.
  */
 export async function loadRelations(session: Session, model: string, rows: Row[], tree: EagerTree): Promise<void> {
-  if (rows.length === 0 || tree.size === 0) return;
-  const meta = session.schema.model(model);
-  for (const node of tree.values()) {
-    const relation = meta.relations.get(node.relation);
-    if (!relation) continue; // a path through morphTo names relations some targets lack
+  await loadLevel(session, [{ model, rows, tree }]);
+}
+
+/** Rows of one model at a level, and the relations to load onto them. */
+interface LevelRows {
+  readonly model: string;
+  readonly rows: Row[];
+  readonly tree: EagerTree;
+}
+
+/**
+ * Loads each set's relations onto its rows. A level below a morphTo has a set per target model:
+ * a relation those models define alike (`loadsAcrossModels` kinds: the same name, target, keys
+ * and options, under the same constraint) loads once for all their rows, so
+ * `with("commentable.author")` reads the authors of posts and videos in one query.
+ */
+async function loadLevel(session: Session, sets: readonly LevelRows[]): Promise<void> {
+  const loads: { relation: RelationMeta; node: EagerNode; parents: Row[] }[] = [];
+  for (const { model, rows, tree } of sets) {
+    if (rows.length === 0) continue;
+    const meta = session.schema.model(model);
+    for (const node of tree.values()) {
+      const relation = meta.relations.get(node.relation);
+      if (!relation) continue; // a path through morphTo names relations some targets lack
+      const same = loaderFor(relation).loadsAcrossModels
+        ? loads.find((load) => load.node.state === node.state && sameDefinition(load.relation, relation))
+        : undefined;
+      if (same) same.parents = same.parents.concat(rows);
+      else loads.push({ relation, node, parents: rows });
+    }
+  }
+  for (const { relation, node, parents } of loads) {
     const groups = await loaderFor(relation).load({
       session,
       meta: relation,
-      parents: rows,
+      parents,
       state: node.state,
       required: (target) => parentFieldsFor(session, target, typeState(node.state, target).eager),
     });
-    for (const group of groups) {
-      // A morphTo level may load other relations below each target model (morphWith).
-      const state = typeState(node.state, group.model);
-      await loadRelations(session, group.model, group.rows, state.eager);
-      stripUnselected(session, group.model, group.rows, state, { rows, relation: node.relation });
+    // A morphTo level may load other relations below each target model (morphWith).
+    const states = groups.map((group) => typeState(node.state, group.model));
+    await loadLevel(
+      session,
+      groups.map((group, i) => ({ model: group.model, rows: group.rows, tree: states[i]!.eager })),
+    );
+    for (const [i, group] of groups.entries()) {
+      stripUnselected(session, group.model, group.rows, states[i]!, { rows: parents, relation: node.relation });
     }
   }
+}
+
+/** Two models' relations defined alike: every option but the declaring model is the same. */
+function sameDefinition(a: RelationMeta, b: RelationMeta): boolean {
+  if (a === b) return true;
+  const left = a as unknown as Record<string, unknown>;
+  const right = b as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+    if (key === "model" || left[key] === right[key]) continue;
+    const [x, y] = [left[key], right[key]];
+    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
 }
 
 /** Where the rows of a level hang: `rows[relation]` of each parent (a row, a list of rows, null). */

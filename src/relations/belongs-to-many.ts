@@ -5,9 +5,10 @@ import { codecFor } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { WhereNode } from "../plan/where.js";
 import { compareNode, compileWhere } from "../plan/where.js";
+import type { FieldKind } from "../schema/fields.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
-import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row } from "./fetch.js";
+import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row, selectedFields } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 import { exposedPivotFields, pivotAccessor, pivotAlias, pivotCodec } from "./pivot.js";
 
@@ -50,6 +51,13 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
     const { foreignKey, relatedKey } = meta.pivot;
     const exposed = exposedPivotFields(meta);
     const accessor = pivotAccessor(meta);
+    const requiredFields = required(meta.target);
+    // The pivot's related key equals the target key the join matches: when the level selects
+    // that field and both read alike, it is taken from the target's column, not selected twice.
+    const shared =
+      selectedFields(target, state, requiredFields).includes(meta.relatedKey) &&
+      sameRead(target.field(meta.relatedKey).config.kind, pivot.field(relatedKey.name).config.kind);
+    const column = (field: string) => (shared && field === relatedKey.name ? meta.relatedKey : PIVOT_PREFIX + field);
     const [rows, extras] = await fetchRelatedWithExtras({
       session,
       cacheKey: `${meta.model}.${meta.name}`,
@@ -58,11 +66,14 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
       keys: distinctKeys(parents, meta.parentKey),
       encodeKey: (v) => pivot.encodeKey(foreignKey.name, v),
       state: withFixedWhere(target, state, meta.where),
-      requiredFields: required(meta.target),
+      requiredFields,
       join: { table: pivot, left: pivot.ref(relatedKey.name), right: target.ref(meta.relatedKey) },
       where: (eb) => pivotConditions(meta, pivot, eb, state),
-      extraSelect: exposed.map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
+      extraSelect: exposed
+        .filter((field) => !(shared && field === relatedKey.name))
+        .map((field) => pivot.selectAs(field, PIVOT_PREFIX + field)),
       extraKeys: exposed,
+      extraColumns: exposed.map(column),
       extrasAs: accessor,
     });
     for (const values of extras) pivot.decode(values);
@@ -118,6 +129,11 @@ function pivotConditions(
   if (fixed.length > 0) conditions.push(compileWhere(pivot, eb, fixed));
   if (state.pivotWheres.length > 0) conditions.push(compileWhere(pivot, eb, state.pivotWheres));
   return conditions.length === 0 ? undefined : eb.and(conditions);
+}
+
+/** Fields of these kinds come back from the driver alike (a pivot key of an `id()` target is an integer). */
+function sameRead(target: FieldKind, pivot: FieldKind): boolean {
+  return target === pivot || (target === "id" && pivot === "integer");
 }
 
 /** Moves the aliased pivot columns of a row into a pivot object. */

@@ -9,6 +9,8 @@ import type { RelationLoader } from "./kind.js";
 export const belongsTo: RelationLoader<BelongsToMeta> = {
   parentFields: (meta) => [meta.foreignKey],
   joinKeys: (meta) => [meta.foreignKey, meta.ownerKey],
+  // The owners are the target's rows with those keys, whichever model points at them.
+  loadsAcrossModels: true,
   // The owner's default (`withDefault`) as eager loading gives it: the row points at no owner.
   defaultRow: (_session, meta) => emptyToOne(meta.withDefault),
   scope(session, meta, parent) {

@@ -47,6 +47,13 @@ export interface FetchSpec {
   readonly extraSelect?: readonly AliasedExpression<unknown, string>[];
   /** The name each extra column takes in a row's extras (default: its alias). */
   readonly extraKeys?: readonly string[];
+  /**
+   * The column of the read each of `extraKeys` takes its value from (default: the extra
+   * columns' aliases, in order): an extra equal to a selected target field (the pivot's related
+   * key, which the join makes equal to the target's key) reads that field's column instead of
+   * selecting the same value twice.
+   */
+  readonly extraColumns?: readonly string[];
   /** Also set each row's extras object as this property of the row (`pivot`), before decoding. */
   readonly extrasAs?: string;
   /**
@@ -101,7 +108,7 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
   }
   const rows: Row[] = [];
   const extras: Row[] = [];
-  const extraNames = (spec.extraSelect ?? []).map((selection) => selection.alias as string);
+  const extraNames = spec.extraColumns ?? (spec.extraSelect ?? []).map((selection) => selection.alias as string);
   const extraKeys = spec.extraKeys ?? extraNames;
   const kept = [...fields, ...state.aggregates.map((a) => a.alias)];
   // Rows with columns beyond the target's (extras, the per-parent row number) are copied
@@ -179,6 +186,9 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
     // Key column first: the database walks its index on it instead of sorting every row (or
     // scanning the related table in key order); rows are grouped per parent anyway.
     query = query.orderBy(sql.ref(spec.keyRef));
+    // Keyed by the target's own primary key (a belongsTo, a morphTo): one row per key, nothing to order further.
+    const [pk, ...rest] = target.meta.primaryKey;
+    if (!spec.join && rest.length === 0 && pk !== undefined && target.ref(pk) === spec.keyRef) return query;
     // Without an order of the constraint's own: by the joined column equal to the target's
     // primary key (a pivot's related key), so the database walks the joined table's
     // (key, related key) index instead of sorting every row. Same rows, same order.

@@ -78,4 +78,10 @@ export interface RelationLoader<M extends RelationMeta> {
    * options rule it out (one-of-many). The loader checks the target field is unique.
    */
   joinKeys?(meta: M): readonly [parent: string, target: string] | undefined;
+  /**
+   * The related rows depend only on the parents' values of `parentFields`, not on which model
+   * the parents are (belongsTo: keys of the target's): the targets of a morphTo that define
+   * this relation alike load it in one query (loader/load-relations.ts).
+   */
+  readonly loadsAcrossModels?: boolean;
 }

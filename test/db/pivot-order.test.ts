@@ -68,3 +68,35 @@ describe.skipIf(strategy !== "query")(`a many-to-many level's order on ${dialect
     ]);
   });
 });
+
+describe.skipIf(strategy !== "query")(`a many-to-many level's pivot related key on ${dialect}`, () => {
+  const t = useTestDb(schema);
+  const addedAt = new Date("2024-01-01T00:00:00.000Z");
+
+  beforeAll(async () => {
+    const a = await t.db.tag.create({ name: "a" });
+    const b = await t.db.tag.create({ name: "b" });
+    await t.db.post.create({ title: "p1", tags: { connect: { [a.id]: { addedAt }, [b.id]: { addedAt } } } });
+  });
+
+  it("is taken from the target's key when the level selects it, not selected twice", async () => {
+    const [post] = await t.db.post.with("tags").get();
+    expect(post!.tags.map((tag) => tag.pivot)).toEqual(
+      post!.tags.map((tag) => ({ postId: post!.id, tagId: tag.id, addedAt })),
+    );
+    expect(Object.keys(post!.tags[0]!.pivot)).toEqual(["postId", "tagId", "addedAt"]);
+    const level = t.queries.at(-1)!.sql;
+    expect(level).not.toMatch(/relata_pivot_tagId/);
+    expect(level).toMatch(/relata_pivot_postId/);
+  });
+
+  it("is read from the pivot when the constraint's select leaves the target's key out", async () => {
+    const [post] = await t.db.post.with("tags", (q) => q.select("name")).get();
+    const ids = (await t.db.tag.orderBy("id").get()).map((tag) => tag.id);
+    expect(post!.tags).toEqual([
+      { name: "a", pivot: { postId: post!.id, tagId: ids[0], addedAt } },
+      { name: "b", pivot: { postId: post!.id, tagId: ids[1], addedAt } },
+    ]);
+    expect(t.queries[1]!.sql).toMatch(/relata_pivot_tagId/);
+  });
+});
