@@ -197,6 +197,18 @@ describe(`class models on ${dialect}`, () => {
     expect(await (post as any).tags().count()).toBe(2);
     await (post as any).tags().sync([(a as any).id]);
     expect((await (post as any).tags().get()).map((tag: any) => tag.name)).toEqual(["a"]);
+    // syncMany is a static like every db handle method, taking instances as the rows.
+    const second = await ada.posts().create({ title: "Second" });
+    const synced = await Post.syncMany("tags", [
+      [post, [(b as any).id]],
+      [second, [(a as any).id, (b as any).id]],
+    ]);
+    expect(synced.map((r) => [r.attached.length, r.detached.length])).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
+    expect((await (second as any).tags().orderBy("name").get()).map((tag: any) => tag.name)).toEqual(["a", "b"]);
+    await second.delete();
     const other = await User.create({ name: "Bob" });
     await (post as any).user().associate(other);
     expect(post.userId).toBe(other.id);
