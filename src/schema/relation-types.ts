@@ -30,9 +30,10 @@ type KindOf<D> = D extends RelationDef<infer K, any, any> ? K : never;
 export type RelationKindOf<S extends Schema, M extends string, R extends string> = KindOf<DefOf<S, M, R>>;
 
 /** The many-to-many relation names of model `M` (belongsToMany, morphToMany, morphedByMany): those with pivot rows. */
-export type PivotRelationName<S extends Schema, M extends string> = string extends RelationName<S, M>
-  ? string // a loosely typed handle (class model statics): checked when called
-  : { [R in RelationName<S, M>]: KindOf<DefOf<S, M, R>> extends PivotKinds ? R : never }[RelationName<S, M>];
+export type PivotRelationName<S extends Schema, M extends string> =
+  string extends RelationName<S, M>
+    ? string // a loosely typed handle (class model statics): checked when called
+    : { [R in RelationName<S, M>]: KindOf<DefOf<S, M, R>> extends PivotKinds ? R : never }[RelationName<S, M>];
 type OptionsOf<D> = D extends RelationDef<any, any, infer O> ? O : never;
 
 /** Models with a morphOne/morphMany to `M` under `morphName` N: a morphTo's targets when `types` is not given. */
