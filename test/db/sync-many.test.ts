@@ -11,6 +11,7 @@ import {
   RelationNotFoundError,
   string,
   UniqueConstraintError,
+  uuid,
   ValidationError,
 } from "../../src/index.js";
 import { caught } from "../support/caught.js";
@@ -360,5 +361,48 @@ describe(`syncMany on ${dialect}`, () => {
     );
     expect(detached.every((r) => r.detached.length === 1)).toBe(true);
     expect(verbs(from).filter((v) => v === "delete").length).toBe(2);
+  });
+});
+
+/** uuid keys and a string pivot value: the derived table of values takes the pivot's column types (PostgreSQL's uuid). */
+const uuids = defineSchema(
+  {
+    doc: model({
+      fields: { id: uuid().defaultRandom().primary(), title: string() },
+      relations: { labels: belongsToMany("label", { pivotFields: { color: string().nullable() } }) },
+    }),
+    label: model({ fields: { id: uuid().defaultRandom().primary(), name: string() } }),
+  },
+  { casing: "snake_case" },
+);
+
+describe(`syncMany with uuid keys on ${dialect}`, () => {
+  const t = useTestDb(uuids);
+
+  it("deletes, inserts and updates by uuid pairs", async () => {
+    const docs = [await t.db.doc.create({ title: "a" }), await t.db.doc.create({ title: "b" })];
+    const labels = [];
+    for (const name of ["x", "y", "z"]) labels.push(await t.db.label.create({ name }));
+    const [x, y, z] = labels.map((label) => label.id) as [string, string, string];
+    for (const doc of docs) await t.db.doc.related(doc, "labels").attach({ [x]: { color: "red" }, [y]: {} });
+    const results = await t.db.doc.syncMany("labels", [
+      [docs[0]!, { [x]: { color: "blue" }, [z]: {} }],
+      [docs[1]!, { [x]: { color: "green" } }],
+    ]);
+    expect(results.map((r) => [r.attached, r.detached, r.updated])).toEqual([
+      [[z], [y], [x]],
+      [[], [y], [x]],
+    ]);
+    const read = await t.db.doc
+      .with("labels", (q) => q.orderBy("name"))
+      .orderBy("title")
+      .get();
+    expect(read.map((doc) => doc.labels.map((label) => [label.name, label.pivot.color]))).toEqual([
+      [
+        ["x", "blue"],
+        ["z", null],
+      ],
+      [["x", "green"]],
+    ]);
   });
 });
