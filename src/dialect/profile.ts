@@ -101,12 +101,6 @@ export interface DialectProfile {
    * would read untyped parameters as text). For joining many rows' values in one statement.
    */
   valuesTable(rows: readonly (readonly unknown[])[], like: ColumnsLike): RawBuilder<unknown>;
-  /** `(columns) IN (SELECT c0, ... FROM <valuesTable>)`, for rows as `valuesTable` takes them (never empty). */
-  rowsIn(
-    columns: readonly Expression<unknown>[],
-    rows: readonly (readonly unknown[])[],
-    like: ColumnsLike,
-  ): RawBuilder<SqlBool>;
   /**
    * How an UPDATE or DELETE joins a `valuesTable`: `from` (`UPDATE t SET ... FROM v`,
    * `DELETE FROM t WHERE (...) IN (SELECT ... FROM v)`: PostgreSQL, SQLite) or `tables`
@@ -198,7 +192,6 @@ export interface ProfileSpec
     | "nestJson"
     | "defaultNow"
     | "valuesTable"
-    | "rowsIn"
   > {
   /** The DDL default of `defaultNow()` on a field stored as `kind`, or undefined when the dialect cannot express it. */
   defaultNow(kind: StorageKind): RawBuilder<unknown> | undefined;
@@ -244,11 +237,14 @@ export function valuesList(
 /** A VALUES list typed by its values (SQLite). */
 const plainValues: DialectProfile["valuesTable"] = (rows) => valuesList(rows);
 
-/** `(columns) in (select c0, ... from <valuesTable>)`. */
-const rowsInValues =
-  (valuesTable: DialectProfile["valuesTable"]): DialectProfile["rowsIn"] =>
-  (columns, rows, like) =>
-    sql<SqlBool>`${rowOf(columns)} in (select ${sql.join(valueColumns(columns.length))} from ${valuesTable(rows, like)} as relata_rows)`;
+/** `(columns) IN (SELECT c0, ... FROM <valuesTable>)`, for rows as `valuesTable` takes them (never empty). */
+export const rowsIn = (
+  profile: DialectProfile,
+  columns: readonly Expression<unknown>[],
+  rows: readonly (readonly unknown[])[],
+  like: ColumnsLike,
+): RawBuilder<SqlBool> =>
+  sql<SqlBool>`${rowOf(columns)} in (select ${sql.join(valueColumns(columns.length))} from ${profile.valuesTable(rows, like)} as relata_rows)`;
 
 /**
  * Lists longer than this are bound as one JSON array where the dialect limits its parameters
@@ -279,7 +275,6 @@ export function defineProfile({
     nestJson: rest.nestJson ?? ((column) => column),
     inList: rest.inList ?? plainInList,
     valuesTable: rest.valuesTable ?? plainValues,
-    rowsIn: rowsInValues(rest.valuesTable ?? plainValues),
     encoder: (config) => encoders[storageKind(config)],
     decoder: (config) => decoders[storageKind(config)]?.(config),
   };

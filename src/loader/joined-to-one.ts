@@ -5,9 +5,9 @@ import { joinModel } from "../plan/front-door.js";
 import { adoptRows } from "../plan/instance-state.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import type { EagerNode, EagerTree, QueryState } from "../plan/state.js";
-import { selectedFields } from "../relations/fetch.js";
+import { sameKind, selectedFields } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
-import type { FieldMeta, ModelMeta, RelationMeta } from "../schema/meta.js";
+import type { ModelMeta, RelationMeta } from "../schema/meta.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 type Row = Record<string, unknown>;
@@ -199,12 +199,4 @@ function uniqueKeys(session: Session, parent: ModelMeta, meta: RelationMeta): [s
   return sameKind(parent.fields.get(parentKey), target.fields.get(targetKey))
     ? [parentKey, targetKey, meta.target]
     : undefined;
-}
-
-const INTEGER_KINDS = new Set(["id", "integer"]);
-
-function sameKind(a: FieldMeta | undefined, b: FieldMeta | undefined): boolean {
-  if (!a || !b) return false;
-  const kind = (field: FieldMeta) => (INTEGER_KINDS.has(field.config.kind) ? "integer" : field.config.kind);
-  return kind(a) === kind(b);
 }

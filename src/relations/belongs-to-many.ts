@@ -5,10 +5,9 @@ import { codecFor } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { WhereNode } from "../plan/where.js";
 import { compareNode, compileWhere } from "../plan/where.js";
-import type { FieldKind } from "../schema/fields.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
 import { allOf, fixedCondition, fixedNodes, keyEquals, parentKey, withFixedWhere } from "./constraint.js";
-import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row, selectedFields } from "./fetch.js";
+import { distinctKeys, fetchRelatedWithExtras, groupBy, keyOf, type Row, sameKind, selectedFields } from "./fetch.js";
 import type { RelationLoader } from "./kind.js";
 import { exposedPivotFields, pivotAccessor, pivotAlias, pivotCodec } from "./pivot.js";
 
@@ -56,7 +55,7 @@ export const belongsToMany: RelationLoader<BelongsToManyMeta> = {
     // that field and both read alike, it is taken from the target's column, not selected twice.
     const shared =
       selectedFields(target, state, requiredFields).includes(meta.relatedKey) &&
-      sameRead(target.field(meta.relatedKey).config.kind, pivot.field(relatedKey.name).config.kind);
+      sameKind(target.field(meta.relatedKey), pivot.field(relatedKey.name));
     const column = (field: string) => (shared && field === relatedKey.name ? meta.relatedKey : PIVOT_PREFIX + field);
     const [rows, extras] = await fetchRelatedWithExtras({
       session,
@@ -129,11 +128,6 @@ function pivotConditions(
   if (fixed.length > 0) conditions.push(compileWhere(pivot, eb, fixed));
   if (state.pivotWheres.length > 0) conditions.push(compileWhere(pivot, eb, state.pivotWheres));
   return conditions.length === 0 ? undefined : eb.and(conditions);
-}
-
-/** Fields of these kinds come back from the driver alike (a pivot key of an `id()` target is an integer). */
-function sameRead(target: FieldKind, pivot: FieldKind): boolean {
-  return target === pivot || (target === "id" && pivot === "integer");
 }
 
 /** Moves the aliased pivot columns of a row into a pivot object. */

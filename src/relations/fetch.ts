@@ -21,6 +21,7 @@ import {
   selectionOf,
 } from "../plan/state.js";
 import { compileWhere } from "../plan/where.js";
+import type { FieldMeta } from "../schema/meta.js";
 
 export type Row = Record<string, unknown>;
 type AnySelect = SelectQueryBuilder<any, any, any>;
@@ -227,6 +228,18 @@ export function keyOf(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return value.toISOString();
   return String(value);
+}
+
+const INTEGER_KINDS = new Set(["id", "integer"]);
+
+/**
+ * Two fields whose values the driver gives back alike and SQL compares alike: the same kind,
+ * `id()` counting as an integer (SQLite compares 1 and "1" as different).
+ */
+export function sameKind(a: FieldMeta | undefined, b: FieldMeta | undefined): boolean {
+  if (!a || !b) return false;
+  const kind = (field: FieldMeta) => (INTEGER_KINDS.has(field.config.kind) ? "integer" : field.config.kind);
+  return kind(a) === kind(b);
 }
 
 /** The distinct non-null values of `field` over `rows`, in first-seen order. */

@@ -1,4 +1,5 @@
 import { type CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
+import { rowsIn } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
 import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
@@ -111,9 +112,13 @@ export class PivotRows {
     let cost = 0;
     for (const [part, size] of parts) {
       const last = statements.at(-1);
-      if (last && cost + size <= limit) last.push(part);
-      else statements.push([part]);
-      cost = last && cost + size <= limit ? cost + size : size;
+      if (last && cost + size <= limit) {
+        last.push(part);
+        cost += size;
+      } else {
+        statements.push([part]);
+        cost = size;
+      }
     }
     const { foreignKey, relatedKey } = this.#meta.pivot;
     const found = new Set<string | undefined>();
@@ -197,21 +202,22 @@ export class PivotRows {
         ).compile(),
       ];
     }
+    const { profile } = this.#session;
     const refs = [sql.ref(this.#pivot.ref(foreignKey.name)), sql.ref(this.#pivot.ref(relatedKey.name))];
     const like = this.#like([foreignKey.name, relatedKey.name]);
-    return chunks(pairs, Math.max(1, Math.floor((this.#session.profile.maxParameters - 100) / 2))).map((chunk) => {
+    return chunks(pairs, Math.max(1, Math.floor((profile.maxParameters - 100) / 2))).map((chunk) => {
       const rows = chunk.map(([parent, key]) => [
         this.#pivot.encode(foreignKey.name, parent),
         this.#pivot.encode(relatedKey.name, key),
       ]);
-      const { profile } = this.#session;
-      const query =
+      const query = deletePivot(this.#session, this.#meta.pivot);
+      const matching =
         profile.joinValues === "from"
-          ? deletePivot(this.#session, this.#meta.pivot).where(profile.rowsIn(refs, rows, like))
-          : deletePivot(this.#session, this.#meta.pivot)
+          ? query.where(rowsIn(profile, refs, rows, like))
+          : query
               .using([this.#meta.pivot.table, profile.valuesTable(rows, like).as(VALUES)] as never)
-              .where(this.#joined(VALUES));
-      return this.#scope(query).compile();
+              .where(this.#joined());
+      return this.#scope(matching).compile();
     });
   }
 
@@ -263,7 +269,7 @@ export class PivotRows {
     const like = this.#like([foreignKey.name, relatedKey.name]);
     like.columns.push(...columns);
     const per = Math.max(1, Math.floor((profile.maxParameters - 100) / (columns.length + 2)));
-    const on = this.#joined(VALUES);
+    const on = this.#joined();
     const set = Object.fromEntries(columns.map((column, i) => [column, sql.ref(`${VALUES}.c${i + 2}`)]));
     return chunks(group, per).map((chunk) => {
       const rows = chunk.map(([parent, key, values]) => [
@@ -284,11 +290,11 @@ export class PivotRows {
     });
   }
 
-  /** The pivot row whose keys are a derived table's c0 (parent) and c1 (related). */
-  #joined(values: string): RawBuilder<SqlBool> {
+  /** The pivot row whose keys are the joined derived table's c0 (parent) and c1 (related). */
+  #joined(): RawBuilder<SqlBool> {
     const { foreignKey, relatedKey } = this.#meta.pivot;
     const column = (field: string) => sql.ref(this.#pivot.ref(field));
-    return sql<SqlBool>`${column(foreignKey.name)} = ${sql.ref(`${values}.c0`)} and ${column(relatedKey.name)} = ${sql.ref(`${values}.c1`)}`;
+    return sql<SqlBool>`${column(foreignKey.name)} = ${sql.ref(`${VALUES}.c0`)} and ${column(relatedKey.name)} = ${sql.ref(`${VALUES}.c1`)}`;
   }
 
   /** The pivot table and the columns of these pivot fields, for typing a derived table of their values. */
@@ -547,12 +553,9 @@ export function pivotInserts(
     if (group) group.push(row);
     else bySignature.set(signature, [row]);
   }
-  const statements: CompiledQuery[] = [];
-  for (const group of bySignature.values()) {
-    for (let i = 0; i < group.length; i += perStatement) {
-      statements.push(insertPivot(session, meta.pivot, group.slice(i, i + perStatement)));
-    }
-  }
+  const statements = [...bySignature.values()].flatMap((group) =>
+    chunks(group, perStatement).map((chunk) => insertPivot(session, meta.pivot, chunk)),
+  );
   return { statements, written };
 }
 
