@@ -2,7 +2,7 @@ import { type Compilable, CompiledQuery } from "kysely";
 import type { Session } from "../dialect/session.js";
 import { ruleOf } from "./front-door.js";
 import type { ModelCodec } from "./model-codec.js";
-import type { QueryState } from "./state.js";
+import { pageFirst, type QueryState } from "./state.js";
 import type { WhereNode } from "./where.js";
 
 /**
@@ -70,8 +70,8 @@ export interface JoinedShape {
 
 /**
  * The shape of a select over `state` (its signature) and the values it binds, in order; or
- * undefined when the state holds parts whose SQL is built by closures (relation filters,
- * aggregates, sorting by an aggregate), which are not cached.
+ * undefined when the state holds parts whose SQL is built by closures that cannot sign it
+ * (sorting by an aggregate, pivot conditions, a relation filter or aggregate without `sign`).
  */
 export function selectShape(
   codec: ModelCodec,
@@ -79,10 +79,16 @@ export function selectShape(
   prefix = "select",
   joins: readonly JoinedShape[] = [],
 ): ShapeValues | undefined {
-  if (state.aggregates.length > 0 || state.orders.some((o) => o.build) || state.pivotWheres.length > 0)
-    return undefined;
+  if (state.orders.some((o) => o.build) || state.pivotWheres.length > 0) return undefined;
   const values: unknown[] = [];
   const parts: string[] = [prefix, codec.from, state.selects ? state.selects.join(",") : "*"];
+  // Aggregates with an offset: the page is a derived table, its aggregates selected over it.
+  if (pageFirst(codec, state)) parts.push("page-first");
+  // The select list (aggregates' subqueries) binds before the FROM.
+  for (const aggregate of state.aggregates) {
+    parts.push("agg", aggregate.alias);
+    if (!aggregate.sign?.(codec, parts, values)) return undefined;
+  }
   // Joined tables bind their rules' values (in ON) before the WHERE does.
   for (const join of joins) {
     parts.push("join", join.name);
@@ -153,7 +159,9 @@ export function signNodes(codec: ModelCodec, nodes: readonly WhereNode[], parts:
         parts.push(")");
         break;
       case "expr":
-        return false;
+        parts.push(`${joint} expr`);
+        if (!node.sign?.(codec, parts, values)) return false;
+        break;
     }
   }
   return true;

@@ -58,6 +58,8 @@ export interface AggregateNode {
   readonly alias: string;
   /** The value for each row of `codec`'s table; `json`: read for embedding in JSON (the join strategy). */
   readonly build: (codec: ModelCodec, json?: boolean) => Expression<unknown>;
+  /** The shape and bound values of `build(codec)` (not JSON), as an expr node's `sign`; absent: not cached. */
+  readonly sign?: (codec: ModelCodec, parts: string[], values: unknown[]) => boolean;
   /** A value compared with the aggregate (`having`) -> what the driver binds. */
   readonly encode: (value: unknown) => unknown;
   /** The value as read by the driver -> its JS value. */
@@ -177,7 +179,7 @@ export function selectQuery(session: Session, codec: ModelCodec, state: QuerySta
  * Whether a read pages before working out its aggregates: it has aggregates and an offset, and
  * sorts by fields only (sorting by an aggregate needs it for every row).
  */
-function pageFirst(codec: ModelCodec, state: QueryState): boolean {
+export function pageFirst(codec: ModelCodec, state: QueryState): boolean {
   return (
     state.aggregates.length > 0 &&
     state.offset !== undefined &&

@@ -31,6 +31,12 @@ export type WhereNode =
       readonly type: "expr";
       readonly or: boolean;
       readonly build: (eb: ExpressionBuilder<any, any>, codec: ModelCodec) => Expression<SqlBool>;
+      /**
+       * Adds the shape of the SQL `build` makes on `codec` to `parts` and the values it binds, in
+       * order, to `values` (the compiled-SQL cache, plan/compiled-cache.ts); false, or absent,
+       * when it cannot say.
+       */
+      readonly sign?: (codec: ModelCodec, parts: string[], values: unknown[]) => boolean;
     };
 
 /**

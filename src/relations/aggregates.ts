@@ -6,7 +6,7 @@ import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { type AggregateNode, EMPTY_STATE } from "../plan/state.js";
 import type { FieldKind } from "../schema/fields.js";
 import type { FilterContext } from "./filters.js";
-import { countAll, type RelatedQuery, relatedQueries } from "./subquery.js";
+import { countAll, type RelatedQuery, relatedQueries, signRelated } from "./subquery.js";
 
 export type AggregateFunction = "count" | "exists" | "sum" | "avg" | "min" | "max";
 
@@ -76,11 +76,16 @@ export function aggregateNode(
   const state = constrain === undefined ? EMPTY_STATE : ctx.constrain(targets[0]!, meta, constrain);
   const queries = (outer: Parameters<AggregateNode["build"]>[0]): RelatedQuery[] =>
     relatedQueries(ctx.session, outer, outer.meta.relations.get(relation)!, state);
+  // Every form binds the subqueries' values alone: the function and the column are part of the shape.
+  const sign = (outer: ModelCodec, parts: string[], values: unknown[]) => {
+    parts.push(fn, String(column));
+    return signRelated(ctx.session, outer, outer.meta.relations.get(relation)!, state, undefined, parts, values);
+  };
   const { profile } = ctx.session;
   const same = (v: unknown) => v;
   if (fn === "count") {
     const decode = (v: unknown) => Number(v ?? 0);
-    return { alias, build: (outer) => countAll(queries(outer)), encode: same, decode, decodeJson: decode };
+    return { alias, build: (outer) => countAll(queries(outer)), sign, encode: same, decode, decodeJson: decode };
   }
   if (fn === "exists") {
     const build = (outer: Parameters<AggregateNode["build"]>[0]) => {
@@ -90,7 +95,7 @@ export function aggregateNode(
     // Over a row that no longer exists (loadExists), nothing exists.
     const decode = (v: unknown) => decodeBoolean(v ?? false);
     const encode = profile.encoder({ ...BOOLEAN }) ?? same;
-    return { alias, build, encode, decode, decodeJson: decode };
+    return { alias, build, sign, encode, decode, decodeJson: decode };
   }
   const target = codecFor(ctx.session, targets[0]!);
   const field = target.field(column as string);
@@ -99,7 +104,7 @@ export function aggregateNode(
     return query.select(sql`${sql.raw(fn)}(${sql.ref(aliased.ref(field.name))})`.as("relata_value"));
   };
   if (fn === "sum" || fn === "avg") {
-    return { alias, build: value, encode: same, decode: toNumber, decodeJson: toNumber };
+    return { alias, build: value, sign, encode: same, decode: toNumber, decodeJson: toNumber };
   }
   // min/max keep the field's type: read as the field is read (exact bigints), decoded as it is.
   const read = (json: boolean) => (v: unknown) => {
@@ -113,6 +118,7 @@ export function aggregateNode(
     alias,
     build: (outer, json) =>
       (json ? profile.jsonReadExpression : profile.readExpression)(field.config, sql`(${value(outer)})`),
+    sign,
     encode: (v) => target.encode(field.name, v),
     decode: read(false),
     decodeJson: read(true),

@@ -6,7 +6,7 @@ import type { ModelCodec } from "../plan/model-codec.js";
 import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import type { Operator, WhereNode } from "../plan/where.js";
 import type { RelationMeta } from "../schema/meta.js";
-import { countCondition, relatedQueries } from "./subquery.js";
+import { countCondition, countsByExists, relatedQueries, signRelated } from "./subquery.js";
 
 export const COUNT_OPERATORS: readonly Operator[] = ["=", "!=", "<>", "<", "<=", ">", ">="];
 
@@ -26,7 +26,9 @@ export interface HasOptions {
   readonly constrain?: unknown;
 }
 
-type Build = Extract<WhereNode, { type: "expr" }>["build"];
+type Expr = Extract<WhereNode, { type: "expr" }>;
+type Build = Expr["build"];
+type Sign = NonNullable<Expr["sign"]>;
 
 /** The relations a dotted path walks through, checked against the schema (RelationNotFoundError). */
 export function walkPath(session: Session, model: string, path: string): RelationMeta[][] {
@@ -45,7 +47,7 @@ export function walkPath(session: Session, model: string, path: string): Relatio
   });
 }
 
-/** A condition on the related rows' count, resolved against the outer table when compiled. */
+/** A condition on the related rows' count, resolved against the outer table when compiled, and its signature. */
 function countOf(
   session: Session,
   relation: string,
@@ -53,11 +55,21 @@ function countOf(
   op: Operator,
   n: number,
   models?: string[],
-): Build {
-  return (eb, outer) => {
-    const meta = outer.meta.relations.get(relation);
-    if (!meta) return eb.lit(false); // a path through morphTo names relations some targets lack
-    return countCondition(eb, relatedQueries(session, outer, meta, state, models), op, n);
+): { build: Build; sign: Sign } {
+  return {
+    build: (eb, outer) => {
+      const meta = outer.meta.relations.get(relation);
+      if (!meta) return eb.lit(false); // a path through morphTo names relations some targets lack
+      return countCondition(eb, relatedQueries(session, outer, meta, state, models), op, n);
+    },
+    sign: (outer, parts, values) => {
+      const meta = outer.meta.relations.get(relation);
+      parts.push(`count ${relation} ${op} ${n}`);
+      if (!meta) return true;
+      if (!signRelated(session, outer, meta, state, models, parts, values)) return false;
+      if (!countsByExists(op, n)) values.push(n);
+      return true;
+    },
   };
 }
 
@@ -109,13 +121,22 @@ export function hasNode(ctx: FilterContext, path: string, options: HasOptions): 
     }
     state = ctx.constrain(targets[0]!, last[0]!, options.constrain);
   }
-  let build = countOf(session, segments[segments.length - 1]!, state, op, n);
+  let count = countOf(session, segments[segments.length - 1]!, state, op, n);
   for (let i = segments.length - 2; i >= 0; i--) {
-    const inner: WhereNode = { type: "expr", or: false, build };
-    build = countOf(session, segments[i]!, { ...EMPTY_STATE, wheres: [inner] }, ">=", 1);
+    const inner: WhereNode = { type: "expr", or: false, ...count };
+    count = countOf(session, segments[i]!, { ...EMPTY_STATE, wheres: [inner] }, ">=", 1);
   }
-  const positive = build;
-  return { type: "expr", or: options.or, build: not ? (eb, outer) => eb.not(positive(eb, outer)) : positive };
+  const { build, sign } = count;
+  if (!not) return { type: "expr", or: options.or, build, sign };
+  return {
+    type: "expr",
+    or: options.or,
+    build: (eb, outer) => eb.not(build(eb, outer)),
+    sign: (outer, parts, values) => {
+      parts.push("not");
+      return sign(outer, parts, values);
+    },
+  };
 }
 
 /** How a morph filter is joined and counted: `op count` parents per listed type (default `>= 1`), negated by `not`. */
@@ -186,6 +207,8 @@ export function hasMorphNode(
     (type) => [type, callback === undefined ? EMPTY_STATE : ctx.constrain(type, meta, callback)] as const,
   );
   // As Eloquent: per listed type, `type = T AND [NOT] (count op n)`; rows of other types never match.
+  // Not signed for the compiled-SQL cache: the type is bound twice (here and in the subquery), so
+  // the cache could not tell the values' order from the parameters' and would never confirm it.
   const build: Build = (eb, outer) => {
     const outerMeta = outer.meta.relations.get(relation) as Extract<RelationMeta, { kind: "morphTo" }>;
     const checks = states.map(([type, state]) => {

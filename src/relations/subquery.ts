@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
-import type { Session } from "../dialect/session.js";
+import type { ServerFacts, Session } from "../dialect/session.js";
+import { signNodes } from "../plan/compiled-cache.js";
+import { ruleOf } from "../plan/front-door.js";
 import type { ModelCodec } from "../plan/model-codec.js";
-import type { QueryState } from "../plan/state.js";
+import { EMPTY_STATE, type QueryState } from "../plan/state.js";
 import { compileWhere, type Operator } from "../plan/where.js";
 import type { RelationMeta } from "../schema/meta.js";
 import { loaderFor } from "./index.js";
@@ -47,6 +49,78 @@ export function relatedQueries(
     });
 }
 
+/**
+ * Adds the shape of `relatedQueries(session, outer, relation, state, models)` to `parts` and the
+ * values they bind to `values` (the compiled-SQL cache, plan/compiled-cache.ts): per target
+ * model, the relation's constant values (its fixed conditions, morph types, the target's rule),
+ * then the constraint's. The constants are read once per parent table, relation and rule
+ * options by compiling the subqueries without the constraint's conditions, which the
+ * subqueries add last. False for a constraint with parts beyond conditions (not signed).
+ */
+export function signRelated(
+  session: Session,
+  outer: ModelCodec,
+  relation: RelationMeta,
+  state: QueryState,
+  models: readonly string[] | undefined,
+  parts: string[],
+  values: unknown[],
+): boolean {
+  if (!onlyConditions(state)) return false;
+  const key = `${outer.meta.name} ${outer.from} ${relation.name} ${state.trashed ?? ""} ${state.without.join(",")} ${models?.join(",") ?? "*"}`;
+  let known = relatedShapes.get(session.facts);
+  if (!known) {
+    known = new Map();
+    relatedShapes.set(session.facts, known);
+  }
+  let shapes = known.get(key);
+  if (!shapes || shapes.links.some((link) => ruleOf(link.target) !== link.rule)) {
+    const bare = { ...EMPTY_STATE, trashed: state.trashed, without: state.without };
+    const links = relatedQueries(session, outer, relation, bare, models).map(({ target, query }) => ({
+      target,
+      constants: query.select(sql.lit(1).as("relata_one")).compile().parameters,
+      rule: ruleOf(target),
+    }));
+    // A new id whenever they are read anew (a rule changed): SQL cached before has another signature.
+    shapes = { id: ++readings, links };
+    known.set(key, shapes);
+  }
+  parts.push("related", key, `#${shapes.id}`);
+  for (const { target, constants } of shapes.links) {
+    values.push(...constants);
+    parts.push("(");
+    if (!signNodes(target, state.wheres, parts, values)) return false;
+    parts.push(")");
+  }
+  return true;
+}
+
+/** One correlated subquery of a relation as a parent table reads it: its table, the constant values it binds. */
+interface RelatedShape {
+  readonly target: ModelCodec;
+  readonly constants: readonly unknown[];
+  /** The target's rule when the constants were read: a new rule means reading them again. */
+  readonly rule: unknown;
+}
+
+/** Per connection (its server facts, shared by its transactions): the shapes read, by parent table and relation. */
+const relatedShapes = new WeakMap<ServerFacts, Map<string, { readonly id: number; readonly links: RelatedShape[] }>>();
+let readings = 0;
+
+/** A constraint of conditions alone (and the rule options), which `signRelated` can sign. */
+function onlyConditions(state: QueryState): boolean {
+  return (
+    state.scope.length === 0 &&
+    state.selects === undefined &&
+    state.orders.length === 0 &&
+    state.limit === undefined &&
+    state.offset === undefined &&
+    state.pivotWheres.length === 0 &&
+    state.aggregates.length === 0 &&
+    state.perType === undefined
+  );
+}
+
 /** EXISTS over the related rows (any target model for morphTo). */
 export function existsAny(eb: ExpressionBuilder<any, any>, queries: readonly RelatedQuery[]): Expression<SqlBool> {
   if (queries.length === 0) return eb.lit(false);
@@ -76,7 +150,16 @@ export function countCondition(
   op: Operator,
   n: number,
 ): Expression<SqlBool> {
-  if ((op === ">=" && n === 1) || (op === ">" && n === 0)) return existsAny(eb, queries);
-  if ((op === "<" && n === 1) || ((op === "=" || op === "<=") && n === 0)) return eb.not(existsAny(eb, queries));
-  return eb(countAll(queries), op, n);
+  if (!countsByExists(op, n)) return eb(countAll(queries), op, n);
+  return op === ">=" || op === ">" ? existsAny(eb, queries) : eb.not(existsAny(eb, queries));
+}
+
+/** Whether `count op n` is [NOT] EXISTS (`>= 1`, `> 0`; `< 1`, `= 0`, `<= 0`) rather than a count that binds `n`. */
+export function countsByExists(op: Operator, n: number): boolean {
+  return (
+    (op === ">=" && n === 1) ||
+    (op === ">" && n === 0) ||
+    (op === "<" && n === 1) ||
+    ((op === "=" || op === "<=") && n === 0)
+  );
 }

@@ -650,7 +650,17 @@ export const relationMethods = {
       );
     }
     const bound = found.encode(value);
-    return addWhere(this, { type: "expr", or: false, build: (eb, outer) => eb(found.build(outer), op, bound) });
+    return addWhere(this, {
+      type: "expr",
+      or: false,
+      build: (eb, outer) => eb(found.build(outer), op, bound),
+      sign: (outer, parts, values) => {
+        parts.push("having", alias, op);
+        if (!found.sign?.(outer, parts, values)) return false;
+        values.push(bound);
+        return true;
+      },
+    });
   },
 };
 
