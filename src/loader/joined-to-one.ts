@@ -4,7 +4,7 @@ import type { JoinedShape } from "../plan/compiled-cache.js";
 import { joinModel } from "../plan/front-door.js";
 import { adoptRows } from "../plan/instance-state.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
-import type { EagerNode, EagerTree, QueryState } from "../plan/state.js";
+import { type EagerNode, type EagerTree, setsOnly } from "../plan/state.js";
 import { sameKind, selectedFields } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { ModelMeta, RelationMeta } from "../schema/meta.js";
@@ -51,7 +51,9 @@ export function joinedToOnes(
   const joined: JoinedToOne[] = [];
   let rest: Map<string, EagerNode> | undefined;
   for (const [name, node] of tree) {
-    if (!onlySelects(node.state)) continue;
+    // No constraint of its own but a select (relations below it are allowed): the relation alone
+    // says which rows match.
+    if (!setsOnly(node.state, ["selects"])) continue;
     const join = joinPlan(session, codec, name, node, joined.length);
     if (!join) continue;
     // One object shape for every join (a spread would build them case by case).
@@ -160,25 +162,6 @@ export async function takeJoined(
     stripUnselected(session, target.meta.name, rows, node.state, { rows: parents, relation: node.relation });
   }
   return parents;
-}
-
-/**
- * Whether a relation's load has no constraint of its own but a select (relations below it are
- * allowed): which rows match is the relation's alone.
- */
-function onlySelects(state: QueryState): boolean {
-  return (
-    state.wheres.length === 0 &&
-    state.scope.length === 0 &&
-    state.orders.length === 0 &&
-    state.limit === undefined &&
-    state.offset === undefined &&
-    state.pivotWheres.length === 0 &&
-    state.aggregates.length === 0 &&
-    state.trashed === undefined &&
-    state.without.length === 0 &&
-    state.perType === undefined
-  );
 }
 
 /**

@@ -94,6 +94,38 @@ export const EMPTY_STATE: QueryState = {
   without: [],
 };
 
+/** The parts of a state that shape which rows it reads and how (not what is eager loaded, nor the strategy). */
+export type StatePart =
+  | "wheres"
+  | "scope"
+  | "selects"
+  | "orders"
+  | "limit"
+  | "offset"
+  | "pivotWheres"
+  | "aggregates"
+  | "trashed"
+  | "without"
+  | "perType";
+
+/** Whether `state` sets no part but the `allowed` ones (a constraint a fast path can take as it is). */
+export function setsOnly(state: QueryState, allowed: readonly StatePart[]): boolean {
+  const allowedIf = (part: StatePart, isSet: boolean) => !isSet || allowed.includes(part);
+  return (
+    allowedIf("wheres", state.wheres.length > 0) &&
+    allowedIf("scope", state.scope.length > 0) &&
+    allowedIf("selects", state.selects !== undefined) &&
+    allowedIf("orders", state.orders.length > 0) &&
+    allowedIf("limit", state.limit !== undefined) &&
+    allowedIf("offset", state.offset !== undefined) &&
+    allowedIf("pivotWheres", state.pivotWheres.length > 0) &&
+    allowedIf("aggregates", state.aggregates.length > 0) &&
+    allowedIf("trashed", state.trashed !== undefined) &&
+    allowedIf("without", state.without.length > 0) &&
+    allowedIf("perType", state.perType !== undefined)
+  );
+}
+
 /** SQLite and MySQL accept OFFSET only after a LIMIT; this one never binds. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 const ONE = sql.lit(1) as RawBuilder<number>;

@@ -4,7 +4,7 @@ import type { ServerFacts, Session } from "../dialect/session.js";
 import { signNodes } from "../plan/compiled-cache.js";
 import { ruleOf } from "../plan/front-door.js";
 import type { ModelCodec } from "../plan/model-codec.js";
-import { EMPTY_STATE, type QueryState } from "../plan/state.js";
+import { EMPTY_STATE, type QueryState, setsOnly } from "../plan/state.js";
 import { compileWhere, type Operator } from "../plan/where.js";
 import type { RelationMeta } from "../schema/meta.js";
 import { loaderFor } from "./index.js";
@@ -66,7 +66,8 @@ export function signRelated(
   parts: string[],
   values: unknown[],
 ): boolean {
-  if (!onlyConditions(state)) return false;
+  // A constraint of conditions alone (and the rule options); anything else is not signed.
+  if (!setsOnly(state, ["wheres", "trashed", "without"])) return false;
   const key = `${outer.meta.name} ${outer.from} ${relation.name} ${state.trashed ?? ""} ${state.without.join(",")} ${models?.join(",") ?? "*"}`;
   let known = relatedShapes.get(session.facts);
   if (!known) {
@@ -106,20 +107,6 @@ interface RelatedShape {
 /** Per connection (its server facts, shared by its transactions): the shapes read, by parent table and relation. */
 const relatedShapes = new WeakMap<ServerFacts, Map<string, { readonly id: number; readonly links: RelatedShape[] }>>();
 let readings = 0;
-
-/** A constraint of conditions alone (and the rule options), which `signRelated` can sign. */
-function onlyConditions(state: QueryState): boolean {
-  return (
-    state.scope.length === 0 &&
-    state.selects === undefined &&
-    state.orders.length === 0 &&
-    state.limit === undefined &&
-    state.offset === undefined &&
-    state.pivotWheres.length === 0 &&
-    state.aggregates.length === 0 &&
-    state.perType === undefined
-  );
-}
 
 /** EXISTS over the related rows (any target model for morphTo). */
 export function existsAny(eb: ExpressionBuilder<any, any>, queries: readonly RelatedQuery[]): Expression<SqlBool> {
