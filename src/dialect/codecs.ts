@@ -74,8 +74,22 @@ export const encodeJson: Encode = (v) => (isNil(v) ? v : JSON.stringify(v));
 
 export const encodeBooleanAsInteger: Encode = (v) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
 
+/** The last time isoText wrote: rows of one write often share a time (a row's timestamps, its pivot rows'). */
+let lastTime = Number.NaN;
+let lastText = "";
+
+/** `date.toISOString()`, remembering the last time written. */
+function isoText(date: Date): string {
+  const time = date.getTime();
+  if (time !== lastTime) {
+    lastText = date.toISOString();
+    lastTime = time;
+  }
+  return lastText;
+}
+
 export const encodeTimestampAsText: Encode = (v) =>
-  v instanceof Date ? v.toISOString() : typeof v === "string" || typeof v === "number" ? new Date(v).toISOString() : v;
+  v instanceof Date ? isoText(v) : typeof v === "string" || typeof v === "number" ? new Date(v).toISOString() : v;
 
 /**
  * A timestamp without a time zone (`timestamp({ withTimezone: false })`) as the UTC wall-clock

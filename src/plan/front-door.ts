@@ -156,9 +156,10 @@ export function insertModel(session: Session, codec: ModelCodec, skipDuplicates 
 }
 
 /**
- * INSERT INTO a model's table rows of the same columns (by column) in one statement, with
- * RETURNING every field (as a select reads it) when `returning`. `skipDuplicates`: rows a
- * unique key already has are skipped (and not returned), as insertModel does.
+ * INSERT INTO a model's table rows of the same fields (by field, as prepareInsert gives them)
+ * in one statement, with RETURNING every field (as a select reads it) when `returning`.
+ * `skipDuplicates`: rows a unique key already has are skipped (and not returned), as
+ * insertModel does.
  */
 export function insertModelRows(
   session: Session,
@@ -168,7 +169,7 @@ export function insertModelRows(
   skipDuplicates = false,
 ): CompiledQuery {
   const list = returning ? returningList(session, codec) : undefined;
-  return insertText(session, codec.meta.table, rows, list, skipDuplicates);
+  return insertText(session, codec.meta.table, codec, rows, list, skipDuplicates);
 }
 
 /**
@@ -199,9 +200,14 @@ export function selectPivot(session: Session, pivot: PivotMeta): AnySelect {
   return session.kysely.selectFrom(pivot.table);
 }
 
-/** INSERT INTO a pivot table rows of the same columns (by column), in one statement. */
-export function insertPivot(session: Session, pivot: PivotMeta, rows: readonly Values[]): CompiledQuery {
-  return insertText(session, pivot.table, rows);
+/** INSERT INTO a pivot table rows of the same fields (by field of `codec`, the pivot's or its join model's), in one statement. */
+export function insertPivot(
+  session: Session,
+  pivot: PivotMeta,
+  codec: ModelCodec,
+  rows: readonly Values[],
+): CompiledQuery {
+  return insertText(session, pivot.table, codec, rows);
 }
 
 /** UPDATE a pivot table SET `set` (by column). */
@@ -215,33 +221,47 @@ export function deletePivot(session: Session, pivot: PivotMeta): AnyDelete {
 }
 
 /**
- * `INSERT INTO table (columns) VALUES (...), (...)` for rows of the same columns, written
- * directly: Kysely's builder makes a node per value, which for thousands of rows costs more
- * than the database takes to insert them.
+ * `INSERT INTO table (columns) VALUES (...), (...)` for rows of the same fields of `codec`
+ * (the first row's), each value encoded as the field's encoder binds it. Written directly:
+ * Kysely's builder makes a node per value, which for thousands of rows costs more than the
+ * database takes to insert them.
  */
 function insertText(
   session: Session,
   table: string,
+  codec: ModelCodec,
   rows: readonly Values[],
   returning?: string,
   skipDuplicates = false,
 ): CompiledQuery {
   const { identifierQuote: q, numberedParameters } = session.profile;
   const quote = (name: string) => `${q}${name.replaceAll(q, q + q)}${q}`;
-  const columns = Object.keys(rows[0]!);
-  const parameters: unknown[] = [];
-  const tuples: string[] = [];
+  const fields = Object.keys(rows[0]!);
+  const width = fields.length;
+  const encoders = fields.map((field) => codec.encoder(field));
+  const parameters: unknown[] = new Array(rows.length * width);
+  let at = 0;
   for (const row of rows) {
-    const marks: string[] = [];
-    for (const column of columns) {
-      parameters.push(row[column]);
-      marks.push(numberedParameters ? `$${parameters.length}` : "?");
-    }
-    tuples.push(`(${marks.join(", ")})`);
+    for (let f = 0; f < width; f++) parameters[at++] = encoders[f]!(row[fields[f]!]);
   }
+  let tuples: string;
+  if (width === 0) tuples = `()${", ()".repeat(rows.length - 1)}`;
+  else if (numberedParameters) {
+    const list: string[] = new Array(rows.length);
+    for (let r = 0, n = 1; r < rows.length; r++) {
+      let tuple = `($${n++}`;
+      for (let f = 1; f < width; f++) tuple += `, $${n++}`;
+      list[r] = `${tuple})`;
+    }
+    tuples = list.join(", ");
+  } else {
+    const tuple = `(${"?, ".repeat(width - 1)}?)`;
+    tuples = tuple + `, ${tuple}`.repeat(rows.length - 1);
+  }
+  const columns = fields.map((field) => quote(codec.field(field).column)).join(", ");
   const ignore = skipDuplicates && duplicateKeyClauses(session);
   const conflict = skipDuplicates && !ignore ? " on conflict do nothing" : "";
-  const sqlText = `insert ${ignore ? "ignore " : ""}into ${quote(table)} (${columns.map(quote).join(", ")}) values ${tuples.join(", ")}${conflict}`;
+  const sqlText = `insert ${ignore ? "ignore " : ""}into ${quote(table)} (${columns}) values ${tuples}${conflict}`;
   return CompiledQuery.raw(returning ? `${sqlText} returning ${returning}` : sqlText, parameters);
 }
 

@@ -256,6 +256,12 @@ export class ModelCodec {
     return this.encode(field, this.keyValue(field, value));
   }
 
+  /** `encode` of one field, looked up once (for encoding many rows). */
+  encoder(field: string): (value: unknown) => unknown {
+    const encode = this.#encoders.get(field);
+    return encode ? (value) => (value === null || value === undefined ? value : encode(value)) : (value) => value;
+  }
+
   encode(field: string, value: unknown): unknown {
     const encode = this.#encoders.get(field);
     return encode && value !== null && value !== undefined ? encode(value) : value;

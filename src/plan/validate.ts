@@ -411,8 +411,9 @@ export function prepareInsert(
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new ValidationError(`create on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
   }
-  for (const [field, value] of Object.entries(input)) {
+  for (const field of Object.keys(input)) {
     checkOwnKey(codec.meta.name, field);
+    const value = input[field];
     if (value !== undefined) checkValue(codec, field, value);
   }
   // Keys in the model's field order, so rows of a batch line up column for column. Only the

@@ -16,44 +16,57 @@ import { sameWhere, uniqueWhere } from "./nested/where.js";
 import { insertRows } from "./writes.js";
 
 /**
- * What one graph write learns once: each input's field values, and each relation value's
- * write (by the relation value object, which a many-to-many create item's copy without its
- * `pivot` shares), its connectOrCreate resolved into create and connect once looked up.
+ * What one graph write learns once: each input's field values and relation values, and each
+ * relation value's write (by the relation value object, which a many-to-many create item's
+ * copy without its `pivot` shares), its connectOrCreate resolved into create and connect once
+ * looked up. `lookups`: whether any write has a connectOrCreate to look up.
  */
 interface Splits {
-  readonly values: WeakMap<object, Values>;
+  readonly inputs: WeakMap<object, { values: Values; relations: [RelationMeta, unknown][] }>;
   readonly writes: WeakMap<object, RelationWrite>;
+  lookups: boolean;
 }
 
-const newSplits = (): Splits => ({ values: new WeakMap(), writes: new WeakMap() });
+const newSplits = (): Splits => ({ inputs: new WeakMap(), writes: new WeakMap(), lookups: false });
 
 /** The write of one relation value, split and shape-checked by the relation's kind once. */
 function writeOf(splits: Splits, meta: RelationMeta, value: unknown): RelationWrite {
   const known = isObject(value) ? splits.writes.get(value) : undefined;
   if (known) return known;
   const write = writerFor(meta).nested(meta, value);
+  if (write.connectOrCreate.length > 0) splits.lookups = true;
   splits.writes.set(value as object, write);
   return write;
 }
 
 /**
- * Splits an input into its field values and its nested relation writes, by its own keys (a
- * `__proto__` key is rejected, never assigned: it would set the values' prototype). Each
- * relation's kind splits and checks its own `{ create, connect, connectOrCreate }`.
+ * An input's field values and relation values, by its own keys (a `__proto__` key is
+ * rejected, never assigned: it would set the values' prototype); read once per input.
+ */
+function parts(splits: Splits, codec: ModelCodec, input: Values) {
+  let known = splits.inputs.get(input);
+  if (known === undefined) {
+    known = { values: {}, relations: [] };
+    for (const key of Object.keys(input)) {
+      const value = input[key];
+      checkOwnKey(codec.meta.name, key, "a field or relation");
+      const meta = codec.meta.relations.get(key);
+      if (meta === undefined) known.values[key] = value;
+      else if (value !== undefined) known.relations.push([meta, value]);
+    }
+    splits.inputs.set(input, known);
+  }
+  return known;
+}
+
+/**
+ * Splits an input into its field values and its nested relation writes. Each relation's kind
+ * splits and checks its own `{ create, connect, connectOrCreate }`.
  */
 function split(splits: Splits, codec: ModelCodec, input: Values): [Values, Map<string, RelationWrite>] {
-  let values = splits.values.get(input);
-  const fresh = values === undefined;
-  values ??= {};
+  const { values, relations } = parts(splits, codec, input);
   const writes = new Map<string, RelationWrite>();
-  for (const [key, value] of Object.entries(input)) {
-    checkOwnKey(codec.meta.name, key, "a field or relation");
-    const meta = codec.meta.relations.get(key);
-    if (meta === undefined) {
-      if (fresh) values[key] = value;
-    } else if (value !== undefined) writes.set(key, writeOf(splits, meta, value));
-  }
-  splits.values.set(input, values);
+  for (const [meta, value] of relations) writes.set(meta.name, writeOf(splits, meta, value));
   return [values, writes];
 }
 
@@ -87,10 +100,11 @@ export function checkGraph(
       throw new ValidationError(`create on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
     }
     const [values, writes] = split(splits, codec, input);
-    const own = new Set(filled);
+    let own = filled;
     for (const [name, write] of writes) {
       const meta = codec.meta.relations.get(name)!;
-      for (const key of writerFor(meta).ownKeys(meta)) own.add(key);
+      const keys = writerFor(meta).ownKeys(meta);
+      if (keys.length > 0) own = new Set([...own, ...keys]);
       checkWrite(step, meta, write);
     }
     prepareInsert(codec, values, own);
@@ -161,7 +175,7 @@ export async function createGraph(
   const assemble = readBack && assemblable(splits, session, codec, inputs);
   const paths = readBack && !assemble ? writtenPaths(splits, codec, session, inputs) : new Set<string>();
   return session.transaction(async (tx) => {
-    await resolveLevel(tx, splits, codec, inputs);
+    if (splits.lookups) await resolveLevel(tx, splits, codec, inputs);
     const rows = await writeLevel(tx, codec, inputs, splits, assemble);
     let tree: EagerTree = new Map();
     for (const path of paths) tree = addEagerPath(tx.schema, codec.meta.name, tree, path);
@@ -189,19 +203,14 @@ export async function writeRelated(session: Session, meta: RelationMeta, parent:
   const splits = newSplits();
   const step = graphStep(session, splits, false);
   checkWrite(step, meta, writeOf(splits, meta, value));
-  await resolveWrites(session, splits, [[meta, value]]);
+  if (splits.lookups) await resolveWrites(session, splits, [[meta, value]]);
   await writerFor(meta).writeNested(step, meta, [[parent, writeOf(splits, meta, value)]]);
 }
 
 /** Resolves every connectOrCreate of a level's inputs and, level by level, of the rows they create. */
 async function resolveLevel(session: Session, splits: Splits, codec: ModelCodec, inputs: readonly Values[]) {
   const relations: [RelationMeta, unknown][] = [];
-  for (const input of inputs) {
-    for (const [name, value] of Object.entries(input)) {
-      const meta = codec.meta.relations.get(name);
-      if (meta !== undefined && value !== undefined) relations.push([meta, value]);
-    }
-  }
+  for (const input of inputs) relations.push(...parts(splits, codec, input).relations);
   await resolveWrites(session, splits, relations);
 }
 
@@ -281,25 +290,34 @@ function assemblable(splits: Splits, session: Session, codec: ModelCodec, inputs
   const stores = new Map<string, string>();
   const connects = new Set<string>();
   const nests = new Set<string>();
+  // Each relation's target, once its own definition allows assembling.
+  const targets = new Map<string, ModelCodec>();
   for (const input of inputs) {
-    for (const [name, write] of split(splits, codec, input)[1]) {
-      const meta = codec.meta.relations.get(name)!;
+    for (const [meta, value] of parts(splits, codec, input).relations) {
+      const { name } = meta;
+      const write = writeOf(splits, meta, value);
       if (meta.where !== undefined) return false;
       const store = writerFor(meta).store(meta, write);
       if (store === undefined) return false;
-      const target = codecFor(session, targetOf(meta));
-      const [pk, ...rest] = target.meta.primaryKey;
-      if (pk === undefined || rest.length > 0 || !["id", "integer"].includes(target.field(pk).config.kind)) {
-        return false;
+      let target = targets.get(name);
+      if (target === undefined) {
+        target = codecFor(session, targetOf(meta));
+        const [pk, ...rest] = target.meta.primaryKey;
+        if (pk === undefined || rest.length > 0 || !["id", "integer"].includes(target.field(pk).config.kind)) {
+          return false;
+        }
+        targets.set(name, target);
       }
       if ((stores.get(store) ?? name) !== name) return false;
       stores.set(store, name);
       if (write.connectOrCreate.length > 0) return false;
       if (write.connect !== undefined) connects.add(name);
-      if (write.create.some((item) => hasNestedWrites(target, [item]))) nests.add(name);
+      const creating = target;
+      if (write.create.some((item) => hasNestedWrites(creating, [item]))) nests.add(name);
       if (connects.has(name) && nests.has(name)) return false;
-      const items = write.create.map(withoutPivot);
-      if (!assemblable(splits, session, target, items)) return false;
+      if (write.create.length > 0 && !assemblable(splits, session, target, write.create.map(withoutPivot))) {
+        return false;
+      }
     }
   }
   return true;

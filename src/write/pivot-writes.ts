@@ -422,7 +422,6 @@ export function pivotEntries(
       meta.name,
     );
   }
-  const check = (pivotValues: Row): Row => checkPivotValues(session, meta, pivotValues);
   const key = (value: unknown): unknown => {
     const raw = typeof value === "object" && value !== null ? ownValue(value, meta.relatedKey) : value;
     if (raw === undefined || raw === null) {
@@ -435,13 +434,21 @@ export function pivotEntries(
   // A key, a row (it has the related key field), a list of those, or a map { key: pivot values }.
   const isRow = (v: unknown) => typeof v === "object" && v !== null && Object.hasOwn(v, meta.relatedKey);
   const isMap = typeof input === "object" && input !== null && !Array.isArray(input) && !isRow(input);
+  const shared = Object.keys(values).length > 0;
+  const entries: [unknown, Row][] = [];
   if (isMap) {
-    return Object.entries(input as Row).map(([id, extra]) => {
+    for (const id of Object.keys(input as Row)) {
       checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
-      return [key(id), check({ ...values, ...pivotValues(meta, extra) })];
-    });
+      const extra = pivotValues(meta, (input as Row)[id]);
+      const own = shared ? { ...values, ...extra } : { ...extra };
+      entries.push([key(id), checkPivotValues(session, meta, own)]);
+    }
+    return entries;
   }
-  return (Array.isArray(input) ? input : [input]).map((item) => [key(item), check({ ...values })]);
+  for (const item of Array.isArray(input) ? input : [input]) {
+    entries.push([key(item), checkPivotValues(session, meta, { ...values })]);
+  }
+  return entries;
 }
 
 /** The pivot values given for one key of a `{ key: pivotValues }` map: an object (or nothing). */
@@ -522,40 +529,40 @@ export function pivotInserts(
   // Pivot fields a row leaves out get their default (or null), so every row has the same
   // columns and the whole batch is one statement; a join model's other fields get theirs too.
   const join = joinModel(session, meta);
-  const defaults = (): Row => {
-    const out: Row = {};
-    for (const field of meta.pivot.fields) {
-      const value = defaultValue(field.config);
-      if (value !== undefined) out[field.name] = value;
-    }
-    return out;
+  // Pivot fields with a default (or null) get it per row (a default may be random or the time).
+  const defaulted = meta.pivot.fields.filter((field) => defaultValue(field.config) !== undefined);
+  // What every row has after its keys; its own values come last.
+  const common: Row = {
+    ...(morphType ? { [morphType.name]: morphType.value } : {}),
+    ...(timestamps ? { createdAt: now, updatedAt: now } : {}),
+    ...fixed,
   };
   const written = entries.map(([parent, key, values]): Row => {
-    const row: Row = {
-      ...defaults(),
-      [foreignKey.name]: parent,
-      [relatedKey.name]: key,
-      ...(morphType ? { [morphType.name]: morphType.value } : {}),
-      ...(timestamps ? { createdAt: now, updatedAt: now } : {}),
-      ...fixed,
-      ...values,
-    };
+    const row: Row = {};
+    for (const field of defaulted) row[field.name] = defaultValue(field.config);
+    row[foreignKey.name] = parent;
+    row[relatedKey.name] = key;
+    Object.assign(row, common, values);
     return join ? joinModelRow(meta, join, row, now) : row;
   });
-  const rows = written.map((row) => toColumns(join ?? pivot, row));
-  // Rows with the same columns share a statement; a chunk stays under the parameter limit.
-  const columns = Math.max(1, ...rows.map((r) => Object.keys(r).length));
-  const perStatement = Math.max(1, Math.floor(session.profile.maxParameters / columns));
-  const bySignature = new Map<string, Row[]>();
-  for (const row of rows) {
-    const signature = Object.keys(row).join("\0");
-    const group = bySignature.get(signature);
-    if (group) group.push(row);
-    else bySignature.set(signature, [row]);
+  // Rows with the same fields share a statement; a chunk stays under the parameter limit.
+  const groups = new Map<string, Row[]>();
+  let fields: string[] = [];
+  let group: Row[] = [];
+  for (const row of written) {
+    const keys = Object.keys(row);
+    if (keys.length !== fields.length || keys.some((key, i) => key !== fields[i])) {
+      fields = keys;
+      const signature = keys.join("\0");
+      group = groups.get(signature) ?? [];
+      groups.set(signature, group);
+    }
+    group.push(row);
   }
-  const statements = [...bySignature.values()].flatMap((group) =>
-    chunks(group, perStatement).map((chunk) => insertPivot(session, meta.pivot, chunk)),
-  );
+  const statements = [...groups.values()].flatMap((rows) => {
+    const perStatement = Math.max(1, Math.floor(session.profile.maxParameters / Object.keys(rows[0]!).length));
+    return chunks(rows, perStatement).map((chunk) => insertPivot(session, meta.pivot, join ?? pivot, chunk));
+  });
   return { statements, written };
 }
 
@@ -632,7 +639,8 @@ export function checkPivotValues(session: Session, meta: BelongsToManyMeta, valu
   }
   const pivot = pivotCodec(session, meta);
   const allowed = pivotFieldNames(meta);
-  for (const [field, value] of Object.entries(values)) {
+  for (const field of Object.keys(values)) {
+    const value = values[field];
     if (!allowed.has(field)) {
       throw new ValidationError(
         `${label(meta)} has no pivot field "${field}". Pivot fields: ${[...allowed].join(", ") || "none"}.`,

@@ -100,8 +100,8 @@ export async function insertCount(
   const run = async (tx: Session) => {
     let count = 0;
     for (const batch of batches) {
-      const columns = batch.map((i) => toColumns(codec, rows[i]!));
-      const query = insertModelRows(tx, codec, columns, false, options.skipDuplicates === true);
+      const batchRows = batch.map((i) => rows[i]!);
+      const query = insertModelRows(tx, codec, batchRows, false, options.skipDuplicates === true);
       const result = await tx.execute(query, codec.meta.table);
       count += Number(result.numAffectedRows ?? 0n);
     }
@@ -116,22 +116,23 @@ export async function insertCount(
  */
 function planBatches(session: Session, rows: readonly Values[]): number[][] {
   const batches: number[][] = [];
-  let signature: string | undefined;
+  let signature: readonly string[] = [];
   let perStatement = 0;
   rows.forEach((row, i) => {
     const columns = Object.keys(row);
-    const key = columns.join("\0");
     const current = batches[batches.length - 1];
-    if (current && key === signature && current.length < perStatement) {
+    if (current && sameList(columns, signature) && current.length < perStatement) {
       current.push(i);
       return;
     }
-    signature = key;
+    signature = columns;
     perStatement = Math.max(1, Math.floor(session.profile.maxParameters / Math.max(1, columns.length)));
     batches.push([i]);
   });
   return batches;
 }
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * One multi-row INSERT ... RETURNING per batch. The rows come back in input order; with `skip`,
@@ -149,7 +150,7 @@ async function insertReturning(
     const query = insertModelRows(
       session,
       codec,
-      batch.map((i) => toColumns(codec, rows[i]!)),
+      batch.map((i) => rows[i]!),
       true,
       skip,
     );

@@ -35,15 +35,16 @@ export interface NestedShape {
  * connects as a list, connectOrCreate items as `{ where, create }` objects.
  */
 export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape = {}): RelationWrite {
-  const where = label(meta);
   const many = isToMany(meta);
-  const shape =
-    how.shape ??
-    (many
-      ? "{ create: [...] }, { connect: keys | rows } and/or { connectOrCreate: [{ where, create }] }"
-      : "{ create: {...} }, { connect: key | row } or { connectOrCreate: { where, create } }");
-  const unknown = isObject(value) ? Object.keys(value).filter((k) => !OPERATIONS.includes(k)) : [];
-  if (!isObject(value) || unknown.length > 0 || Object.keys(value).length === 0) {
+  const keys = isObject(value) ? Object.keys(value) : [];
+  const unknown = keys.some((k) => !OPERATIONS.includes(k)) ? keys.filter((k) => !OPERATIONS.includes(k)) : [];
+  const where = label(meta);
+  if (!isObject(value) || unknown.length > 0 || keys.length === 0) {
+    const shape =
+      how.shape ??
+      (many
+        ? "{ create: [...] }, { connect: keys | rows } and/or { connectOrCreate: [{ where, create }] }"
+        : "{ create: {...} }, { connect: key | row } or { connectOrCreate: { where, create } }");
     throw new ValidationError(
       `A nested write to ${where} takes ${shape}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}.`,
       meta.model,
