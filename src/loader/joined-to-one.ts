@@ -126,10 +126,11 @@ export function withJoins(query: AnySelect, joined: readonly JoinedToOne[]): Any
 /**
  * Splits each raw row into the parent's own columns (`kept`) and each joined relation's row (or
  * null), decodes both, and loads what is below the joined relations. Returns the parent rows, not
- * yet decoded: the caller decodes them as it does rows without joins.
+ * yet decoded (made by the parent's `codec.fresh()`): the caller decodes them with `fresh`.
  */
 export async function takeJoined(
   session: Session,
+  codec: ModelCodec,
   raws: readonly Row[],
   kept: readonly string[],
   joined: readonly JoinedToOne[],
@@ -138,7 +139,7 @@ export async function takeJoined(
   const related: Row[][] = joined.map(() => []);
   for (const raw of raws) {
     // Fresh objects of one shape each: deleting the joined columns would make dictionary objects.
-    const parent: Row = {};
+    const parent: Row = codec.fresh();
     for (const name of kept) parent[name] = raw[name];
     for (let j = 0; j < joined.length; j++) {
       const join = joined[j]!;
@@ -146,9 +147,9 @@ export async function takeJoined(
         parent[join.node.relation] = null;
         continue;
       }
-      const row: Row = {};
+      const row: Row = join.target.fresh();
       for (let i = 0; i < join.fields.length; i++) row[join.fields[i]!] = raw[join.aliases[i]!];
-      const decoded = join.target.decode<Row>(row);
+      const decoded = join.target.decode<Row>(row, true);
       parent[join.node.relation] = decoded;
       related[j]!.push(decoded);
     }

@@ -67,12 +67,14 @@ async function readThenLoad(session: Session, codec: ModelCodec, state: QuerySta
     joined.length > 0
       ? await takeJoined(
           session,
+          codec,
           result.rows,
           [...selectedFields(codec, query, []), ...query.aggregates.map((a) => a.alias)],
           joined,
         )
       : result.rows;
-  const rows = raws.map((row) => codec.decode<Row>(row));
+  const fresh = joined.length > 0;
+  const rows = raws.map((row) => codec.decode<Row>(row, fresh));
   if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
   if (rest.size > 0) await loadRelations(session, codec.meta.name, rows, rest);

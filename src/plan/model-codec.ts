@@ -89,6 +89,8 @@ export class ModelCodec {
   readonly #prototype: object | undefined;
   /** Whether decoded rows are class instances whose field values are remembered (dirty tracking). */
   readonly #tracked: boolean;
+  /** Whether a decoded row is a copy with the prototype (see #adopted), not the driver's row. */
+  readonly #copies: boolean;
   /** What a query names in FROM: the table, or `table as alias` for an aliased codec. */
   readonly from: string;
   /** The model's rule parts by name: global scopes (`scope:name`), an installed rule (`rule`). */
@@ -125,6 +127,7 @@ export class ModelCodec {
     this.#profile = profile;
     this.#prototype = remembers ? prototypeFor(meta) : undefined;
     this.#tracked = remembers && meta.modelClass !== undefined;
+    this.#copies = remembers && meta.modelClass === undefined && !meta.preventLazyLoading;
     this.from = table === undefined ? meta.table : `${table} as ${meta.table}`;
     for (const field of meta.fields.values()) {
       const jsonDecode = jsonDecoder(field.config);
@@ -226,6 +229,16 @@ export class ModelCodec {
     return row as T;
   }
 
+  /**
+   * A row of this model as a new object with the model's prototype and the row's own values.
+   * Cheaper than setting the prototype of the row the driver made (which V8 makes slow), but
+   * only where the prototype has no setters a copy would call: a plain model's, not a class
+   * model's or a lazy-loading-strict one's.
+   */
+  #adopted(row: Record<string, unknown>): Record<string, unknown> {
+    return Object.assign(Object.create(this.#prototype!) as Record<string, unknown>, row);
+  }
+
   /** A field read under another alias (`relata_pivot_roleId`), decoded like the field itself. */
   selectAs(field: string, alias: string): AliasedRawBuilder<unknown, string> {
     const read = this.#reads.get(field);
@@ -269,17 +282,31 @@ export class ModelCodec {
 
   /** A shallow copy of a row of this model that still knows its model. */
   copy(row: Record<string, unknown>): Record<string, unknown> {
+    if (this.#copies) return this.#adopted(row);
     const copied = { ...row };
     if (this.#prototype) Object.setPrototypeOf(copied, this.#prototype);
     if (this.#tracked) rememberRow(this.meta, copied);
     return copied;
   }
 
-  /** Decodes a row aliased by field name, in place, and returns it. */
-  decode<T>(row: Record<string, unknown>): T {
+  /**
+   * An empty row to fill with this model's values and then `decode(row, true)`: with the
+   * model's prototype already where decode would copy the row to give it one.
+   */
+  fresh(): Record<string, unknown> {
+    return this.#copies ? (Object.create(this.#prototype!) as Record<string, unknown>) : {};
+  }
+
+  /**
+   * Decodes a row aliased by field name and returns it: the row itself, or a plain model's
+   * row as a copy with the model's prototype (see #adopted). `fresh`: the row came from
+   * `fresh()`, and is decoded in place.
+   */
+  decode<T>(row: Record<string, unknown>, fresh = false): T {
     for (const [field, decode] of this.#decoders) {
       if (field in row) row[field] = decode(row[field]);
     }
+    if (this.#copies) return (fresh ? row : this.#adopted(row)) as T;
     if (this.#prototype) Object.setPrototypeOf(row, this.#prototype);
     if (this.#tracked) rememberRow(this.meta, row);
     return row as T;

@@ -124,7 +124,7 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
         continue;
       }
       // A fresh object of the target's columns (same shape for every row), the rest apart.
-      const row: Row = {};
+      const row: Row = target.fresh();
       for (const name of kept) row[name] = raw[name];
       if (extraNames.length > 0) {
         const extra: Row = {};
@@ -133,7 +133,7 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
         // Set while the row is still a fresh literal: adding it after decoding is slower.
         if (spec.extrasAs !== undefined) row[spec.extrasAs] = extra;
       }
-      read.push(target.decode<Row>(row));
+      read.push(target.decode<Row>(row, true));
     }
     decodeAggregates(read, state);
     for (const row of read) rows.push(row);

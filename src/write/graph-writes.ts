@@ -99,13 +99,12 @@ export function checkGraph(
     if (!isObject(input)) {
       throw new ValidationError(`create on "${codec.meta.name}" needs an object of field values.`, codec.meta.name);
     }
-    const [values, writes] = split(splits, codec, input);
+    const { values, relations } = parts(splits, codec, input);
     let own = filled;
-    for (const [name, write] of writes) {
-      const meta = codec.meta.relations.get(name)!;
+    for (const [meta, value] of relations) {
       const keys = writerFor(meta).ownKeys(meta);
       if (keys.length > 0) own = new Set([...own, ...keys]);
-      checkWrite(step, meta, write);
+      checkWrite(step, meta, writeOf(splits, meta, value));
     }
     prepareInsert(codec, values, own);
   }
@@ -259,22 +258,32 @@ async function writeLevel(
   assemble = false,
 ): Promise<Values[]> {
   const step = graphStep(session, splits, assemble);
-  const parts = inputs.map((input) => split(splits, codec, input));
-  const using = (name: string, rows: readonly Values[]) =>
-    parts.flatMap(([, writes], i) => (writes.has(name) ? [[rows[i]!, writes.get(name)!] as const] : []));
-  const values = parts.map(([own]) => own);
-  for (const [name, meta] of codec.meta.relations) {
+  const levels = inputs.map((input) => parts(splits, codec, input));
+  const values = levels.map((level) => level.values);
+  // The relations any input writes through, in the model's order.
+  const through = new Set<RelationMeta>();
+  for (const { relations } of levels) for (const [meta] of relations) through.add(meta);
+  const metas = [...codec.meta.relations.values()].filter((meta) => through.has(meta));
+  /** The rows (of `rows`, by input) that write through `meta`, with their writes. */
+  const using = (meta: RelationMeta, rows: readonly Values[]) => {
+    const out: [Values, RelationWrite][] = [];
+    for (let i = 0; i < levels.length; i++) {
+      for (const [own, value] of levels[i]!.relations)
+        if (own === meta) out.push([rows[i]!, writeOf(splits, meta, value)]);
+    }
+    return out;
+  };
+  for (const meta of metas) {
     const writer = writerFor(meta);
-    const rows = using(name, values);
-    if (writer.beforeRow && rows.length > 0) await writer.writeNested(step, meta, rows);
+    if (writer.beforeRow) await writer.writeNested(step, meta, using(meta, values));
   }
   const rows = await insertRows(session, codec, values);
-  for (const [name, meta] of codec.meta.relations) {
+  for (const meta of metas) {
     const writer = writerFor(meta);
-    const writing = using(name, rows);
-    if (writer.beforeRow || writing.length === 0) continue;
-    await writer.writeNested(step, meta, writing);
+    if (writer.beforeRow) continue;
+    await writer.writeNested(step, meta, using(meta, rows));
     // The rows that wrote nothing through it read it as empty.
+    const { name } = meta;
     if (assemble) for (const row of rows) if (!Object.hasOwn(row, name)) row[name] = !isToMany(meta) ? null : [];
   }
   return rows;

@@ -412,6 +412,8 @@ export function pivotEntries(
   meta: BelongsToManyMeta,
   input: AttachInput,
   values: Row = {},
+  /** A `{ key: pivotValues }` map's own keys, when the caller has listed them already. */
+  mapKeys?: readonly string[],
 ): [unknown, Row][] {
   const pivot = pivotCodec(session, meta);
   const { relatedKey } = meta.pivot;
@@ -437,7 +439,7 @@ export function pivotEntries(
   const shared = Object.keys(values).length > 0;
   const entries: [unknown, Row][] = [];
   if (isMap) {
-    for (const id of Object.keys(input as Row)) {
+    for (const id of mapKeys ?? Object.keys(input as Row)) {
       checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
       const extra = pivotValues(meta, (input as Row)[id]);
       const own = shared ? { ...values, ...extra } : { ...extra };

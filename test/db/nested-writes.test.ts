@@ -519,6 +519,40 @@ describe(`nested graph writes on the blog on ${dialect}`, () => {
       expect((await roleUser()).filter(([userId]) => userId === ana.id)).toEqual([[ana.id, admin.id, null]]);
     });
 
+    // A { key: pivotValues } map's keys are distinct as text but not always as keys: "7" and
+    // "07" both name role 7. Attached once, the later key's values winning, as with a list.
+    it("a { key: pivotValues } map naming a row twice (7 and 07) attaches it once, the later values winning", async () => {
+      const ana = await t.db.user.create({
+        email: "ana@example.dev",
+        name: "Ana",
+        roles: { connect: { [admin.id]: { grantedBy: "first" }, [`0${admin.id}`]: { grantedBy: "second" } } },
+      });
+      expect(ana.roles.map((r) => [r.id, r.pivot.grantedBy])).toEqual([[admin.id, "second"]]);
+      expect((await roleUser()).filter(([userId]) => userId === ana.id)).toEqual([[ana.id, admin.id, "second"]]);
+      expect(ana).toEqual(await t.db.user.with("roles").where("id", ana.id).first());
+    });
+
+    it("many parents, each connecting keys out of order, get their related rows ordered by key as a read does", async () => {
+      const roles = [viewer, editor, admin];
+      const users = await t.db.user.createMany(
+        [0, 1, 2, 3].map((i) => ({
+          email: `u${i}@example.dev`,
+          name: `U${i}`,
+          // Rotations of three roles, as a map (with pivot values) or as a list of keys.
+          roles: {
+            connect:
+              i % 2 === 0
+                ? Object.fromEntries(roles.map((_, j) => [roles[(i + j) % 3]!.id, { grantedBy: `g${i}${j}` }]))
+                : roles.map((_, j) => roles[(i + j) % 3]!.id),
+          },
+        })),
+      );
+      for (const user of users) {
+        expect(user).toEqual(await t.db.user.with("roles").where("id", user.id).first());
+        expect(user.roles.map((r) => r.id)).toEqual(roles.map((r) => r.id).sort((a, b) => a - b));
+      }
+    });
+
     it("the related side creates users through role.users, nested down to their posts", async () => {
       const role = await t.db.role.create({
         name: "writers",

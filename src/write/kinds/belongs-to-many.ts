@@ -29,6 +29,10 @@ import type { GraphStep, RelationWriter, UpsertRequest, Using, Values } from "./
 import { byKey, isObject, label, nestedWrite } from "./shared.js";
 import { NO_WRITES } from "./unsupported.js";
 
+/** Whether a many-to-many `connect` is a `{ key: pivotValues }` map (not a row, which has the related key). */
+const isConnectMap = (meta: BelongsToManyMeta, connect: unknown): boolean =>
+  isObject(connect) && !Object.hasOwn(connect, meta.relatedKey);
+
 /** A many-to-many create item without its `pivot` values (own keys only). */
 export function withoutPivot(item: Values): Values {
   const { pivot: _, ...rest } = item;
@@ -118,6 +122,23 @@ async function relatedRows(session: Session, meta: BelongsToManyMeta, target: Mo
   return found;
 }
 
+/**
+ * Whether a few entries' keys are all different by `===`: primitives of one type, which
+ * compare as their key text does. Anything else (many entries, mixed types, objects) is
+ * merged by key text instead.
+ */
+function distinctKeys(entries: readonly [unknown, Values][]): boolean {
+  if (entries.length > 32) return false;
+  const type = typeof entries[0]?.[0];
+  if (type !== "number" && type !== "string" && type !== "bigint") return entries.length === 0;
+  for (let i = 0; i < entries.length; i++) {
+    const key = entries[i]![0];
+    if (typeof key !== type || (type === "number" && Number.isNaN(key))) return false;
+    for (let j = 0; j < i; j++) if (entries[j]![0] === key) return false;
+  }
+  return true;
+}
+
 /** Nested write: create related rows and attach them, attach connected ones; one pivot insert. */
 async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Using) {
   const { session, assemble } = step;
@@ -137,14 +158,22 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
       const [[key, values]] = pivotEntries(session, meta, [created[next++]!], pivot ?? {}) as [[unknown, Values]];
       entries.push([parentKey, key, values]);
     }
+    const connects =
+      write.connectInput === undefined ? [] : (write.entries ?? pivotEntries(session, meta, write.connectInput));
+    if (!write.found?.length && distinctKeys(connects)) {
+      for (const [key, values] of connects) {
+        entries.push([parentKey, key, values]);
+        connected.push(key);
+      }
+      counts.push(entries.length - before);
+      continue;
+    }
     // A key given twice is attached once, the later pivot values winning (as attach does).
     const merged = new Map<string | undefined, [unknown, Values]>();
-    if (write.connectInput !== undefined) {
-      for (const [key, values] of write.entries ?? pivotEntries(session, meta, write.connectInput)) {
-        const id = keyOf(key);
-        const earlier = merged.get(id);
-        merged.set(id, [key, earlier ? { ...earlier[1], ...values } : values]);
-      }
+    for (const [key, values] of connects) {
+      const id = keyOf(key);
+      const earlier = merged.get(id);
+      merged.set(id, [key, earlier ? { ...earlier[1], ...values } : values]);
     }
     const given = merged.size;
     // Rows a connectOrCreate found were just read: attached without a second look.
@@ -172,13 +201,13 @@ async function writePivots(step: GraphStep, meta: BelongsToManyMeta, using: Usin
   const pivotAsRead = pivotsAsRead(meta);
   let createdAt = 0;
   let at = 0;
-  for (const [index, [parent, write]] of using.entries()) {
-    const list: Values[] = [];
-    for (let i = 0; i < counts[index]!; i++, at++) {
-      const [, key] = entries[at]!;
-      const row = i < write.create.length ? created[createdAt++]! : target.copy(found.get(keyOf(key))!);
+  for (let index = 0; index < using.length; index++) {
+    const [parent, write] = using[index]!;
+    const list: Values[] = new Array(counts[index]!);
+    for (let i = 0; i < list.length; i++, at++) {
+      const row = i < write.create.length ? created[createdAt++]! : target.copy(found.get(keyOf(entries[at]![1]))!);
       row[accessor] = pivotAsRead(written[at]!);
-      list.push(row);
+      list[i] = row;
     }
     parent[meta.name] = byKey(target, list);
   }
@@ -263,7 +292,7 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
     nestedWrite(meta, value, {
       shape:
         "{ create: [...] }, { connect: keys | rows | { key: pivotValues } } and/or { connectOrCreate: [{ where, create }] }",
-      connectMap: (connect) => !Object.hasOwn(connect, meta.relatedKey),
+      connectMap: (connect) => isConnectMap(meta, connect),
     }),
   beforeRow: false,
   ownKeys: () => [],
@@ -274,7 +303,10 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
       if (pivot !== undefined) checkPivotValues(step.session, meta, pivotObject(meta, pivot));
       step.check(target, [withoutPivot(created)]);
     }
-    if (write.connectInput !== undefined) write.entries = pivotEntries(step.session, meta, write.connectInput);
+    if (write.connectInput === undefined) return;
+    // A `{ key: pivotValues }` map's keys were listed by the split: not listed again.
+    const keys = isConnectMap(meta, write.connectInput) ? (write.connect as string[]) : undefined;
+    write.entries = pivotEntries(step.session, meta, write.connectInput, {}, keys);
   },
   store: (meta) => (storesExactly(meta) ? `pivot ${meta.pivot.table}` : undefined),
   writeNested: writePivots,
