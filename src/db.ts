@@ -1,4 +1,4 @@
-import { type Dialect, Kysely, type LogEvent } from "kysely";
+import { type CompiledQuery, type Dialect, Kysely, type LogEvent } from "kysely";
 import { installAccessors, type NPlusOneOption, setNPlusOneDetector } from "./api/class-model/accessors.js";
 import { bindClasses, nameConnection } from "./api/class-model/connections.js";
 import { installGlobalScopes } from "./api/global-scopes.js";
@@ -7,7 +7,7 @@ import { type BatchResults, runBatch } from "./api/pending.js";
 import { type TraitMethods, withLocalScopes } from "./api/query-builder.js";
 import type { PoolOptions } from "./dialect/pool-options.js";
 import type { DialectName } from "./dialect/profile.js";
-import { dialectFromUrl, profileOfDialect } from "./dialect/resolve.js";
+import { dialectFromUrl, directReads, profileOfDialect } from "./dialect/resolve.js";
 import { Session } from "./dialect/session.js";
 import { RelataError, ValidationError } from "./errors.js";
 import type { SchemaChange } from "./migrate/diff.js";
@@ -186,19 +186,32 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
     url !== undefined
       ? dialectFromUrl(url, pool)
       : { dialect: dialect!, profile: profileOfDialect(dialect!, options.dialectName) };
+  const report =
+    onQuery &&
+    ((query: CompiledQuery, durationMs: number, error?: unknown) =>
+      onQuery({
+        sql: query.sql,
+        params: query.parameters,
+        durationMs,
+        ...(error !== undefined ? { error } : {}),
+      }));
   const kysely = new Kysely<any>({
     dialect: resolved.dialect,
-    ...(onQuery && {
+    ...(report && {
       log: (event: LogEvent) =>
-        onQuery({
-          sql: event.query.sql,
-          params: event.query.parameters,
-          durationMs: event.queryDurationMillis,
-          ...(event.level === "error" ? { error: event.error } : {}),
-        }),
+        report(event.query, event.queryDurationMillis, event.level === "error" ? event.error : undefined),
     }),
   });
-  const session = new Session(kysely, resolved.profile, schema, strategy ?? resolved.profile.defaultLoadStrategy);
+  const session = new Session(
+    kysely,
+    resolved.profile,
+    schema,
+    strategy ?? resolved.profile.defaultLoadStrategy,
+    0,
+    {},
+    undefined,
+    directReads(resolved.dialect, report),
+  );
   installGlobalScopes(session);
   setEventFacade(session, (tx) => dbFor<S>(tx));
   const db = dbFor<S>(session);

@@ -1,10 +1,11 @@
-import { type Dialect, MysqlAdapter, PostgresAdapter, SqliteAdapter } from "kysely";
+import { type CompiledQuery, type Dialect, MysqlAdapter, PostgresAdapter, SqliteAdapter } from "kysely";
 import { RelataError } from "../errors.js";
 import { mysqlDialect, mysqlProfile } from "./mysql.js";
 import { type PoolOptions, poolOptions } from "./pool-options.js";
 import { postgresDialect, postgresProfile } from "./postgres.js";
 import type { DialectName, DialectProfile } from "./profile.js";
-import { sqliteDialect, sqliteProfile } from "./sqlite.js";
+import type { DirectRead } from "./session.js";
+import { DirectSqliteDialect, sqliteDialect, sqliteProfile } from "./sqlite.js";
 
 export const profiles: Record<DialectName, DialectProfile> = {
   sqlite: sqliteProfile,
@@ -33,6 +34,30 @@ export function dialectFromUrl(url: string, given?: PoolOptions): { dialect: Dia
   const [name, open] = entry;
   const options = poolOptions(url, given);
   return { dialect: open(options.url, options.pool), profile: profiles[name] };
+}
+
+/**
+ * The direct reads of a dialect relata opened itself (SQLite: DirectSqliteDialect), each
+ * reported to `log` as Kysely reports the statements it runs; undefined for any other dialect.
+ */
+export function directReads(
+  dialect: Dialect,
+  log?: (query: CompiledQuery, durationMs: number, error?: unknown) => void,
+): DirectRead | undefined {
+  if (!(dialect instanceof DirectSqliteDialect)) return undefined;
+  if (log === undefined) return (query) => dialect.read(query);
+  return (query) => {
+    const start = performance.now();
+    let result: ReturnType<DirectRead>;
+    try {
+      result = dialect.read(query);
+    } catch (error) {
+      log(query, performance.now() - start, error);
+      throw error;
+    }
+    if (result !== undefined) log(query, performance.now() - start);
+    return result;
+  };
 }
 
 /** The profile of a user-supplied Kysely dialect, from its adapter (or the name given). */

@@ -50,6 +50,11 @@ export class Session {
     readonly facts: ServerFacts = {},
     /** The session this transaction or savepoint was opened on. */
     readonly parent?: Session,
+    /**
+     * Runs a read without Kysely's executor when it can (SQLite opened from a URL, see
+     * DirectSqliteDialect), reporting it as Kysely's log would; the db's own session only.
+     */
+    readonly direct?: DirectRead,
   ) {}
 
   /** Whether inserts can return the stored rows (asks the server once where the family varies). */
@@ -69,6 +74,8 @@ export class Session {
     while (this.#savepoint) await this.#savepoint.catch(() => {});
     const compiled = "compile" in query ? query.compile() : query;
     try {
+      const read = this.direct?.(compiled);
+      if (read !== undefined) return read as QueryResult<R>;
       return await this.kysely.executeQuery<R>(compiled);
     } catch (error) {
       throw driverError(this, error, table);
@@ -196,6 +203,9 @@ export function activeTransaction(session: Session): Session | undefined {
 }
 
 /** Server capabilities learnt at run time. */
+/** A read run at once, or undefined: it goes through Kysely. */
+export type DirectRead = (query: CompiledQuery) => QueryResult<unknown> | undefined;
+
 export interface ServerFacts {
   returning?: Promise<boolean>;
   /** Compiled SQL per query shape (see query/compiled-cache.ts). */

@@ -1,4 +1,13 @@
-import { type Dialect, type SqlBool, SqliteDialect, sql } from "kysely";
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryResult,
+  type SqlBool,
+  SqliteDialect,
+  sql,
+} from "kysely";
 import { RelataError } from "../errors.js";
 import { constraintName } from "../schema/constraint-names.js";
 import {
@@ -141,6 +150,78 @@ export const sqliteProfile = defineProfile({
   },
 });
 
+/** A statement as the direct read runs it (better-sqlite3's). */
+interface DirectStatement {
+  readonly busy: boolean;
+  readonly reader: boolean;
+  all(parameters: readonly unknown[]): unknown[];
+}
+
+/**
+ * Kysely's SQLite dialect, which can also run a read directly: while the one connection is
+ * neither held nor awaited (no transaction, query or stream on it), a read statement runs on
+ * the cached prepared statement itself, exactly as Kysely's SQLite driver runs it, without
+ * Kysely's connection mutex and promise chain (about 4 us of a 13 us point lookup, measured).
+ */
+export class DirectSqliteDialect extends SqliteDialect {
+  #database: Preparer<DirectStatement> | undefined;
+  /** Connections acquired or being acquired, and not released yet. */
+  #held = 0;
+
+  constructor(open: () => Promise<Preparer<DirectStatement>>) {
+    super({
+      database: async () => {
+        this.#database = await open();
+        return this.#database as never;
+      },
+    });
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const held = (change: number) => {
+      this.#held += change;
+    };
+    return {
+      init: () => driver.init(),
+      async acquireConnection(): Promise<DatabaseConnection> {
+        held(1);
+        try {
+          return await driver.acquireConnection();
+        } catch (error) {
+          held(-1);
+          throw error;
+        }
+      },
+      beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
+      commitTransaction: (connection) => driver.commitTransaction(connection),
+      rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
+      savepoint: (connection, name, compile) => driver.savepoint!(connection, name, compile),
+      rollbackToSavepoint: (connection, name, compile) => driver.rollbackToSavepoint!(connection, name, compile),
+      releaseSavepoint: (connection, name, compile) => driver.releaseSavepoint!(connection, name, compile),
+      async releaseConnection(connection) {
+        try {
+          await driver.releaseConnection(connection);
+        } finally {
+          held(-1);
+        }
+      },
+      destroy: async () => {
+        this.#database = undefined;
+        await driver.destroy();
+      },
+    };
+  }
+
+  /** Runs a read now and returns its rows, or undefined when it must go through Kysely (not a read, connection in use, not open). */
+  read(query: CompiledQuery): QueryResult<unknown> | undefined {
+    if (this.#held > 0 || this.#database === undefined) return undefined;
+    const statement = this.#database.prepare(query.sql);
+    if (!statement.reader) return undefined;
+    return { rows: statement.all(query.parameters) };
+  }
+}
+
 /** `sqlite::memory:`, `sqlite:./app.db`, `sqlite://./app.db`, `sqlite:///abs/app.db`. */
 export function sqliteDialect(url: string, pool: PoolOptions): Dialect {
   if (Object.keys(pool).length > 0) {
@@ -150,18 +231,16 @@ export function sqliteDialect(url: string, pool: PoolOptions): Dialect {
   }
   const rest = url.replace(/^sqlite:(\/\/)?/, "");
   const path = rest === ":memory:" || rest === "" ? ":memory:" : rest;
-  return new SqliteDialect({
-    database: async () => {
-      // An optional dependency: installed by default, absent when installed with --omit=optional.
-      const { default: Database } = await importDriver<{ default: typeof import("better-sqlite3") }>(
-        "better-sqlite3",
-        "SQLite",
-      );
-      const database = new Database(path);
-      database.pragma("foreign_keys = ON");
-      if (path !== ":memory:") database.pragma("journal_mode = WAL");
-      return withStatementCache(database);
-    },
+  return new DirectSqliteDialect(async () => {
+    // An optional dependency: installed by default, absent when installed with --omit=optional.
+    const { default: Database } = await importDriver<{ default: typeof import("better-sqlite3") }>(
+      "better-sqlite3",
+      "SQLite",
+    );
+    const database = new Database(path);
+    database.pragma("foreign_keys = ON");
+    if (path !== ":memory:") database.pragma("journal_mode = WAL");
+    return withStatementCache(database) as unknown as Preparer<DirectStatement>;
   });
 }
 
