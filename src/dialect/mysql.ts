@@ -19,7 +19,7 @@ import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
 import { objectArgs, orderBy } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
-import { defineProfile, fixed, LONG_LIST, plainInList } from "./profile.js";
+import { defineProfile, fixed, joinRows, LONG_LIST, plainInList } from "./profile.js";
 
 /** MySQL and MariaDB through mysql2: booleans are tinyint(1), DATETIME(3) in UTC, json as text. */
 export const mysqlProfile = defineProfile({
@@ -31,15 +31,12 @@ export const mysqlProfile = defineProfile({
   },
   maxParameters: 65_535,
   // MariaDB's VALUES names its columns after the first row's values: a UNION ALL names them.
-  valuesTable: (rows) =>
-    sql`(${sql.join(
-      rows.map((row, r) =>
-        r === 0
-          ? sql`select ${sql.join(row.map((value, i) => sql`${value} as ${sql.ref(`c${i}`)}`))}`
-          : sql`select ${sql.join(row)}`,
-      ),
-      sql` union all `,
-    )})`,
+  valuesTable: (rows) => {
+    const [first, ...rest] = rows;
+    const named = sql`select ${sql.join(first!.map((value, i) => sql`${value} as ${sql.ref(`c${i}`)}`))}`;
+    if (rest.length === 0) return sql`(${named})`;
+    return sql`(${named} union all ${joinRows(rest, { open: "select ", close: "", between: " union all " })})`;
+  },
   joinValues: "tables",
   identifierQuote: "`",
   numberedParameters: false,
