@@ -108,22 +108,29 @@ describe(`reused compiled SQL on ${dialect}`, () => {
         { authorId: u.id, title: `p${i}c`, views: i + 20 },
       ]),
     );
-    for (const [ids, minViews, take] of [
-      [[users[0]!.id, users[1]!.id], 0, 2],
-      [[users[2]!.id], 10, 1],
-      [[users[3]!.id, users[4]!.id, users[0]!.id], 5, 3],
-      [[users[1]!.id], 21, 2],
+    // A per-parent offset of 0 (or none) and one above 0 are different shapes (no lower bound
+    // on the rank without an offset): each run must page as asked, whichever came first.
+    for (const [ids, minViews, take, skip] of [
+      [[users[0]!.id, users[1]!.id], 0, 2, 0],
+      [[users[2]!.id], 10, 1, 1],
+      [[users[3]!.id, users[4]!.id, users[0]!.id], 5, 3, 0],
+      [[users[1]!.id], 0, 2, 1],
+      [[users[1]!.id, users[2]!.id], 0, 2, 0],
+      [[users[1]!.id], 21, 2, 0],
     ] as const) {
       const found = await t.db.user
         .whereIn("id", [...ids])
         .orderBy("id")
-        .with("posts", (q) => q.where("views", ">=", minViews).orderBy("id", "desc").limit(take))
+        .with("posts", (q) => {
+          const paged = q.where("views", ">=", minViews).orderBy("id", "desc").limit(take);
+          return skip > 0 ? paged.offset(skip) : paged;
+        })
         .get();
       for (const user of found) {
         const expected = posts
           .filter((p) => p.authorId === user.id && p.views >= minViews)
           .sort((a, b) => b.id - a.id)
-          .slice(0, take);
+          .slice(skip, skip + take);
         expect(user.posts).toEqual(expected);
       }
       expect(found.map((u) => u.id)).toEqual([...ids].sort((a, b) => a - b));
