@@ -251,7 +251,7 @@ interface Preparer<S> {
 
 /**
  * The database as Kysely's driver uses it, with prepared statements reused per SQL text
- * (an LRU of `size`): preparing costs several times what running a point lookup does.
+ * (up to `size`, the oldest dropped first): preparing costs several times what running a point lookup does.
  * SQLite re-prepares a cached statement by itself after a schema change; a statement still
  * being iterated is not handed out twice.
  */
