@@ -202,10 +202,10 @@ export function activeTransaction(session: Session): Session | undefined {
   return undefined;
 }
 
-/** Server capabilities learnt at run time. */
 /** A read run at once, or undefined: it goes through Kysely. */
 export type DirectRead = (query: CompiledQuery) => QueryResult<unknown> | undefined;
 
+/** Server capabilities learnt at run time. */
 export interface ServerFacts {
   returning?: Promise<boolean>;
   /** Compiled SQL per query shape (see query/compiled-cache.ts). */

@@ -41,7 +41,8 @@ function writeOf(splits: Splits, meta: RelationMeta, value: unknown): RelationWr
 
 /**
  * An input's field values and relation values, by its own keys (a `__proto__` key is
- * rejected, never assigned: it would set the values' prototype); read once per input.
+ * rejected, never assigned: it would set the values' prototype); read once per input. Each
+ * relation value's write is `writeOf` it.
  */
 function parts(splits: Splits, codec: ModelCodec, input: Values) {
   let known = splits.inputs.get(input);
@@ -57,17 +58,6 @@ function parts(splits: Splits, codec: ModelCodec, input: Values) {
     splits.inputs.set(input, known);
   }
   return known;
-}
-
-/**
- * Splits an input into its field values and its nested relation writes. Each relation's kind
- * splits and checks its own `{ create, connect, connectOrCreate }`.
- */
-function split(splits: Splits, codec: ModelCodec, input: Values): [Values, Map<string, RelationWrite>] {
-  const { values, relations } = parts(splits, codec, input);
-  const writes = new Map<string, RelationWrite>();
-  for (const [meta, value] of relations) writes.set(meta.name, writeOf(splits, meta, value));
-  return [values, writes];
 }
 
 /** The target model of a relation whose write creates rows (every kind that creates has one). */
@@ -143,11 +133,12 @@ function writtenPaths(
 ): Set<string> {
   const paths = new Set<string>();
   for (const input of inputs) {
-    for (const [name, write] of split(splits, codec, input)[1]) {
+    for (const [meta, value] of parts(splits, codec, input).relations) {
+      const { name } = meta;
       paths.add(prefix + name);
-      const items = createdItems(write);
+      const items = createdItems(writeOf(splits, meta, value));
       if (items.length === 0) continue;
-      const target = codecFor(session, targetOf(codec.meta.relations.get(name)!));
+      const target = codecFor(session, targetOf(meta));
       for (const path of writtenPaths(splits, target, session, items, `${prefix}${name}.`)) paths.add(path);
     }
   }
@@ -289,6 +280,14 @@ async function writeLevel(
   return rows;
 }
 
+/** The codec, when its model has a single integer primary key (rows assembled sort by it as a read does). */
+function integerKeyed(codec: ModelCodec): ModelCodec | undefined {
+  const [pk, ...rest] = codec.meta.primaryKey;
+  return pk !== undefined && rest.length === 0 && ["id", "integer"].includes(codec.field(pk).config.kind)
+    ? codec
+    : undefined;
+}
+
 /**
  * Whether the written graph can be put together from what was written (see createGraph). Not
  * when a read would show more than was written through a relation: rows connected next to
@@ -299,7 +298,7 @@ function assemblable(splits: Splits, session: Session, codec: ModelCodec, inputs
   const stores = new Map<string, string>();
   const connects = new Set<string>();
   const nests = new Set<string>();
-  // Each relation's target, once its own definition allows assembling.
+  // Each relation's target, once its key allows assembling.
   const targets = new Map<string, ModelCodec>();
   for (const input of inputs) {
     for (const [meta, value] of parts(splits, codec, input).relations) {
@@ -308,21 +307,14 @@ function assemblable(splits: Splits, session: Session, codec: ModelCodec, inputs
       if (meta.where !== undefined) return false;
       const store = writerFor(meta).store(meta, write);
       if (store === undefined) return false;
-      let target = targets.get(name);
-      if (target === undefined) {
-        target = codecFor(session, targetOf(meta));
-        const [pk, ...rest] = target.meta.primaryKey;
-        if (pk === undefined || rest.length > 0 || !["id", "integer"].includes(target.field(pk).config.kind)) {
-          return false;
-        }
-        targets.set(name, target);
-      }
+      const target = targets.get(name) ?? integerKeyed(codecFor(session, targetOf(meta)));
+      if (target === undefined) return false;
+      targets.set(name, target);
       if ((stores.get(store) ?? name) !== name) return false;
       stores.set(store, name);
       if (write.connectOrCreate.length > 0) return false;
       if (write.connect !== undefined) connects.add(name);
-      const creating = target;
-      if (write.create.some((item) => hasNestedWrites(creating, [item]))) nests.add(name);
+      if (write.create.some((item) => hasNestedWrites(target, [item]))) nests.add(name);
       if (connects.has(name) && nests.has(name)) return false;
       if (write.create.length > 0 && !assemblable(splits, session, target, write.create.map(withoutPivot))) {
         return false;

@@ -9,7 +9,7 @@ import { checkValue, defaultValue, toColumns } from "../plan/validate.js";
 import { keyOf, type Row } from "../relations/fetch.js";
 import { pivotCodec } from "../relations/pivot.js";
 import type { BelongsToManyMeta } from "../schema/meta.js";
-import { missingKeys } from "./writes.js";
+import { missingKeys, sameList } from "./writes.js";
 
 /** What attach/sync take: ids, rows, or `{ id: pivotValues }`. */
 export type AttachInput = unknown;
@@ -553,7 +553,7 @@ export function pivotInserts(
   let group: Row[] = [];
   for (const row of written) {
     const keys = Object.keys(row);
-    if (keys.length !== fields.length || keys.some((key, i) => key !== fields[i])) {
+    if (!sameList(keys, fields)) {
       fields = keys;
       const signature = keys.join("\0");
       group = groups.get(signature) ?? [];

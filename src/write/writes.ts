@@ -132,7 +132,9 @@ function planBatches(session: Session, rows: readonly Values[]): number[][] {
   return batches;
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Whether two field lists are the same, in the same order (rows that share an INSERT). */
+export const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * One multi-row INSERT ... RETURNING per batch. The rows come back in input order; with `skip`,

@@ -13,6 +13,7 @@ import {
 } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
 import { caught } from "../support/caught.js";
+import { deferred } from "../support/deferred.js";
 import { availableDialects } from "../support/dialects.js";
 import { connectionId } from "../support/server-admin.js";
 import { dialect, useTestDb } from "../support/test-db.js";
@@ -153,14 +154,8 @@ describe(`connection errors on ${dialect}`, () => {
       const holder = createDb({ schema: notes, url: t.url });
       try {
         await db.note.create({ body: "held" });
-        let unlock!: () => void;
-        const unlocked = new Promise<void>((resolve) => {
-          unlock = resolve;
-        });
-        let locked!: () => void;
-        const isLocked = new Promise<void>((resolve) => {
-          locked = resolve;
-        });
+        const { promise: unlocked, resolve: unlock } = deferred();
+        const { promise: isLocked, resolve: locked } = deferred();
         // Another transaction holds the row; an update of it waits, past the timeout.
         const holding = holder.transaction(async (tx) => {
           await tx.note.where("body", "held").update({ body: "held" });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createDb, defineSchema, id, model, RelataError, string } from "../../src/index.js";
 import { blog } from "../support/blog-schema.js";
+import { deferred } from "../support/deferred.js";
 import { dialect, useTestDb } from "../support/test-db.js";
 
 /**
@@ -45,14 +46,8 @@ describe.runIf(dialect === "sqlite")("direct reads on SQLite", () => {
   });
 
   it("a read from outside an open transaction waits for it, and does not see what it rolls back", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let inserted!: () => void;
-    const didInsert = new Promise<void>((resolve) => {
-      inserted = resolve;
-    });
+    const { promise: gate, resolve: release } = deferred();
+    const { promise: didInsert, resolve: inserted } = deferred();
     const transaction = t.db
       .transaction(async (tx) => {
         await tx.user.create({ email: "c@example.dev", name: "C" });

@@ -37,7 +37,7 @@ export interface NestedShape {
 export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape = {}): RelationWrite {
   const many = isToMany(meta);
   const keys = isObject(value) ? Object.keys(value) : [];
-  const unknown = keys.some((k) => !OPERATIONS.includes(k)) ? keys.filter((k) => !OPERATIONS.includes(k)) : [];
+  const unknown = keys.filter((k) => !OPERATIONS.includes(k));
   const where = label(meta);
   if (!isObject(value) || unknown.length > 0 || keys.length === 0) {
     const shape =
