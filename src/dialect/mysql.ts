@@ -1,4 +1,5 @@
 import { CompiledQuery, type Dialect, MysqlDialect, type SqlBool, sql } from "kysely";
+import { RelataError } from "../errors.js";
 import type { FieldConfig } from "../schema/fields.js";
 import {
   decodeBoolean,
@@ -156,6 +157,11 @@ export const mysqlProfile = defineProfile({
 });
 
 export function mysqlDialect(url: string, pool: PoolOptions): Dialect {
+  if (pool.statementCacheSize !== undefined) {
+    throw new RelataError(
+      "Pool option statementCacheSize applies to PostgreSQL: relata sends MySQL/MariaDB statements as text, never prepared.",
+    );
+  }
   const timeout = pool.statementTimeoutMillis;
   return new MysqlDialect({
     pool: async () => {

@@ -10,14 +10,29 @@ export interface PoolOptions {
   connectionTimeoutMillis?: number;
   /** Statements running longer are cancelled with a QueryTimeoutError (PostgreSQL statement_timeout, MariaDB max_statement_time, MySQL max_execution_time for SELECTs). */
   statementTimeoutMillis?: number;
+  /**
+   * PostgreSQL: how many statements each connection keeps prepared (default 100). A statement
+   * run a second time is prepared under a name and, once its plan is stable, no longer parsed
+   * or planned. 0 runs every statement unnamed, as a transaction-mode PgBouncer (before 1.21)
+   * needs.
+   */
+  statementCacheSize?: number;
 }
 
-const KEYS = ["max", "idleTimeoutMillis", "connectionTimeoutMillis", "statementTimeoutMillis"] as const;
+const KEYS = [
+  "max",
+  "idleTimeoutMillis",
+  "connectionTimeoutMillis",
+  "statementTimeoutMillis",
+  "statementCacheSize",
+] as const;
+/** Options that may be 0 (off); the others must be positive. */
+const ZERO_ALLOWED: readonly string[] = ["statementCacheSize"];
 
 /**
  * The pool settings of a connection: the URL's query parameters of the same names
  * (`postgres://...?max=30`), overridden by `given`; the URL is returned without them, for
- * the driver. Every value must be a positive integer.
+ * the driver. Every value must be a positive integer (statementCacheSize may be 0).
  */
 export function poolOptions(url: string, given: PoolOptions | undefined): { url: string; pool: PoolOptions } {
   if (given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given))) {
@@ -44,8 +59,10 @@ export function poolOptions(url: string, given: PoolOptions | undefined): { url:
     if (value !== undefined) pool[key] = value;
   }
   for (const [key, value] of Object.entries(pool)) {
-    if (!Number.isSafeInteger(value) || (value as number) < 1) {
-      throw new RelataError(`Pool option ${key} must be a positive integer, got ${JSON.stringify(value)}.`);
+    const least = ZERO_ALLOWED.includes(key) ? 0 : 1;
+    if (!Number.isSafeInteger(value) || (value as number) < least) {
+      const kind = least === 0 ? "a non-negative integer" : "a positive integer";
+      throw new RelataError(`Pool option ${key} must be ${kind}, got ${JSON.stringify(value)}.`);
     }
   }
   return { url: rest, pool: pool as PoolOptions };

@@ -14,10 +14,13 @@ import { errorField } from "./driver-errors.js";
 import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
 import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
+import { preparedStatements } from "./pg-statements.js";
 import type { PoolOptions } from "./pool-options.js";
 import { type DialectProfile, defineProfile, fixed, valuesList } from "./profile.js";
 
 const DATE_OID = 1082;
+/** Statements each connection keeps prepared unless the pool options say otherwise (Prisma's default too). */
+const STATEMENT_CACHE_SIZE = 100;
 
 /**
  * A VALUES list whose first row takes the types of `like`'s columns: `coalesce($1,
@@ -167,6 +170,7 @@ export function postgresDialect(url: string, pool: PoolOptions): Dialect {
       // crash the process; the pool drops the client, and a query on it fails (ConnectionError).
       created.on("error", ignore);
       created.on("connect", (client) => client.on("error", ignore));
+      preparedStatements(created, pool.statementCacheSize ?? STATEMENT_CACHE_SIZE);
       return dropDeadClients(created);
     },
   });
