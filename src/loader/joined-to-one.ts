@@ -4,7 +4,7 @@ import type { JoinedShape } from "../plan/compiled-cache.js";
 import { joinModel } from "../plan/front-door.js";
 import { adoptRows } from "../plan/instance-state.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
-import { type EagerNode, type EagerTree, setsOnly } from "../plan/state.js";
+import { type EagerNode, type EagerTree, selectionOf, setsOnly } from "../plan/state.js";
 import { sameKind, selectedFields } from "../relations/fetch.js";
 import { loaderFor } from "../relations/index.js";
 import type { ModelMeta, RelationMeta } from "../schema/meta.js";
@@ -84,7 +84,7 @@ function joinPlan(
     byShape = new Map();
     plans.set(codec, byShape);
   }
-  const below = [...node.state.eager.values()].map((n) => n.relation).join(",");
+  const below = node.state.eager.size === 0 ? "" : [...node.state.eager.values()].map((n) => n.relation).join(",");
   const shape = `${index}\0${name}\0${node.relation}\0${node.state.selects?.join(",") ?? "*"}\0${below}`;
   let plan = byShape.get(shape);
   if (plan !== undefined) return plan;
@@ -125,16 +125,16 @@ export function withJoins(query: AnySelect, joined: readonly JoinedToOne[]): Any
 
 /**
  * Splits each raw row into the parent's own columns (`kept`) and each joined relation's row (or
- * null), decodes both, and loads what is below the joined relations. Returns the parent rows, not
- * yet decoded (made by the parent's `codec.fresh()`): the caller decodes them with `fresh`.
+ * null), decoded. Returns the parent rows, not yet decoded (made by the parent's
+ * `codec.fresh()`: the caller decodes them with `fresh`), and each join's related rows for
+ * `finishJoined`.
  */
-export async function takeJoined(
-  session: Session,
+export function takeJoined(
   codec: ModelCodec,
   raws: readonly Row[],
   kept: readonly string[],
   joined: readonly JoinedToOne[],
-): Promise<Row[]> {
+): { parents: Row[]; related: Row[][] } {
   const parents: Row[] = [];
   const related: Row[][] = joined.map(() => []);
   for (const raw of raws) {
@@ -155,14 +155,36 @@ export async function takeJoined(
     }
     parents.push(parent);
   }
+  return { parents, related };
+}
+
+/**
+ * What is left of the joined relations once `takeJoined` split them: class rows adopted, the
+ * relations below them loaded, fields read only to stitch dropped. A promise only when a joined
+ * relation loads relations below it: a point read's plain join finishes without one.
+ */
+export function finishJoined(
+  session: Session,
+  joined: readonly JoinedToOne[],
+  { parents, related }: { parents: Row[]; related: Row[][] },
+): Promise<void> | undefined {
+  let loading: Promise<void> | undefined;
   for (let j = 0; j < joined.length; j++) {
     const { target, node } = joined[j]!;
     const rows = related[j]!;
     if (target.meta.modelClass) adoptRows(rows, session);
-    await loadRelations(session, target.meta.name, rows, node.state.eager);
-    stripUnselected(session, target.meta.name, rows, node.state, { rows: parents, relation: node.relation });
+    const strip = () => {
+      if (selectionOf(target.meta, node.state)) {
+        stripUnselected(session, target.meta.name, rows, node.state, { rows: parents, relation: node.relation });
+      }
+    };
+    if (node.state.eager.size === 0) strip();
+    else
+      loading = (loading ?? Promise.resolve())
+        .then(() => loadRelations(session, target.meta.name, rows, node.state.eager))
+        .then(strip);
   }
-  return parents;
+  return loading;
 }
 
 /**

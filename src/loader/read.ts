@@ -2,10 +2,10 @@ import type { Session } from "../dialect/session.js";
 import { compileCached, selectShape } from "../plan/compiled-cache.js";
 import { adoptRows } from "../plan/instance-state.js";
 import type { ModelCodec } from "../plan/model-codec.js";
-import { decodeAggregates, type QueryState, selectQuery } from "../plan/state.js";
+import { decodeAggregates, type QueryState, selectionOf, selectQuery } from "../plan/state.js";
 import { selectedFields } from "../relations/fetch.js";
 import { decodeJoined, joinColumns } from "./join-strategy.js";
-import { joinedToOnes, takeJoined, withJoins } from "./joined-to-one.js";
+import { finishJoined, joinedToOnes, takeJoined, withJoins } from "./joined-to-one.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
 
 type Row = Record<string, unknown>;
@@ -32,6 +32,12 @@ async function readJoined(session: Session, codec: ModelCodec, state: QueryState
   decodeAggregates(rows, state);
   decodeJoined(session, codec.meta.name, rows, state.eager);
   return query !== state ? stripUnselected(session, codec.meta.name, rows, state) : rows;
+}
+
+/** The columns of a row that are the model's own: its selected fields and aggregates. */
+function ownColumns(codec: ModelCodec, state: QueryState): readonly string[] {
+  const fields = selectionOf(codec.meta, state) ? selectedFields(codec, state, []) : codec.meta.fieldNames;
+  return state.aggregates.length === 0 ? fields : [...fields, ...state.aggregates.map((a) => a.alias)];
 }
 
 /** The state with the parent fields its relations stitch on added to a narrowed select. */
@@ -63,17 +69,14 @@ async function readThenLoad(session: Session, codec: ModelCodec, state: QuerySta
       withJoins(selectQuery(session, codec, query), joined),
     ),
   );
-  const raws =
-    joined.length > 0
-      ? await takeJoined(
-          session,
-          codec,
-          result.rows,
-          [...selectedFields(codec, query, []), ...query.aggregates.map((a) => a.alias)],
-          joined,
-        )
-      : result.rows;
+  let raws = result.rows;
   const fresh = joined.length > 0;
+  if (fresh) {
+    const taken = takeJoined(codec, raws, ownColumns(codec, query), joined);
+    raws = taken.parents;
+    const finishing = finishJoined(session, joined, taken);
+    if (finishing) await finishing;
+  }
   const rows = raws.map((row) => codec.decode<Row>(row, fresh));
   if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
