@@ -2,7 +2,7 @@ import { type CompiledQuery, type Dialect, MysqlAdapter, PostgresAdapter, Sqlite
 import { RelataError } from "../errors.js";
 import { mysqlDialect, mysqlProfile } from "./mysql.js";
 import { type PoolOptions, poolOptions } from "./pool-options.js";
-import { postgresDialect, postgresProfile } from "./postgres.js";
+import { DirectPostgresDialect, postgresDialect, postgresProfile } from "./postgres.js";
 import type { DialectName, DialectProfile } from "./profile.js";
 import type { DirectRead } from "./session.js";
 import { DirectSqliteDialect, sqliteDialect, sqliteProfile } from "./sqlite.js";
@@ -37,23 +37,32 @@ export function dialectFromUrl(url: string, given?: PoolOptions): { dialect: Dia
 }
 
 /**
- * The direct reads of a dialect relata opened itself (SQLite: DirectSqliteDialect), each
- * reported to `log` as Kysely reports the statements it runs; undefined for any other dialect.
+ * The direct reads of a dialect relata opened itself (DirectSqliteDialect, DirectPostgresDialect),
+ * each reported to `log` as Kysely reports the statements it runs; undefined for any other dialect.
  */
 export function directReads(
   dialect: Dialect,
   log?: (query: CompiledQuery, durationMs: number, error?: unknown) => void,
 ): DirectRead | undefined {
-  if (!(dialect instanceof DirectSqliteDialect)) return undefined;
+  if (!(dialect instanceof DirectSqliteDialect || dialect instanceof DirectPostgresDialect)) return undefined;
   if (log === undefined) return (query) => dialect.read(query);
   return (query) => {
     const start = performance.now();
+    const failed = (error: unknown) => {
+      log(query, performance.now() - start, error);
+      throw error;
+    };
     let result: ReturnType<DirectRead>;
     try {
       result = dialect.read(query);
     } catch (error) {
-      log(query, performance.now() - start, error);
-      throw error;
+      return failed(error);
+    }
+    if (result instanceof Promise) {
+      return result.then((read) => {
+        log(query, performance.now() - start);
+        return read;
+      }, failed);
     }
     if (result !== undefined) log(query, performance.now() - start);
     return result;

@@ -51,8 +51,9 @@ export class Session {
     /** The session this transaction or savepoint was opened on. */
     readonly parent?: Session,
     /**
-     * Runs a read without Kysely's executor when it can (SQLite opened from a URL, see
-     * DirectSqliteDialect), reporting it as Kysely's log would; the db's own session only.
+     * Runs a read without Kysely's executor when it can (SQLite or PostgreSQL opened from a
+     * URL, see DirectSqliteDialect and DirectPostgresDialect), reporting it as Kysely's log
+     * would; the db's own session only.
      */
     readonly direct?: DirectRead,
   ) {}
@@ -75,7 +76,7 @@ export class Session {
     const compiled = "compile" in query ? query.compile() : query;
     try {
       const read = this.direct?.(compiled);
-      if (read !== undefined) return read as QueryResult<R>;
+      if (read !== undefined) return (read instanceof Promise ? await read : read) as QueryResult<R>;
       return await this.kysely.executeQuery<R>(compiled);
     } catch (error) {
       throw driverError(this, error, table);
@@ -202,8 +203,8 @@ export function activeTransaction(session: Session): Session | undefined {
   return undefined;
 }
 
-/** A read run at once, or undefined: it goes through Kysely. */
-export type DirectRead = (query: CompiledQuery) => QueryResult<unknown> | undefined;
+/** A read run at once (SQLite) or on a pooled connection (PostgreSQL), or undefined: it goes through Kysely. */
+export type DirectRead = (query: CompiledQuery) => QueryResult<unknown> | Promise<QueryResult<unknown>> | undefined;
 
 /** Server capabilities learnt at run time. */
 export interface ServerFacts {
