@@ -7,6 +7,8 @@ type Query = (...args: unknown[]) => unknown;
 const PREPARABLE = /^\s*\(*\s*(select|insert|update|delete|with|values)\b/i;
 /** A statement that may change what a prepared one returns: the connection prepares afresh after it. */
 const SCHEMA_CHANGE = /^\s*(alter|drop|create)\b/i;
+/** The longest key list a named statement runs (see longList). */
+const SHORT_LIST = 10;
 /** Texts remembered as run once, at most: a flood of one-off statements starts the count over. */
 const SEEN_LIMIT = 2_000;
 
@@ -14,9 +16,9 @@ const SEEN_LIMIT = 2_000;
  * Runs a statement the pool has seen before as a named prepared statement on each connection
  * (pg's `{ name, text, values }`), so PostgreSQL parses it once per connection and, once its
  * plan proves stable (after five runs), stops planning it: a point lookup takes about 40% less
- * server time. Only statements binding scalars are named: one binding a key list (`= any($1)`)
- * would get a generic plan that assumes a short list, and loads of thousands of keys ran about
- * 20% slower with it. A text is named on its second run anywhere in the pool, so one-off statements
+ * server time. A run binding a key list (`= any($1)`) longer than 10 stays unnamed: a generic
+ * plan assumes a short list, and loads of thousands of keys ran about 20% slower with it (a
+ * point read's eager load of one parent's relation is named). A text is named on its second run anywhere in the pool, so one-off statements
  * stay unnamed, and each connection names at most `size` texts in its life (later ones run
  * unnamed), which bounds what the server holds for it.
  *
@@ -48,7 +50,7 @@ export function preparedStatements(pool: PgPool, size: number): void {
       if (names.size > 0 && SCHEMA_CHANGE.test(text)) names.clear();
       let name = names.get(text);
       if (name === undefined) {
-        if (named >= size || !PREPARABLE.test(text) || values.some(Array.isArray) || !hot(text)) {
+        if (named >= size || !PREPARABLE.test(text) || longList(values) || !hot(text)) {
           return query(text, values);
         }
         name = `relata_${++next}`;
@@ -65,6 +67,16 @@ export function preparedStatements(pool: PgPool, size: number): void {
       });
     };
   });
+}
+
+/**
+ * Whether a statement binds a list longer than PostgreSQL's generic plan assumes (10, for
+ * `= any($1)`): such a run stays unnamed and gets a plan for its length. A text binds its list
+ * in the same place every run, so its named statement only ever runs short lists.
+ */
+function longList(values: readonly unknown[]): boolean {
+  for (const value of values) if (Array.isArray(value) && value.length > SHORT_LIST) return true;
+  return false;
 }
 
 /** A named statement the server can no longer run as prepared (its table changed, or it is gone). */

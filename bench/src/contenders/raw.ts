@@ -72,14 +72,14 @@ async function pgDriver(url: string, count: () => void): Promise<Driver> {
     let i = 0;
     return sql.replace("in (??)", "= any(?)").replace(/\?/g, () => `$${++i}`);
   };
-  // A statement binding scalars only is prepared once under a name: a point lookup costs about
-  // half. One binding a key list stays unnamed: a named statement's generic plan assumes a short
+  // A statement is prepared once under a name: a point lookup costs about half. One binding a
+  // key list longer than 10 stays unnamed: a named statement's generic plan assumes a short
   // list, and S1's 1,000- and 10,000-key loads ran about 20% slower with it (measured).
   const names = new Map<string, string>();
   const query = async (sql: string, params: unknown[] = []) => {
     count();
     const text = numbered(sql);
-    if (params.some(Array.isArray)) return (await client.query(text, params)).rows;
+    if (params.some((p) => Array.isArray(p) && p.length > 10)) return (await client.query(text, params)).rows;
     let name = names.get(text);
     if (name === undefined) names.set(text, (name = `raw_${names.size}`));
     return (await client.query({ name, text, values: params })).rows;
