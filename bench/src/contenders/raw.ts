@@ -81,7 +81,10 @@ async function pgDriver(url: string, count: () => void): Promise<Driver> {
     const text = numbered(sql);
     if (params.some((p) => Array.isArray(p) && p.length > 10)) return (await client.query(text, params)).rows;
     let name = names.get(text);
-    if (name === undefined) names.set(text, (name = `raw_${names.size}`));
+    if (name === undefined) {
+      name = `raw_${names.size}`;
+      names.set(text, name);
+    }
     return (await client.query({ name, text, values: params })).rows;
   };
   return {
