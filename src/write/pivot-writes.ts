@@ -539,12 +539,17 @@ export function pivotInserts(
     ...(timestamps ? { createdAt: now, updatedAt: now } : {}),
     ...fixed,
   };
+  // Pivot fields nothing fills (not nullable, no default): each new row must be given them.
+  const required = join
+    ? []
+    : meta.pivot.fields.filter((f) => !Object.hasOwn(common, f.name) && !defaulted.includes(f));
   const written = entries.map(([parent, key, values]): Row => {
     const row: Row = {};
     for (const field of defaulted) row[field.name] = defaultValue(field.config);
     row[foreignKey.name] = parent;
     row[relatedKey.name] = key;
     Object.assign(row, common, values);
+    for (const field of required) if (row[field.name] === undefined) throw missingPivotValue(meta, field.name, key);
     return join ? joinModelRow(meta, join, row, now) : row;
   });
   // Rows with the same fields share a statement; a chunk stays under the parameter limit.
@@ -566,6 +571,16 @@ export function pivotInserts(
     return chunks(rows, perStatement).map((chunk) => insertPivot(session, meta.pivot, join ?? pivot, chunk));
   });
   return { statements, written };
+}
+
+/** A new pivot row without a value for a pivot field that is not nullable and has no default. */
+function missingPivotValue(meta: BelongsToManyMeta, field: string, key: unknown): ValidationError {
+  const shown = typeof key === "string" ? JSON.stringify(key) : String(key);
+  return new ValidationError(
+    `Cannot attach ${shown} to ${label(meta)}: its pivot field "${field}" is required (not nullable, no default) and has no value. Pass it with the key ({ ${shown}: { ${field}: ... } }) or for all the keys, or make the field nullable or give it a default.`,
+    meta.model,
+    field,
+  );
 }
 
 /** The codec of the relation's join model (option `through`); undefined for a bare pivot table. */
