@@ -18,9 +18,10 @@ const SEEN_LIMIT = 2_000;
  * plan proves stable (after five runs), stops planning it: a point lookup takes about 40% less
  * server time. A run binding a key list (`= any($1)`) longer than 10 stays unnamed: a generic
  * plan assumes a short list, and loads of thousands of keys ran about 20% slower with it (a
- * point read's eager load of one parent's relation is named). A text is named on its second run anywhere in the pool, so one-off statements
- * stay unnamed, and each connection names at most `size` texts in its life (later ones run
- * unnamed), which bounds what the server holds for it.
+ * point read's eager load of one parent's relation is named). A text is named on its second
+ * run anywhere in the pool, so one-off statements stay unnamed, and each connection names at
+ * most `size` texts in its life (later ones run unnamed), which bounds what the server holds
+ * for it.
  *
  * A statement prepared before a column it reads changed type (ALTER TABLE, or the table dropped
  * and created again) fails with "cached plan must not change result type". A connection that
