@@ -170,21 +170,26 @@ export function finishJoined(
 ): Promise<void> | undefined {
   let loading: Promise<void> | undefined;
   for (let j = 0; j < joined.length; j++) {
-    const { target, node } = joined[j]!;
+    const join = joined[j]!;
     const rows = related[j]!;
+    const { target, node } = join;
     if (target.meta.modelClass) adoptRows(rows, session);
-    const strip = () => {
-      if (selectionOf(target.meta, node.state)) {
-        stripUnselected(session, target.meta.name, rows, node.state, { rows: parents, relation: node.relation });
-      }
-    };
-    if (node.state.eager.size === 0) strip();
-    else
-      loading = (loading ?? Promise.resolve())
-        .then(() => loadRelations(session, target.meta.name, rows, node.state.eager))
-        .then(strip);
+    if (node.state.eager.size === 0) {
+      stripJoined(session, join, rows, parents);
+      continue;
+    }
+    loading = (loading ?? Promise.resolve()).then(async () => {
+      await loadRelations(session, target.meta.name, rows, node.state.eager);
+      stripJoined(session, join, rows, parents);
+    });
   }
   return loading;
+}
+
+/** Drops from a joined relation's rows (and its parents' copies) the fields it read only to stitch. */
+function stripJoined(session: Session, { target, node }: JoinedToOne, rows: Row[], parents: Row[]): void {
+  if (!selectionOf(target.meta, node.state)) return;
+  stripUnselected(session, target.meta.name, rows, node.state, { rows: parents, relation: node.relation });
 }
 
 /**
