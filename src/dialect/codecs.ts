@@ -16,6 +16,10 @@ export const decodeBoolean: Decode = (v) =>
 
 const ZONED = /(?:Z|[+-]\d\d(?::?\d\d)?)$/;
 
+/** The last text decodeTimestamp parsed: rows read together often share a time (a parent's pivot rows). */
+let lastRead = "";
+let lastReadTime = Number.NaN;
+
 /**
  * Strings without a zone designator are UTC (SQLite `CURRENT_TIMESTAMP`, MySQL DATETIME, a
  * PostgreSQL `timestamp` read as text or inside JSON), with a `T` or a space before the time.
@@ -24,7 +28,11 @@ export const decodeTimestamp: Decode = (v) => {
   if (isNil(v) || v instanceof Date) return v;
   if (typeof v === "number") return new Date(v);
   const text = String(v);
-  return new Date(ZONED.test(text) ? text : `${text.replace(" ", "T")}Z`);
+  if (text !== lastRead) {
+    lastReadTime = new Date(ZONED.test(text) ? text : `${text.replace(" ", "T")}Z`).getTime();
+    lastRead = text;
+  }
+  return new Date(lastReadTime);
 };
 
 /**

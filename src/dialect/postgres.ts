@@ -24,23 +24,25 @@ import { tableNames } from "./introspect.js";
 import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import { preparedStatements } from "./pg-statements.js";
 import type { PoolOptions } from "./pool-options.js";
-import { type DialectProfile, defineProfile, fixed, valuesList } from "./profile.js";
+import { type DialectProfile, defineProfile, fixed } from "./profile.js";
 
 const DATE_OID = 1082;
 /** Statements each connection keeps prepared unless the pool options say otherwise (Prisma's default too). */
 const STATEMENT_CACHE_SIZE = 100;
 
 /**
- * A VALUES list whose first row takes the types of `like`'s columns: `coalesce($1,
- * (null::"table")."column")` is `$1` typed as the column (the table's row type has it), and
- * the rows after it take their column's type from the first.
+ * The rows as a derived table of one array parameter per column: `unnest(coalesce($1,
+ * array[(null::"table")."column"]), ...)`, each array typed as an array of its column's type
+ * (the table's row type has the column), whatever that type is. Columns c0, c1, ...
  */
-const typedValues: DialectProfile["valuesTable"] = (rows, like) =>
-  valuesList(
-    rows,
-    (row) =>
-      sql`(${sql.join(row.map((value, i) => sql`coalesce(${value}, (null::${sql.table(like.table)}).${sql.ref(like.columns[i]!)})`))})`,
+const typedValues: DialectProfile["valuesTable"] = (rows, like) => {
+  const arrays = like.columns.map(
+    (column, i) =>
+      sql`coalesce(${rows.map((row) => row[i])}, array[(null::${sql.table(like.table)}).${sql.ref(column)}])`,
   );
+  const names = like.columns.map((_, i) => sql.ref(`c${i}`));
+  return sql`(select * from unnest(${sql.join(arrays)}) as relata_values(${sql.join(names)}))`;
+};
 
 /** PostgreSQL through pg: native booleans, timestamptz (or timestamp, UTC), jsonb; int8 arrives as a string. */
 export const postgresProfile = defineProfile({
@@ -49,6 +51,7 @@ export const postgresProfile = defineProfile({
     not ? sql<SqlBool>`not (${column} = any(${[...values]}))` : sql<SqlBool>`${column} = any(${[...values]})`,
   valuesTable: typedValues,
   joinValues: "from",
+  columnArrays: true,
   name: "postgres",
   supportsReturning: true,
   maxParameters: 65_535,

@@ -118,6 +118,12 @@ export interface DialectProfile {
    * IN list or subquery walks the key once per row, about 30x slower on MariaDB 10.11).
    */
   readonly joinValues: "from" | "tables";
+  /**
+   * Binds a batch of rows as one array per column (PostgreSQL's `unnest`): a multi-row INSERT
+   * is `INSERT ... SELECT * FROM unnest($1, $2, ...)` and a `valuesTable` an unnest, one
+   * parameter per column whatever the number of rows, instead of a VALUES list of one per value.
+   */
+  readonly columnArrays: boolean;
   /** What the columns can hold, beyond the JS type: checked before any SQL (src/query/validate.ts). */
   readonly valueLimits: ValueLimits;
   /** A backslash escapes `%` and `_` in a LIKE pattern by default (PostgreSQL, MySQL); if not, relata says `escape '\'`. */
@@ -202,7 +208,10 @@ export interface ProfileSpec
     | "nestJson"
     | "defaultNow"
     | "valuesTable"
+    | "columnArrays"
   > {
+  /** Batches bound as one array per column (default: false). */
+  readonly columnArrays?: boolean;
   /** The DDL default of `defaultNow()` on a field stored as `kind`, or undefined when the dialect cannot express it. */
   defaultNow(kind: StorageKind): RawBuilder<unknown> | undefined;
   /** Nested JSON arrays need wrapping to stay JSON inside a JSON object (default: as is). */
@@ -314,6 +323,7 @@ export function defineProfile({
     nestJson: rest.nestJson ?? ((column) => column),
     inList: rest.inList ?? plainInList,
     valuesTable: rest.valuesTable ?? plainValues,
+    columnArrays: rest.columnArrays ?? false,
     encoder: (config) => encoders[storageKind(config)],
     decoder: (config) => decoders[storageKind(config)]?.(config),
   };

@@ -234,11 +234,14 @@ function insertText(
   returning?: string,
   skipDuplicates = false,
 ): CompiledQuery {
-  const { identifierQuote: q, numberedParameters } = session.profile;
+  const { identifierQuote: q, numberedParameters, columnArrays } = session.profile;
   const quote = (name: string) => `${q}${name.replaceAll(q, q + q)}${q}`;
   const fields = Object.keys(rows[0]!);
   const width = fields.length;
   const encoders = fields.map((field) => codec.encoder(field));
+  if (columnArrays && rows.length > 1 && width > 0) {
+    return insertArrays(table, codec, rows, fields, encoders, quote, returning, skipDuplicates);
+  }
   const parameters: unknown[] = new Array(rows.length * width);
   let at = 0;
   for (const row of rows) {
@@ -263,6 +266,35 @@ function insertText(
   const conflict = skipDuplicates && !ignore ? " on conflict do nothing" : "";
   const sqlText = `insert ${ignore ? "ignore " : ""}into ${quote(table)} (${columns}) values ${tuples}${conflict}`;
   return CompiledQuery.raw(returning ? `${sqlText} returning ${returning}` : sqlText, parameters);
+}
+
+/**
+ * insertText's rows as one array per column (PostgreSQL): `INSERT INTO table (columns) SELECT *
+ * FROM unnest(coalesce($1, array[(null::table).column]), ...)`, each array typed as its column
+ * (see the profile's valuesTable). Rows go in, and come back from RETURNING, in array order.
+ * One parameter per column: the statement's text is the same for any number of rows.
+ */
+function insertArrays(
+  table: string,
+  codec: ModelCodec,
+  rows: readonly Values[],
+  fields: readonly string[],
+  encoders: readonly ((value: unknown) => unknown)[],
+  quote: (name: string) => string,
+  returning: string | undefined,
+  skipDuplicates: boolean,
+): CompiledQuery {
+  const columns = fields.map((field) => quote(codec.field(field).column));
+  const arrays = fields.map((field, f) => {
+    const encode = encoders[f]!;
+    const values: unknown[] = new Array(rows.length);
+    for (let r = 0; r < rows.length; r++) values[r] = encode(rows[r]![field]);
+    return values;
+  });
+  const typed = columns.map((column, f) => `coalesce($${f + 1}, array[(null::${quote(table)}).${column}])`);
+  const conflict = skipDuplicates ? " on conflict do nothing" : "";
+  const text = `insert into ${quote(table)} (${columns.join(", ")}) select * from unnest(${typed.join(", ")})${conflict}`;
+  return CompiledQuery.raw(returning ? `${text} returning ${returning}` : text, arrays);
 }
 
 const returningLists = new WeakMap<ModelCodec, string>();

@@ -22,12 +22,13 @@ import { insertRows } from "./writes.js";
  * looked up. `lookups`: whether any write has a connectOrCreate to look up.
  */
 interface Splits {
-  readonly inputs: WeakMap<object, { values: Values; relations: [RelationMeta, unknown][] }>;
-  readonly writes: WeakMap<object, RelationWrite>;
+  // Maps, not WeakMaps: a graph write's splits live as long as the write, and a Map is cheaper.
+  readonly inputs: Map<object, { values: Values; relations: [RelationMeta, unknown][] }>;
+  readonly writes: Map<object, RelationWrite>;
   lookups: boolean;
 }
 
-const newSplits = (): Splits => ({ inputs: new WeakMap(), writes: new WeakMap(), lookups: false });
+const newSplits = (): Splits => ({ inputs: new Map(), writes: new Map(), lookups: false });
 
 /** The write of one relation value, split and shape-checked by the relation's kind once. */
 function writeOf(splits: Splits, meta: RelationMeta, value: unknown): RelationWrite {

@@ -2,7 +2,7 @@ import { type CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlB
 import { rowsIn } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
-import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
+import { checkOwnKey, describeValue, isPrototypeKey, ownValue } from "../plan/arguments.js";
 import { deletePivot, insertPivot, selectModel, selectPivot, updatePivot } from "../plan/front-door.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { checkValue, defaultValue, toColumns } from "../plan/validate.js";
@@ -121,21 +121,31 @@ export class PivotRows {
       }
     }
     const { foreignKey, relatedKey } = this.#meta.pivot;
+    const fields = this.#valueFields();
+    // A pivot row's values without the parent's key (fields[0]).
+    const own = fields.slice(1);
     const found = new Set<string | undefined>();
     const current = new Map<string, Map<string, [unknown, Row]>>();
     for (const selects of statements) {
       const query = selects.reduce((union, part) => union.unionAll(part));
       for (const row of (await this.#session.execute<Row>(query)).rows) {
-        const { [FOUND]: related, ...values } = row;
+        const related = row[FOUND];
         if (related !== null && related !== undefined) {
           found.add(keyOf(related));
           continue;
         }
-        const { [foreignKey.name]: parent, ...decoded } = this.#pivot.decode<Row>(values);
-        const parentKey = keyOf(this.#pivot.keyValue(foreignKey.name, parent))!;
+        const values: Row = {};
+        for (const field of fields) values[field] = row[field];
+        const stored = this.#pivot.decode<Row>(values);
+        const decoded: Row = {};
+        for (const field of own) decoded[field] = stored[field];
+        const parentKey = keyOf(this.#pivot.keyValue(foreignKey.name, stored[foreignKey.name]))!;
         const key = this.#pivot.keyValue(relatedKey.name, decoded[relatedKey.name]);
-        const rows = current.get(parentKey) ?? new Map<string, [unknown, Row]>();
-        if (rows.size === 0) current.set(parentKey, rows);
+        let rows = current.get(parentKey);
+        if (rows === undefined) {
+          rows = new Map<string, [unknown, Row]>();
+          current.set(parentKey, rows);
+        }
         rows.set(keyOf(key)!, [key, decoded]);
       }
     }
@@ -155,9 +165,11 @@ export class PivotRows {
     return selectModel(this.#session, this.#target)
       .select([column.as(FOUND), ...this.#valueFields().map((field) => sql`null`.as(field))])
       .where(
-        column,
-        "in",
-        keys.map((k) => this.#target.encodeKey(relatedKey, k)),
+        this.#session.profile.inList(
+          column,
+          keys.map((k) => this.#target.encodeKey(relatedKey, k)),
+          false,
+        ),
       );
   }
 
@@ -174,9 +186,11 @@ export class PivotRows {
   #keyIn<Q extends Where<Q>>(query: Q, keys: readonly unknown[]): Q {
     const field = this.#meta.pivot.relatedKey.name;
     return query.where(
-      sql.ref(this.#pivot.ref(field)),
-      "in",
-      keys.map((k) => this.#pivot.encode(field, k)),
+      this.#session.profile.inList(
+        sql.ref(this.#pivot.ref(field)),
+        keys.map((k) => this.#pivot.encode(field, k)),
+        false,
+      ),
     );
   }
 
@@ -237,9 +251,18 @@ export class PivotRows {
     const now = new Date();
     const groups = new Map<string, [parent: unknown, related: unknown, set: Row][]>();
     for (const [parent, key, values] of entries) {
-      const given: Row = { ...values, ...(this.#meta.pivot.timestamps ? { updatedAt: now } : {}) };
-      for (const field of Object.keys(given)) if (given[field] === undefined) delete given[field];
-      if (Object.keys(given).length === 0) continue;
+      const given: Row = {};
+      let empty = true;
+      for (const field in values) {
+        if (!Object.hasOwn(values, field) || values[field] === undefined) continue;
+        given[field] = values[field];
+        empty = false;
+      }
+      if (this.#meta.pivot.timestamps) {
+        given.updatedAt = now;
+        empty = false;
+      }
+      if (empty) continue;
       // A join model that keeps timestamps has its updatedAt set, as its own update would.
       if (stamp !== undefined && given[stamp] === undefined) given[stamp] = now;
       const set = toColumns(join ?? this.#pivot, given);
@@ -360,7 +383,7 @@ export class PivotWriter {
   }
 
   /** The INSERTs of pivot rows for `entries` (keys not attached yet), with timestamps, the morph type and the relation's pivot values. */
-  inserts(entries: readonly [unknown, Row][]): CompiledQuery[] {
+  inserts(entries: readonly (readonly [unknown, Row, ...unknown[]])[]): CompiledQuery[] {
     return this.#rows.inserts(entries.map(([key, values]) => [this.parentKey, key, values]));
   }
 
@@ -440,7 +463,7 @@ export function pivotEntries(
   const entries: [unknown, Row][] = [];
   if (isMap) {
     for (const id of mapKeys ?? Object.keys(input as Row)) {
-      checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
+      if (isPrototypeKey(id)) checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
       const extra = pivotValues(meta, (input as Row)[id]);
       const own = shared ? { ...values, ...extra } : { ...extra };
       entries.push([key(id), checkPivotValues(session, meta, own)]);

@@ -59,20 +59,49 @@ function pivotKind(meta: BelongsToManyMeta, field: string): string | undefined {
   return meta.pivot.fields.find((f) => f.name === field)?.config.kind;
 }
 
-/** The entries with each key once (the last values win), in first-seen order. */
-function uniqueEntries(entries: readonly [unknown, Values][]): [unknown, Values][] {
-  const byKey = new Map<string, [unknown, Values]>();
-  for (const [key, values] of entries) byKey.set(keyOf(key)!, [key, { ...byKey.get(keyOf(key)!)?.[1], ...values }]);
+/**
+ * The entries with each key once (the last values win, merged over the earlier ones), in
+ * first-seen order, each with its key text. Entries whose keys are all different come back as
+ * they are (pivotEntries made their values objects).
+ */
+function uniqueEntries(entries: readonly [unknown, Values][]): [unknown, Values, string][] {
+  const out: [unknown, Values, string][] = new Array(entries.length);
+  const seen = new Map<string, number>();
+  for (let i = 0; i < entries.length; i++) {
+    const [key, values] = entries[i]!;
+    const id = keyOf(key)!;
+    if (seen.has(id)) return mergedEntries(entries);
+    seen.set(id, i);
+    out[i] = [key, values, id];
+  }
+  return out;
+}
+
+function mergedEntries(entries: readonly [unknown, Values][]): [unknown, Values, string][] {
+  const byKey = new Map<string, [unknown, Values, string]>();
+  for (const [key, values] of entries) {
+    const id = keyOf(key)!;
+    byKey.set(id, [key, { ...byKey.get(id)?.[1], ...values }, id]);
+  }
   return [...byKey.values()];
 }
 
-/** Whether any of `values` differs from `stored` (dates by time, other values by JSON). */
+/** Whether two pivot values are the same: dates by time, other values by JSON. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a instanceof Date || b instanceof Date) return new Date(a as Date).getTime() === new Date(b as Date).getTime();
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Whether any of `values` differs from `stored`. */
 function changes(stored: Values, values: Values): boolean {
-  const same = (a: unknown, b: unknown) =>
-    a instanceof Date || b instanceof Date
-      ? new Date(a as Date).getTime() === new Date(b as Date).getTime()
-      : JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  return Object.entries(values).some(([field, value]) => value !== undefined && !same(stored[field], value));
+  for (const field in values) {
+    if (!Object.hasOwn(values, field)) continue;
+    const value = values[field];
+    if (value !== undefined && !same(stored[field], value)) return true;
+  }
+  return false;
 }
 
 /** Whether the pivot values a write stores are what a read gives back (every pivot field of an exact kind). */
@@ -337,7 +366,7 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
       false,
     );
     if (missing.length > 0) throw notRelated(meta, missing);
-    const fresh = entries.filter(([key]) => !current.has(keyOf(key)!));
+    const fresh = entries.filter(([, , id]) => !current.has(id));
     await runPivotWrites(session, meta, pivots.inserts(fresh));
     return fresh.map(([key]) => key);
   },
@@ -373,19 +402,31 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
     const changed: PivotEntry[] = [];
     const results = rows.parentKeys.map((parent, i): SyncResult => {
       const entries = wanted[i]!;
-      const mine = current.get(keyOf(parent)!) ?? new Map<string, [unknown, Values]>();
-      const want = new Set(entries.map(([key]) => keyOf(key)));
-      const detached = detaching ? [...mine.values()].map(([key]) => key).filter((key) => !want.has(keyOf(key))) : [];
-      const fresh = entries.filter(([key]) => !mine.has(keyOf(key)!));
-      // A kept key is updated (and listed) only when a value given differs from the stored one.
-      const updated = entries.filter(([key, values]) => {
-        const before = mine.get(keyOf(key)!)?.[1];
-        return before !== undefined && changes(before, values);
-      });
-      for (const key of detached) detach.push([parent, key]);
-      for (const [key, values] of fresh) inserts.push([parent, key, values]);
-      for (const [key, values] of updated) changed.push([parent, key, values]);
-      return { attached: fresh.map(([key]) => key), detached, updated: updated.map(([key]) => key) };
+      const mine = current.get(keyOf(parent)!);
+      const attached: unknown[] = [];
+      const updated: unknown[] = [];
+      for (const [key, values, id] of entries) {
+        const stored = mine?.get(id);
+        if (stored === undefined) {
+          attached.push(key);
+          inserts.push([parent, key, values]);
+        } else if (changes(stored[1], values)) {
+          // A kept key is updated (and listed) only when a value given differs from the stored one.
+          updated.push(key);
+          changed.push([parent, key, values]);
+        }
+      }
+      const detached: unknown[] = [];
+      if (detaching && mine !== undefined && mine.size > 0) {
+        const want = new Set<string>();
+        for (const [, , id] of entries) want.add(id);
+        for (const [id, [key]] of mine) {
+          if (want.has(id)) continue;
+          detached.push(key);
+          detach.push([parent, key]);
+        }
+      }
+      return { attached, detached, updated };
     });
     await runPivotWrites(session, meta, [
       ...rows.deletions(detach),
@@ -402,8 +443,8 @@ export const belongsToMany: RelationWriter<BelongsToManyMeta> = {
       entries.map(([key]) => key),
       false,
     );
-    const detached = entries.filter(([key]) => current.has(keyOf(key)!)).map(([key]) => key);
-    const fresh = entries.filter(([key]) => !current.has(keyOf(key)!));
+    const detached = entries.filter(([, , id]) => current.has(id)).map(([key]) => key);
+    const fresh = entries.filter(([, , id]) => !current.has(id));
     // Only the keys to attach must be related rows; attached ones are detached whatever they point at.
     const absent = missing.filter((key) => !current.has(keyOf(key)!));
     if (absent.length > 0) throw notRelated(meta, absent);

@@ -37,9 +37,11 @@ export interface NestedShape {
 export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape = {}): RelationWrite {
   const many = isToMany(meta);
   const keys = isObject(value) ? Object.keys(value) : [];
-  const unknown = keys.filter((k) => !OPERATIONS.includes(k));
+  let known = keys.length > 0;
+  for (const key of keys) if (key !== "create" && key !== "connect" && key !== "connectOrCreate") known = false;
   const where = label(meta);
-  if (!isObject(value) || unknown.length > 0 || keys.length === 0) {
+  if (!isObject(value) || !known) {
+    const unknown = keys.filter((k) => !OPERATIONS.includes(k));
     const shape =
       how.shape ??
       (many
