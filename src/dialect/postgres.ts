@@ -52,6 +52,7 @@ export const postgresProfile = defineProfile({
   valuesTable: typedValues,
   joinValues: "from",
   columnArrays: true,
+  writableCtes: true,
   name: "postgres",
   supportsReturning: true,
   maxParameters: 65_535,

@@ -124,6 +124,8 @@ export interface DialectProfile {
    * parameter per column whatever the number of rows, instead of a VALUES list of one per value.
    */
   readonly columnArrays: boolean;
+  /** INSERT, UPDATE and DELETE may run inside a WITH, several as one statement (PostgreSQL). */
+  readonly writableCtes: boolean;
   /** What the columns can hold, beyond the JS type: checked before any SQL (src/query/validate.ts). */
   readonly valueLimits: ValueLimits;
   /** A backslash escapes `%` and `_` in a LIKE pattern by default (PostgreSQL, MySQL); if not, relata says `escape '\'`. */
@@ -209,9 +211,12 @@ export interface ProfileSpec
     | "defaultNow"
     | "valuesTable"
     | "columnArrays"
+    | "writableCtes"
   > {
   /** Batches bound as one array per column (default: false). */
   readonly columnArrays?: boolean;
+  /** Writes inside a WITH (default: false). */
+  readonly writableCtes?: boolean;
   /** The DDL default of `defaultNow()` on a field stored as `kind`, or undefined when the dialect cannot express it. */
   defaultNow(kind: StorageKind): RawBuilder<unknown> | undefined;
   /** Nested JSON arrays need wrapping to stay JSON inside a JSON object (default: as is). */
@@ -324,6 +329,7 @@ export function defineProfile({
     inList: rest.inList ?? plainInList,
     valuesTable: rest.valuesTable ?? plainValues,
     columnArrays: rest.columnArrays ?? false,
+    writableCtes: rest.writableCtes ?? false,
     encoder: (config) => encoders[storageKind(config)],
     decoder: (config) => decoders[storageKind(config)]?.(config),
   };

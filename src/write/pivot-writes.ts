@@ -1,4 +1,4 @@
-import { type CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
+import { CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
 import { rowsIn } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
@@ -507,12 +507,18 @@ export function notRelated(meta: BelongsToManyMeta, missing: readonly unknown[])
 /**
  * Runs the statements of one write on pivot rows: one by itself, several in one transaction
  * (a savepoint inside the caller's), none without a statement. Returns the rows each changed.
+ * Where the database runs writes inside a WITH (PostgreSQL), several are one statement,
+ * atomic by itself: no transaction, one round trip.
  */
 export async function runPivotWrites(
   session: Session,
   meta: BelongsToManyMeta,
   statements: readonly CompiledQuery[],
 ): Promise<number[]> {
+  if (statements.length > 1 && session.profile.writableCtes) {
+    const { rows } = await session.execute<Row>(writesInOne(statements), meta.pivot.table);
+    return statements.map((_, i) => Number(rows[0]?.[`c${i}`] ?? 0));
+  }
   const run = async (on: Session) => {
     const changed: number[] = [];
     for (const statement of statements) {
@@ -521,6 +527,31 @@ export async function runPivotWrites(
     return changed;
   };
   return statements.length <= 1 ? run(session) : session.transaction(run);
+}
+
+/** A `$n` placeholder, outside quoted identifiers and strings (matched whole, so skipped). */
+const PLACEHOLDER = /"(?:[^"]|"")*"|'(?:[^']|'')*'|\$(\d+)/g;
+
+/**
+ * Write statements (numbered parameters, no RETURNING) as one data-modifying WITH: each a CTE
+ * returning 1, the main query counting each one's rows (`c0`, `c1`, ...). They run on one
+ * snapshot and must touch different rows, as a sync's DELETE, INSERT and UPDATE do.
+ */
+function writesInOne(statements: readonly CompiledQuery[]): CompiledQuery {
+  const parameters: unknown[] = [];
+  const writes = statements.map((statement, i) => {
+    const offset = parameters.length;
+    parameters.push(...statement.parameters);
+    const text =
+      offset === 0
+        ? statement.sql
+        : statement.sql.replace(PLACEHOLDER, (match, n?: string) =>
+            n === undefined ? match : `$${Number(n) + offset}`,
+          );
+    return `relata_w${i} as (${text} returning 1)`;
+  });
+  const counts = statements.map((_, i) => `(select count(*) from relata_w${i}) as c${i}`);
+  return CompiledQuery.raw(`with ${writes.join(", ")} select ${counts.join(", ")}`, parameters);
 }
 
 /**

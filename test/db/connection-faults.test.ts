@@ -161,7 +161,8 @@ describe.skipIf(dialect === "sqlite")(`a connection the server ends mid-write ($
     const before = await sizes();
     const error = await endWhileWaiting(
       [`insert into fault_author_genre (author_id, genre_id, note) values (${author.id}, ${wanted!.id}, 'lock')`],
-      /^delete from .fault_author_genre/,
+      // PostgreSQL's DELETE and INSERT are one statement (a WITH): it waits inside it, after the read.
+      dialect === "postgres" ? /^select / : /^delete from .fault_author_genre/,
       () => db.author.related(author, "genres").sync({ [wanted!.id]: { note: "after" } }),
     );
     expectConnectionError(error);

@@ -1108,7 +1108,10 @@ describe(`related(row, relation) writes through join models, pivotWhere and null
         t.db.member.related(m1, "teams").sync({ 1: { badge: "gold" }, 2: {} }),
       );
       expect(error).toBeInstanceOf(UniqueConstraintError);
-      expect(sent).toEqual(["select", "begin", "delete", "insert", "update", "rollback"]);
+      // PostgreSQL's three writes are one statement (a WITH), atomic by itself.
+      expect(sent).toEqual(
+        dialect === "postgres" ? ["select", "with"] : ["select", "begin", "delete", "insert", "update", "rollback"],
+      );
       expect(await membershipRows()).toEqual(snapshot);
     });
 
@@ -1127,7 +1130,9 @@ describe(`related(row, relation) writes through join models, pivotWhere and null
         t.db.member.related(m1, "teams").toggle({ 3: {}, 4: { badge: "gold" } }),
       );
       expect(error).toBeInstanceOf(UniqueConstraintError);
-      expect(sent).toEqual(["select", "begin", "delete", "insert", "rollback"]);
+      expect(sent).toEqual(
+        dialect === "postgres" ? ["select", "with"] : ["select", "begin", "delete", "insert", "rollback"],
+      );
       expect(await membershipRows()).toEqual(snapshot);
     });
 
