@@ -6,8 +6,14 @@ import { loaderFor } from "../relations/index.js";
 import type { RelationMeta } from "../schema/meta.js";
 
 /** The parent fields the relations of `tree` stitch on, for rows of `model`. */
-export function parentFieldsFor(session: Session, model: string, tree: EagerTree): string[] {
+export function parentFieldsFor(session: Session, model: string, tree: EagerTree): readonly string[] {
   const meta = session.schema.model(model);
+  if (tree.size === 0) return [];
+  if (tree.size === 1) {
+    // One relation (a point read's): its loader's list as it is.
+    const relation = meta.relations.get(tree.values().next().value!.relation);
+    return relation ? loaderFor(relation).parentFields(relation) : [];
+  }
   const fields = new Set<string>();
   for (const node of tree.values()) {
     const relation = meta.relations.get(node.relation);

@@ -52,6 +52,8 @@ export function withoutEager(state: QueryState): QueryState {
 
 /** Two states of one level: the right side's constraint wins, the relations below merge (per target model too). */
 function mergeStates(left: QueryState, right: QueryState): QueryState {
+  // Nothing to merge into (a constrained path's first mention): the constraint's state as it is.
+  if (left === EMPTY_STATE) return right;
   const merged: MorphLevelState = { ...right, eager: mergeTrees(left.eager, right.eager) };
   const mine = perTypeOf(left);
   const theirs = perTypeOf(right);
@@ -124,6 +126,14 @@ export function addEagerPath(
 ): EagerTree {
   if (typeof path !== "string" || path === "") {
     throw new ValidationError(`with() on "${model}" needs relation names, got ${JSON.stringify(path)}.`, model);
+  }
+  if (!path.includes(".")) {
+    // One relation of one model (most calls): addSegments' work without its lists.
+    const meta = schema.model(model).relations.get(path);
+    if (meta === undefined) throw missingRelation(schema, [model], path, path);
+    const existing = tree.get(path)?.state ?? EMPTY_STATE;
+    const node: EagerNode = { relation: path, state: constrain ? mergeStates(existing, constrain(meta)) : existing };
+    return new Map(tree).set(path, node);
   }
   return addSegments(schema, [model], tree, path.split("."), constrain, path);
 }

@@ -354,22 +354,27 @@ function combineRule(
   return nodes.length === 1 ? nodes : [{ type: "group", or: false, not: false, nodes }];
 }
 
-const cache = new WeakMap<Schema, Map<string, ModelCodec>>();
+/** Codecs by schema, then dialect profile name, then model (no key text built per lookup: this runs per call). */
+const cache = new WeakMap<Schema, Map<string, Map<string, ModelCodec>>>();
 const rules = new WeakMap<Schema, Map<string, Map<string, ModelRule>>>();
 
 /** The codec of `model` for the session's schema and dialect (memoised). */
 export function codecFor(session: Session, model: string): ModelCodec {
-  let byKey = cache.get(session.schema);
-  if (!byKey) {
-    byKey = new Map();
-    cache.set(session.schema, byKey);
+  let byProfile = cache.get(session.schema);
+  if (!byProfile) {
+    byProfile = new Map();
+    cache.set(session.schema, byProfile);
   }
-  const key = `${session.profile.name}:${model}`;
-  let codec = byKey.get(key);
+  let byModel = byProfile.get(session.profile.name);
+  if (!byModel) {
+    byModel = new Map();
+    byProfile.set(session.profile.name, byModel);
+  }
+  let codec = byModel.get(model);
   if (!codec) {
     codec = new ModelCodec(session.schema.model(model), session.profile);
     codec.setRuleParts(rules.get(session.schema)?.get(model) ?? new Map());
-    byKey.set(key, codec);
+    byModel.set(model, codec);
   }
   return codec;
 }
@@ -388,7 +393,5 @@ export function setModelRule(schema: Schema, model: string, name: string, rule: 
   if (rule && rule.length > 0) parts.set(name, rule);
   else parts.delete(name);
   byModel.set(model, parts);
-  for (const codec of cache.get(schema)?.values() ?? []) {
-    if (codec.meta.name === model) codec.setRuleParts(parts);
-  }
+  for (const byModel of cache.get(schema)?.values() ?? []) byModel.get(model)?.setRuleParts(parts);
 }

@@ -68,7 +68,12 @@ export interface FetchSpec {
 export function selectedFields(target: ModelCodec, state: QueryState, required: readonly string[]): string[] {
   const selects = selectionOf(target.meta, state);
   if (!selects) return [...target.meta.fieldNames];
-  return [...new Set([...selects, ...required])];
+  if (selects.length + required.length > 16) return [...new Set([...selects, ...required])];
+  // A few fields (a point read's select): listed once each without building a Set.
+  const fields: string[] = [];
+  for (const field of selects) if (!fields.includes(field)) fields.push(field);
+  for (const field of required) if (!fields.includes(field)) fields.push(field);
+  return fields;
 }
 
 /**
