@@ -535,7 +535,9 @@ const PLACEHOLDER = /"(?:[^"]|"")*"|'(?:[^']|'')*'|\$(\d+)/g;
 /**
  * Write statements (numbered parameters, no RETURNING) as one data-modifying WITH: each a CTE
  * returning 1, the main query counting each one's rows (`c0`, `c1`, ...). They run on one
- * snapshot and must touch different rows, as a sync's DELETE, INSERT and UPDATE do.
+ * snapshot and must touch different rows, as a sync's DELETE, INSERT and UPDATE do; they run
+ * in the order given (the select list reads them left to right), so a row the DELETE removed
+ * frees its unique values for the writes after it (test/db/column-arrays.test.ts).
  */
 function writesInOne(statements: readonly CompiledQuery[]): CompiledQuery {
   const parameters: unknown[] = [];

@@ -167,4 +167,32 @@ describe(`batch writes bound as column arrays on ${dialect}`, () => {
       for (const param of writes[0]!.params) expect(param).toHaveLength(3);
     }
   });
+
+  it("a sync's writes run delete, insert, update in that order: a detached row's unique pivot value may be taken", async () => {
+    const { db } = t;
+    await db.kysely.schema.createIndex("item_label_note_unique").unique().on("item_label").column("note$1").execute();
+    try {
+      const [item] = await db.item.createMany([rowFor(1)]);
+      const [a, b, c] = (await db.label.createMany([{ name: "a" }, { name: "b" }, { name: "c" }])).map((l) => l.id) as [
+        number,
+        number,
+        number,
+      ];
+      await db.item
+        .related(item!, "labels")
+        .sync({ [a]: { note: "first", at: at(1) }, [b]: { note: "second", at: at(2) } });
+      // a goes, b takes a's note and c takes b's: each only after the row holding it went or changed.
+      const result = await db.item
+        .related(item!, "labels")
+        .sync({ [b]: { note: "first", at: at(2) }, [c]: { note: "third", at: at(3) } });
+      expect(result).toEqual({ attached: [c], detached: [a], updated: [b] });
+      const again = await db.item.related(item!, "labels").sync({ [c]: { note: "first", at: at(3) } });
+      expect(again).toEqual({ attached: [], detached: [b], updated: [c] });
+      const labels = await db.item.related(item!, "labels").get();
+      expect(labels.map((label) => [label.name, label.pivot.note])).toEqual([["c", "first"]]);
+    } finally {
+      const drop = db.kysely.schema.dropIndex("item_label_note_unique");
+      await (dialect === "mysql" ? drop.on("item_label") : drop).execute();
+    }
+  });
 });
