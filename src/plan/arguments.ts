@@ -134,9 +134,6 @@ export function describeValue(value: unknown): string {
   return typeof value === "object" && value !== null ? short : `${short} (${typeof value})`;
 }
 
-/** Whether `key` names a prototype property (checkOwnKey refuses it): a cheap test before building its message. */
-export const isPrototypeKey = (key: string): boolean => PROTOTYPE_KEYS.has(key);
-
 /**
  * Throws a ValidationError when a key of an input object would reach the prototype chain
  * (`__proto__`, `constructor`, `prototype`): JSON.parse makes `__proto__` an own key, and

@@ -2,7 +2,7 @@ import { CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool, 
 import { rowsIn } from "../dialect/profile.js";
 import type { Session } from "../dialect/session.js";
 import { ValidationError } from "../errors.js";
-import { checkOwnKey, describeValue, isPrototypeKey, ownValue } from "../plan/arguments.js";
+import { checkOwnKey, describeValue, ownValue } from "../plan/arguments.js";
 import { deletePivot, insertPivot, selectModel, selectPivot, updatePivot } from "../plan/front-door.js";
 import { codecFor, type ModelCodec } from "../plan/model-codec.js";
 import { checkValue, defaultValue, toColumns } from "../plan/validate.js";
@@ -462,8 +462,9 @@ export function pivotEntries(
   const shared = Object.keys(values).length > 0;
   const entries: [unknown, Row][] = [];
   if (isMap) {
+    const what = `a key of "${meta.model}.${meta.name}" to attach`;
     for (const id of mapKeys ?? Object.keys(input as Row)) {
-      if (isPrototypeKey(id)) checkOwnKey(meta.model, id, `a key of "${meta.model}.${meta.name}" to attach`);
+      checkOwnKey(meta.model, id, what);
       const extra = pivotValues(meta, (input as Row)[id]);
       const own = shared ? { ...values, ...extra } : { ...extra };
       entries.push([key(id), checkPivotValues(session, meta, own)]);

@@ -66,12 +66,12 @@ function pivotKind(meta: BelongsToManyMeta, field: string): string | undefined {
  */
 function uniqueEntries(entries: readonly [unknown, Values][]): [unknown, Values, string][] {
   const out: [unknown, Values, string][] = new Array(entries.length);
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   for (let i = 0; i < entries.length; i++) {
     const [key, values] = entries[i]!;
     const id = keyOf(key)!;
     if (seen.has(id)) return mergedEntries(entries);
-    seen.set(id, i);
+    seen.add(id);
     out[i] = [key, values, id];
   }
   return out;

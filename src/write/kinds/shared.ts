@@ -38,7 +38,7 @@ export function nestedWrite(meta: RelationMeta, value: unknown, how: NestedShape
   const many = isToMany(meta);
   const keys = isObject(value) ? Object.keys(value) : [];
   let known = keys.length > 0;
-  for (const key of keys) if (key !== "create" && key !== "connect" && key !== "connectOrCreate") known = false;
+  for (const key of keys) if (!OPERATIONS.includes(key)) known = false;
   const where = label(meta);
   if (!isObject(value) || !known) {
     const unknown = keys.filter((k) => !OPERATIONS.includes(k));
