@@ -27,9 +27,11 @@ let lastReadTime = Number.NaN;
 export const decodeTimestamp: Decode = (v) => {
   if (isNil(v) || v instanceof Date) return v;
   if (typeof v === "number") return new Date(v);
-  const text = String(v);
+  const text = typeof v === "string" ? v : String(v);
   if (text !== lastRead) {
-    lastReadTime = new Date(ZONED.test(text) ? text : `${text.replace(" ", "T")}Z`).getTime();
+    // toISOString's text (how relata writes SQLite timestamps) ends in Z: no pattern test.
+    const zoned = text.charCodeAt(text.length - 1) === 90 || ZONED.test(text);
+    lastReadTime = Date.parse(zoned ? text : `${text.replace(" ", "T")}Z`);
     lastRead = text;
   }
   return new Date(lastReadTime);
