@@ -126,6 +126,15 @@ export interface DialectProfile {
   readonly columnArrays: boolean;
   /** INSERT, UPDATE and DELETE may run inside a WITH, several as one statement (PostgreSQL). */
   readonly writableCtes: boolean;
+  /**
+   * How eager loading reads a limited number of related rows per parent: `window` numbers each
+   * parent's rows (ROW_NUMBER() OVER (PARTITION BY key ...)) and keeps the first; `keyed` takes
+   * each key's rows by a correlated `IN (SELECT id ... ORDER BY ... LIMIT n)`, which SQLite runs
+   * as one indexed lookup per key instead of sorting every related row (3 newest of 10 posts
+   * for 1,000 users: 7.2 against 12.9 ms; PostgreSQL's window beats its LATERAL, MariaDB has
+   * no LIMIT in such a subquery).
+   */
+  readonly perParentLimit: "window" | "keyed";
   /** What the columns can hold, beyond the JS type: checked before any SQL (src/query/validate.ts). */
   readonly valueLimits: ValueLimits;
   /** A backslash escapes `%` and `_` in a LIKE pattern by default (PostgreSQL, MySQL); if not, relata says `escape '\'`. */
@@ -212,11 +221,14 @@ export interface ProfileSpec
     | "valuesTable"
     | "columnArrays"
     | "writableCtes"
+    | "perParentLimit"
   > {
   /** Batches bound as one array per column (default: false). */
   readonly columnArrays?: boolean;
   /** Writes inside a WITH (default: false). */
   readonly writableCtes?: boolean;
+  /** Per-parent limits (default: window). */
+  readonly perParentLimit?: DialectProfile["perParentLimit"];
   /** The DDL default of `defaultNow()` on a field stored as `kind`, or undefined when the dialect cannot express it. */
   defaultNow(kind: StorageKind): RawBuilder<unknown> | undefined;
   /** Nested JSON arrays need wrapping to stay JSON inside a JSON object (default: as is). */
@@ -330,6 +342,7 @@ export function defineProfile({
     valuesTable: rest.valuesTable ?? plainValues,
     columnArrays: rest.columnArrays ?? false,
     writableCtes: rest.writableCtes ?? false,
+    perParentLimit: rest.perParentLimit ?? "window",
     encoder: (config) => encoders[storageKind(config)],
     decoder: (config) => decoders[storageKind(config)]?.(config),
   };

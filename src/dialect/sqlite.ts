@@ -87,6 +87,7 @@ export const sqliteProfile = defineProfile({
     jsonDepth: 100,
   },
   backslashEscapesLike: false,
+  perParentLimit: "keyed",
   columnTypes: {
     id: "integer",
     integer: "integer",

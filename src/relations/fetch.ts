@@ -155,17 +155,30 @@ function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly u
   if (spec.cacheKey === undefined || state.aggregates.length > 0 || state.orders.some((o) => o.build)) return undefined;
   if (state.pivotWheres.length > 0) return undefined;
   const pg = target.profile.numberedParameters;
+  const keyed = keyedLimit(spec);
+  if (keyed && pg) return undefined;
   const parts = ["level", spec.cacheKey, target.from, fields.join(",")];
   const values: unknown[] = [];
-  // In the order the statement binds them: the joined table's rule (ON), the target's, the keys.
+  // In the order the statement binds them: the keyed form's keys (its FROM), the joined table's
+  // rule (ON), the target's, the keys, the conditions, the paging.
+  if (keyed) {
+    parts.push(`keyed ${keys.length}`);
+    values.push(...keys);
+  }
   if (spec.join && !signRule(spec.join.table, parts, values)) return undefined;
   if (!signRule(target, parts, values)) return undefined;
-  parts.push(pg ? "keys" : `keys ${keys.length}`);
-  if (pg) values.push([...keys]);
-  else values.push(...keys);
+  if (!keyed) {
+    parts.push(pg ? "keys" : `keys ${keys.length}`);
+    if (pg) values.push([...keys]);
+    else values.push(...keys);
+  }
   if (!signNodes(target, state.wheres, parts, values)) return undefined;
   for (const order of state.orders) parts.push(`o:${order.field}:${order.direction}`);
-  if (state.limit !== undefined || state.offset !== undefined) {
+  if (keyed) {
+    parts.push(`limit ${(state.offset ?? 0) > 0}`);
+    values.push(state.limit);
+    if ((state.offset ?? 0) > 0) values.push(state.offset);
+  } else if (state.limit !== undefined || state.offset !== undefined) {
     const offset = state.offset ?? 0;
     parts.push(`ranked ${offset > 0} ${state.limit !== undefined}`);
     if (offset > 0) values.push(offset);
@@ -203,6 +216,7 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
     for (const order of orders) query = query.orderBy(orderExpression(target, order), order.direction);
     return query;
   }
+  if (keyedLimit(spec)) return keyedLevel(spec, fields, keys, orders);
   // Per parent: number the rows of each key in the constraint's order, keep offset < n <= offset + limit.
   const ranked = query.select((eb) => [
     sql.ref(spec.keyRef).as("relata_key"),
@@ -222,6 +236,82 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
   if (state.limit !== undefined) outer = outer.where("relata_ranked.relata_rn", "<=", offset + state.limit);
   // By key, then rank: the window already yields rows in that order, so no sort is needed.
   return outer.orderBy("relata_ranked.relata_key").orderBy("relata_ranked.relata_rn");
+}
+
+/**
+ * Whether a per-parent limit is read by key (the profile's `keyed`): a limited level of a
+ * relation matched on the target's own column (no pivot or intermediate table, no extra
+ * columns), that column indexed, with a single primary key, no aggregates and no computed order.
+ */
+function keyedLimit(spec: FetchSpec): boolean {
+  const { target, state } = spec;
+  return (
+    target.profile.perParentLimit === "keyed" &&
+    state.limit !== undefined &&
+    spec.join === undefined &&
+    (spec.extraSelect?.length ?? 0) === 0 &&
+    state.aggregates.length === 0 &&
+    target.meta.primaryKey.length === 1 &&
+    !state.orders.some((order) => order.build) &&
+    indexedColumn(target, spec.keyRef)
+  );
+}
+
+/**
+ * Whether the schema declares an index leading with the column `ref` names: the field's own
+ * `index()`, `unique()` or `references()` (push and migrations index a foreign key), the
+ * primary key's or a model index's first field. Without one, a lookup per key would scan the
+ * table once per key (1,000 keys over 100,000 rows: 3.4 s against 0.14 s for the window).
+ */
+function indexedColumn(target: ModelCodec, ref: string): boolean {
+  const { meta } = target;
+  for (const field of meta.fields.values()) {
+    if (target.ref(field.name) !== ref) continue;
+    const { config, name } = field;
+    if (config.index || config.unique || config.references || meta.primaryKey[0] === name) return true;
+    return [...(meta.indexes ?? []), ...(meta.uniques ?? [])].some((columns) => columns[0] === name);
+  }
+  return false;
+}
+
+/**
+ * A per-parent limit by key: each key (a derived table of them) joined to the rows whose
+ * primary key is among its first ones in the constraint's order (a correlated subquery with
+ * LIMIT/OFFSET, one index lookup per key); by key, then in that order.
+ */
+function keyedLevel(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[], orders: readonly Order[]) {
+  const { session, target, state } = spec;
+  const pk = target.meta.primaryKey[0]!;
+  const key = sql.ref("relata_keys.c0");
+  const dot = spec.keyRef.lastIndexOf(".");
+  const like = { table: spec.keyRef.slice(0, dot), columns: [spec.keyRef.slice(dot + 1)] };
+  let chosen = selectModel(session, target.under(state))
+    .select(sql.ref(target.ref(pk)).as("relata_id"))
+    .where((eb) => {
+      const conditions: Expression<SqlBool>[] = [eb(sql.ref(spec.keyRef), "=", key)];
+      const extra = spec.where?.(eb);
+      if (extra) conditions.push(extra);
+      if (state.wheres.length > 0) conditions.push(compileWhere(target, eb, state.wheres));
+      return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
+    });
+  for (const order of orders) chosen = chosen.orderBy(orderExpression(target, order), order.direction);
+  chosen = chosen.limit(state.limit!);
+  if ((state.offset ?? 0) > 0) chosen = chosen.offset(state.offset!);
+  const rows = target.aliased("relata_limited");
+  let query = session.kysely
+    .selectFrom(
+      session.profile
+        .valuesTable(
+          keys.map((k) => [k]),
+          like,
+        )
+        .as("relata_keys"),
+    )
+    .innerJoin(rows.from, (join) => join.on(sql<SqlBool>`${sql.ref(rows.ref(pk))} in (${chosen})`))
+    .select([...rows.select(fields), key.as("relata_key")])
+    .orderBy(key);
+  for (const order of orders) query = query.orderBy(orderExpression(rows, order), order.direction);
+  return query;
 }
 
 /** The joined table's column the join makes equal to the target's (single) primary key, if any. */
