@@ -59,7 +59,7 @@ function areaOf({ functionName, url }: ProfileNode["callFrame"]): Area {
   if (url === "" && /^(all|run|get|exec|iterate)$/.test(functionName)) return "database";
   if (SQLITE_CALLERS.some((caller) => caller.test(`${functionName} ${url}`))) return "database";
   if (functionName === "(garbage collector)") return "gc";
-  if (/\/node_modules\/(pg|pg-protocol|pg-types|postgres-|mysql2|mariadb|better-sqlite3|sqlstring)/.test(url)) {
+  if (/\/node_modules\/(pg|pg-protocol|pg-types|postgres-|mysql2|mariadb|better-sqlite3|sqlstring|sql-escaper)/.test(url)) {
     return "driver";
   }
   if (url.includes("/node_modules/kysely/")) return "kysely";
