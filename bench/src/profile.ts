@@ -54,12 +54,15 @@ const SQLITE_CALLERS = [
   /^(all|run) .*\/bench\/src\/contenders\/raw\.ts$/,
 ];
 
-function areaOf({ functionName, url }: ProfileNode["callFrame"]): Area {
+function areaOf({ functionName, url }: ProfileNode["callFrame"], sqlite: boolean): Area {
   if (functionName === "(idle)") return "database";
-  if (url === "" && /^(all|run|get|exec|iterate)$/.test(functionName)) return "database";
+  // better-sqlite3's statement methods (a builtin such as Promise.all is named alike but takes little).
+  if (url === "" && sqlite && /^(all|run|exec|iterate)$/.test(functionName)) return "database";
   if (SQLITE_CALLERS.some((caller) => caller.test(`${functionName} ${url}`))) return "database";
   if (functionName === "(garbage collector)") return "gc";
-  if (/\/node_modules\/(pg|pg-protocol|pg-types|postgres-|mysql2|mariadb|better-sqlite3|sqlstring|sql-escaper)/.test(url)) {
+  if (
+    /\/node_modules\/(pg|pg-protocol|pg-types|postgres-|mysql2|mariadb|better-sqlite3|sqlstring|sql-escaper)/.test(url)
+  ) {
     return "driver";
   }
   if (url.includes("/node_modules/kysely/")) return "kysely";
@@ -126,7 +129,7 @@ async function profileChild(name: string, dialect: Dialect, url: string, scenari
         if (w === windows.length || at - delta < windows[w]![0]) return;
         const frame = byId.get(id)!;
         const ms = delta / 1000 / calls;
-        const area = areaOf(frame);
+        const area = areaOf(frame, dialect === "sqlite");
         areas[area] += ms;
         if (process.env.PROFILE_DEBUG && area === process.env.PROFILE_DEBUG) {
           const where = `${frame.functionName} ${frame.url}:${frame.lineNumber + 1}`;
