@@ -40,8 +40,9 @@ describe.runIf(dialect === "postgres")(`timestamptz text read by relata's parser
       for (const zone of ZONES) {
         await client.query(`set time zone '${zone}'`);
         const expected = (await client.query(select)).rows[0];
-        const texts = (await client.query({ text: select, rowMode: "array", types: { getTypeParser: () => (v: string) => v } }))
-          .rows[0] as string[];
+        const texts = (
+          await client.query({ text: select, rowMode: "array", types: { getTypeParser: () => (v: string) => v } })
+        ).rows[0] as string[];
         const got = await t.db.transaction(async (tx) => {
           await sql.raw(`set local time zone '${zone}'`).execute(tx.kysely);
           return (await sql.raw(select).execute(tx.kysely)).rows[0] as Record<string, unknown>;
