@@ -187,20 +187,28 @@ function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly u
   return [parts.join(" "), values];
 }
 
+/** A level's WHERE: `keyCondition` (the keys), the relation's own conditions, the constraint's. */
+function levelConditions(
+  spec: FetchSpec,
+  eb: ExpressionBuilder<any, any>,
+  keyCondition: Expression<SqlBool>,
+): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [keyCondition];
+  const extra = spec.where?.(eb);
+  if (extra) conditions.push(extra);
+  if (spec.state.wheres.length > 0) conditions.push(compileWhere(spec.target, eb, spec.state.wheres));
+  return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
+}
+
 function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[]): AnySelect {
   const { session, target, state } = spec;
+  const orders = ordersOrKey(target, state);
+  if (keyedLimit(spec)) return keyedLevel(spec, fields, keys, orders);
   let query = selectModel(session, target.under(state));
   if (spec.join) query = joinModel(query, spec.join.table, spec.join.left, spec.join.right);
   query = query
     .select([...target.select(fields), ...aggregateSelections(target, state), ...(spec.extraSelect ?? [])])
-    .where((eb) => {
-      const conditions: Expression<SqlBool>[] = [session.profile.inList(sql.ref(spec.keyRef), keys, false)];
-      const extra = spec.where?.(eb);
-      if (extra) conditions.push(extra);
-      if (state.wheres.length > 0) conditions.push(compileWhere(target, eb, state.wheres));
-      return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
-    });
-  const orders = ordersOrKey(target, state);
+    .where((eb) => levelConditions(spec, eb, session.profile.inList(sql.ref(spec.keyRef), keys, false)));
   if (state.limit === undefined && state.offset === undefined) {
     // Key column first: the database walks its index on it instead of sorting every row (or
     // scanning the related table in key order); rows are grouped per parent anyway.
@@ -216,7 +224,6 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
     for (const order of orders) query = query.orderBy(orderExpression(target, order), order.direction);
     return query;
   }
-  if (keyedLimit(spec)) return keyedLevel(spec, fields, keys, orders);
   // Per parent: number the rows of each key in the constraint's order, keep offset < n <= offset + limit.
   const ranked = query.select((eb) => [
     sql.ref(spec.keyRef).as("relata_key"),
@@ -287,13 +294,7 @@ function keyedLevel(spec: FetchSpec, fields: readonly string[], keys: readonly u
   const like = { table: spec.keyRef.slice(0, dot), columns: [spec.keyRef.slice(dot + 1)] };
   let chosen = selectModel(session, target.under(state))
     .select(sql.ref(target.ref(pk)).as("relata_id"))
-    .where((eb) => {
-      const conditions: Expression<SqlBool>[] = [eb(sql.ref(spec.keyRef), "=", key)];
-      const extra = spec.where?.(eb);
-      if (extra) conditions.push(extra);
-      if (state.wheres.length > 0) conditions.push(compileWhere(target, eb, state.wheres));
-      return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
-    });
+    .where((eb) => levelConditions(spec, eb, eb(sql.ref(spec.keyRef), "=", key)));
   for (const order of orders) chosen = chosen.orderBy(orderExpression(target, order), order.direction);
   chosen = chosen.limit(state.limit!);
   if ((state.offset ?? 0) > 0) chosen = chosen.offset(state.offset!);
