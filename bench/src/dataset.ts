@@ -24,6 +24,12 @@ export const MORPH_COMMENTS = 10_000;
 /** S8 syncs the tags of posts 1..S8_POSTS. */
 export const S8_POSTS = 1_000;
 const BASE_TIME = Date.UTC(2024, 0, 1);
+/** Where each database is: RELATA_PG_URL / RELATA_MYSQL_URL, by default the local services (as .ci/run). */
+export const SERVERS: Record<Dialect, string> = {
+  sqlite: "sqlite:",
+  postgres: process.env.RELATA_PG_URL ?? "postgres://root@127.0.0.1:5432/test",
+  mysql: process.env.RELATA_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
+};
 /** The database (server) or file name (SQLite); BENCH_DB_NAME lets runs side by side keep apart. */
 export const BENCH_DATABASE = process.env.BENCH_DB_NAME ?? "relata_bench";
 

@@ -20,7 +20,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { type Contender, type Dialect, SCENARIOS, type Scenario } from "./contract.js";
-import { buildDatabase, checkAndCleanS6, checkAndRestoreS8, connectAdmin, scenarioInputs } from "./dataset.js";
+import { buildDatabase, checkAndCleanS6, checkAndRestoreS8, connectAdmin, SERVERS, scenarioInputs } from "./dataset.js";
 
 /** The areas a profile's self time is put in, by the sampled function's script. */
 const AREAS = ["database", "driver", "kysely", "relata", "contender", "gc", "node"] as const;
@@ -165,15 +165,10 @@ async function main() {
       top: { type: "string", default: "5" },
     },
   });
-  const servers: Record<Dialect, string> = {
-    sqlite: "sqlite:",
-    postgres: process.env.RELATA_PG_URL ?? "postgres://root@127.0.0.1:5432/test",
-    mysql: process.env.RELATA_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
-  };
   const contenders = options.contenders.split(",");
   const scenarios = options.scenarios.split(",") as Scenario[];
   for (const dialect of options.dialects.split(",") as Dialect[]) {
-    const { url } = await buildDatabase(dialect, servers[dialect]);
+    const { url } = await buildDatabase(dialect, SERVERS[dialect]);
     const results: Record<string, Partial<Record<Scenario, Breakdown | string>>> = {};
     for (const name of contenders) {
       const { stdout, stderr } = await promisify(execFile)(

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import type { ScenarioResult } from "./child.js";
 import { type Dialect, SCENARIO_TITLES, SCENARIOS, type Scenario } from "./contract.js";
-import { buildDatabase, COMMENTS_PER_POST, POSTS_PER_USER, USERS } from "./dataset.js";
+import { buildDatabase, COMMENTS_PER_POST, POSTS_PER_USER, SERVERS, USERS } from "./dataset.js";
 import { runS9, S9, type S9Cell } from "./s9/run.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -52,11 +52,6 @@ if (!contenders.includes("raw")) contenders.unshift("raw");
 const withS9 = options.scenarios.split(",").includes(S9);
 const scenarios = options.scenarios.split(",").filter((s) => s !== S9) as Scenario[];
 const built: Partial<Record<Dialect, string>> = {};
-const servers: Record<Dialect, string> = {
-  sqlite: "sqlite:",
-  postgres: process.env.RELATA_PG_URL ?? "postgres://root@127.0.0.1:5432/test",
-  mysql: process.env.RELATA_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
-};
 
 const run = promisify(execFile);
 async function child(
@@ -123,7 +118,7 @@ say(
 for (const dialect of options.dialects.split(",") as Dialect[]) {
   let url: string;
   try {
-    url = (await buildDatabase(dialect, servers[dialect])).url;
+    url = (await buildDatabase(dialect, SERVERS[dialect])).url;
   } catch (error) {
     say(`\n${dialect}: skipped (${(error as Error).message})`);
     continue;

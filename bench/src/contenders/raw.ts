@@ -198,20 +198,17 @@ function scenarios(db: Driver, dialect: Dialect): ScenarioFns {
     // (measured); the servers number the rows (PostgreSQL's LATERAL took 9-11 ms against 7).
     async S4() {
       const users = await db.all("select id, name, email from users order by id");
-      if (isSqlite) {
-        const posts = await db.all(
-          `select p.id, p.user_id as "userId", p.title, p.body, p.published, p.created_at as "createdAt" from json_each(?) k join posts p on p.id in (select p2.id from posts p2 where p2.user_id = k.value order by p2.created_at desc limit 3) order by k.value, p.created_at desc`,
-          [JSON.stringify(ids(users))],
-        );
-        const postsByUser = groupBy(posts.map(post), "userId");
-        return users.map((u) => ({ ...u, posts: postsByUser.get(u.id) ?? [] }));
-      }
-      const posts = await db.all(
-        q(
-          `select ${pc} from (select p.*, row_number() over (partition by p.user_id order by p.created_at desc) as rn from posts p where p.user_id in (??)) p where rn <= 3 order by "userId", rn`,
-        ),
-        [ids(users)],
-      );
+      const posts = isSqlite
+        ? await db.all(
+            `select p.id, p.user_id as "userId", p.title, p.body, p.published, p.created_at as "createdAt" from json_each(?) k join posts p on p.id in (select p2.id from posts p2 where p2.user_id = k.value order by p2.created_at desc limit 3) order by k.value, p.created_at desc`,
+            [JSON.stringify(ids(users))],
+          )
+        : await db.all(
+            q(
+              `select ${pc} from (select p.*, row_number() over (partition by p.user_id order by p.created_at desc) as rn from posts p where p.user_id in (??)) p where rn <= 3 order by "userId", rn`,
+            ),
+            [ids(users)],
+          );
       const postsByUser = groupBy(posts.map(post), "userId");
       return users.map((u) => ({ ...u, posts: postsByUser.get(u.id) ?? [] }));
     },
