@@ -1,0 +1,87 @@
+import Database from "better-sqlite3";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { withArrayRows } from "../../src/dialect/sqlite.js";
+import { createDb, defineSchema, id, model, string } from "../../src/index.js";
+import { dialect } from "../support/test-db.js";
+
+/**
+ * On SQLite relata reads a statement's rows as value arrays and makes the objects itself
+ * (withArrayRows). What must not change: the objects are better-sqlite3's own, name for name,
+ * through a direct read, a transaction and raw Kysely; a `*` read follows a table's columns
+ * as they change.
+ */
+describe.runIf(dialect === "sqlite")("SQLite rows made from value arrays", () => {
+  const schema = defineSchema({
+    user: model({ table: "users", fields: { id: id(), name: string(), email: string() } }),
+  });
+  let db: ReturnType<typeof createDb<typeof schema>> | undefined;
+  afterEach(async () => {
+    await db?.destroy();
+    db = undefined;
+  });
+
+  const open = async () => {
+    db = createDb({ schema, url: "sqlite::memory:" });
+    await sql`create table users (id integer primary key, name text not null, email text not null)`.execute(db.kysely);
+    await db.user.createMany([
+      { name: "A", email: "a@example.dev" },
+      { name: "B", email: "b@example.dev" },
+    ]);
+    return db;
+  };
+
+  it("reads the same objects as better-sqlite3 for every statement shape", () => {
+    const plain = new Database(":memory:");
+    const arrays = withArrayRows(new Database(":memory:") as never);
+    const statements = [
+      "create table t (id integer primary key, a text, b real, c blob)",
+      "insert into t (a, b, c) values ('x', 1.5, x'00ff'), (null, null, null)",
+    ];
+    for (const text of statements) {
+      plain.prepare(text).run();
+      arrays.prepare(text).run([]);
+    }
+    const reads = [
+      "select id, a, b, c from t order by id",
+      // A repeated name keeps its last value, as better-sqlite3's objects do.
+      "select 1 as a, 2 as a, 'z' as b",
+      'select t.a as "t.a", count(*) as "count(*)" from t group by t.a order by t.a',
+      "select * from t order by id",
+      "select id from t where 0",
+    ];
+    for (const text of reads) {
+      const expected = plain.prepare(text).all();
+      const read = arrays.prepare(text).all([]);
+      expect(read).toEqual(expected);
+      expect(read.map((row) => Object.keys(row as object))).toEqual(expected.map((row) => Object.keys(row as object)));
+    }
+    plain.close();
+    arrays.close();
+  });
+
+  it("reads a model's rows alike outside and inside a transaction, statement after statement", async () => {
+    const db = await open();
+    const outside = await db.user.orderBy("id").get();
+    expect(outside).toEqual([
+      { id: 1, name: "A", email: "a@example.dev" },
+      { id: 2, name: "B", email: "b@example.dev" },
+    ]);
+    // The same statement again (its names read once), and in a transaction (Kysely's driver).
+    expect(await db.user.orderBy("id").get()).toEqual(outside);
+    expect(await db.transaction((tx) => tx.user.orderBy("id").get())).toEqual(outside);
+    expect(await db.user.where("id", 99).first()).toBeNull();
+  });
+
+  it("follows a table's columns through `select *` as they are added and renamed", async () => {
+    const db = await open();
+    const star = sql<Record<string, unknown>>`select * from users order by id`;
+    expect((await star.execute(db.kysely)).rows[0]).toEqual({ id: 1, name: "A", email: "a@example.dev" });
+    await sql`alter table users add column bio text`.execute(db.kysely);
+    expect((await star.execute(db.kysely)).rows[0]).toEqual({ id: 1, name: "A", email: "a@example.dev", bio: null });
+    await sql`alter table users rename column bio to about`.execute(db.kysely);
+    expect((await star.execute(db.kysely)).rows[0]).toEqual({ id: 1, name: "A", email: "a@example.dev", about: null });
+    const named = sql<Record<string, unknown>>`select "users".* from users where id = ${2}`;
+    expect((await named.execute(db.kysely)).rows).toEqual([{ id: 2, name: "B", email: "b@example.dev", about: null }]);
+  });
+});
