@@ -284,9 +284,9 @@ export function withArrayRows(database: Preparer<Statement>): Preparer<RowStatem
         },
         all(parameters) {
           statement.raw(true);
-          let rows: unknown[][];
+          let rows: unknown[];
           try {
-            rows = statement.all(parameters) as unknown[][];
+            rows = statement.all(parameters);
           } finally {
             statement.raw(false);
           }
@@ -301,17 +301,21 @@ export function withArrayRows(database: Preparer<Statement>): Preparer<RowStatem
   };
 }
 
-/** Each value array as an object of `names` (a repeated name keeps its last value, as better-sqlite3 does). */
-function objectRows(names: readonly string[], rows: unknown[][]): Record<string, unknown>[] {
+/**
+ * Each value array replaced by an object of `names` (a repeated name keeps its last value, as
+ * better-sqlite3 does), in place: each array is garbage as soon as its object is made. The
+ * arrays still cost allocation: S1 (60,000 rows) grows the heap by about 24 MB at its peak
+ * against 13 MB with better-sqlite3's objects, until the next collection.
+ */
+function objectRows(names: readonly string[], rows: unknown[]): Record<string, unknown>[] {
   const width = names.length;
-  const objects = new Array<Record<string, unknown>>(rows.length);
   for (let r = 0; r < rows.length; r++) {
-    const values = rows[r]!;
+    const values = rows[r] as unknown[];
     const object: Record<string, unknown> = {};
     for (let i = 0; i < width; i++) object[names[i]!] = values[i];
-    objects[r] = object;
+    rows[r] = object;
   }
-  return objects;
+  return rows as Record<string, unknown>[];
 }
 
 /** What withArrayRows uses of a better-sqlite3 statement. */
