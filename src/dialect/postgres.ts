@@ -25,6 +25,7 @@ import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
 import { preparedStatements } from "./pg-statements.js";
 import type { PoolOptions } from "./pool-options.js";
 import { type DialectProfile, defineProfile, fixed } from "./profile.js";
+import type { RowMaker } from "./session.js";
 
 const DATE_OID = 1082;
 const TIMESTAMPTZ_OID = 1184;
@@ -241,7 +242,7 @@ export class DirectPostgresDialect extends PostgresDialect {
   }
 
   /** Runs a SELECT on a pooled connection, or undefined when it must go through Kysely. */
-  read(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined {
+  read(query: CompiledQuery, _make?: RowMaker): Promise<QueryResult<unknown>> | undefined {
     const pool = this.#pool;
     if (pool === undefined || !SELECT.test(query.sql)) return undefined;
     return pool.connect().then(async (client) => {

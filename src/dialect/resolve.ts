@@ -45,8 +45,8 @@ export function directReads(
   log?: (query: CompiledQuery, durationMs: number, error?: unknown) => void,
 ): DirectRead | undefined {
   if (!(dialect instanceof DirectSqliteDialect || dialect instanceof DirectPostgresDialect)) return undefined;
-  if (log === undefined) return (query) => dialect.read(query);
-  return (query) => {
+  if (log === undefined) return (query, make) => dialect.read(query, make);
+  return (query, make) => {
     const start = performance.now();
     const failed = (error: unknown) => {
       log(query, performance.now() - start, error);
@@ -54,7 +54,7 @@ export function directReads(
     };
     let result: ReturnType<DirectRead>;
     try {
-      result = dialect.read(query);
+      result = dialect.read(query, make);
     } catch (error) {
       return failed(error);
     }

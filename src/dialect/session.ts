@@ -66,16 +66,20 @@ export class Session {
     return this.facts.returning;
   }
 
-  /** Runs a query; `table` names the written table for constraint errors. */
+  /**
+   * Runs a query; `table` names the written table for constraint errors, `make` makes a read's
+   * row objects where the driver lets it (see RowMaker).
+   */
   async execute<R = Record<string, unknown>>(
     query: Compilable | CompiledQuery,
     table?: string,
+    make?: RowMaker,
   ): Promise<QueryResult<R>> {
     this.#checkUse();
     while (this.#savepoint) await this.#savepoint.catch(() => {});
     const compiled = "compile" in query ? query.compile() : query;
     try {
-      const read = this.direct?.(compiled);
+      const read = this.direct?.(compiled, make);
       if (read !== undefined) return (read instanceof Promise ? await read : read) as QueryResult<R>;
       return await this.kysely.executeQuery<R>(compiled);
     } catch (error) {
@@ -204,7 +208,18 @@ export function activeTransaction(session: Session): Session | undefined {
 }
 
 /** A read run at once (SQLite) or on a pooled connection (PostgreSQL), or undefined: it goes through Kysely. */
-export type DirectRead = (query: CompiledQuery) => QueryResult<unknown> | Promise<QueryResult<unknown>> | undefined;
+export type DirectRead = (
+  query: CompiledQuery,
+  make?: RowMaker,
+) => QueryResult<unknown> | Promise<QueryResult<unknown>> | undefined;
+
+/**
+ * Makes the empty object a read row is filled into: a caller that will decode the rows into
+ * its model's rows passes its codec's (ModelCodec.rowMaker), so a driver that builds rows
+ * itself (SQLite's array rows) makes them with the model's prototype at once, not a plain
+ * object decode copies. A driver may ignore it; ModelCodec.made tells which rows it used.
+ */
+export type RowMaker = () => Record<string, unknown>;
 
 /** Server capabilities learnt at run time. */
 export interface ServerFacts {

@@ -68,10 +68,13 @@ async function readThenLoad(session: Session, codec: ModelCodec, state: QuerySta
     compileCached(session, selectShape(codec, query, "select", joined), () =>
       withJoins(selectQuery(session, codec, query), joined),
     ),
+    undefined,
+    joined.length === 0 ? codec.rowMaker : undefined,
   );
   let raws = result.rows;
-  const fresh = joined.length > 0;
-  if (fresh) {
+  // Rows made as the model's (the driver used rowMaker), or by takeJoined: decoded in place.
+  const fresh = joined.length > 0 || codec.made(raws);
+  if (joined.length > 0) {
     const taken = takeJoined(codec, raws, ownColumns(codec, query), joined);
     raws = taken.parents;
     const finishing = finishJoined(session, joined, taken);

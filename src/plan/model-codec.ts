@@ -298,6 +298,21 @@ export class ModelCodec {
   }
 
   /**
+   * `fresh` for a driver to make read rows with (Session.execute's RowMaker), where decode
+   * would copy them; undefined where it decodes the driver's rows in place anyway.
+   */
+  get rowMaker(): (() => Record<string, unknown>) | undefined {
+    return this.#copies ? this.#makeRow : undefined;
+  }
+
+  readonly #makeRow = () => Object.create(this.#prototype!) as Record<string, unknown>;
+
+  /** Whether the driver made these rows with `rowMaker` (then `decode(row, true)` them). */
+  made(rows: readonly unknown[]): boolean {
+    return this.#copies && rows.length > 0 && Object.getPrototypeOf(rows[0]) === this.#prototype;
+  }
+
+  /**
    * Decodes a row aliased by field name and returns it: the row itself, or a plain model's
    * row as a copy with the model's prototype (see #adopted). `fresh`: the row came from
    * `fresh()`, and is decoded in place.

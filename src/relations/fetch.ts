@@ -120,12 +120,15 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
   // Rows with columns beyond the target's (extras, the per-parent row number) are copied
   // without them; the others are used as the driver made them.
   const copy = extraNames.length > 0 || state.limit !== undefined || state.offset !== undefined;
+  // Rows used as the driver made them: made as the target's rows where the driver can.
+  const make = copy ? undefined : target.rowMaker;
   for (const statement of statements) {
-    const result = await session.execute<Row>(statement);
+    const result = await session.execute<Row>(statement, undefined, make);
     const read: Row[] = [];
+    const made = make !== undefined && target.made(result.rows);
     for (const raw of result.rows) {
       if (!copy) {
-        read.push(target.decode<Row>(raw));
+        read.push(target.decode<Row>(raw, made));
         continue;
       }
       // A fresh object of the target's columns (same shape for every row), the rest apart.

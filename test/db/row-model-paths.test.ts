@@ -67,6 +67,22 @@ describe(`rows know their model on every read path on ${dialect}`, () => {
     for (const post of all!.posts) expectModelRow(post, "post");
   });
 
+  it("the same read inside a transaction, where the driver's rows are copied, with a withCount", async () => {
+    // On SQLite a read outside a transaction makes its rows with the model's prototype
+    // (ModelCodec.rowMaker); inside one, Kysely's driver makes plain objects that decode copies.
+    const read = (db: typeof t.db) => db.user.with("posts").withCount("posts").orderBy("id").get();
+    const outside = await read(t.db);
+    const inside = await t.db.transaction((tx) => read(tx as typeof t.db));
+    for (const users of [outside, inside]) {
+      expectModelRow(users[0], "user");
+      expect(users[0]!.postsCount).toBe(3);
+      for (const post of users[0]!.posts) expectModelRow(post, "post");
+    }
+    expect(inside).toEqual(outside);
+    expect(Object.keys(inside[0]!)).toEqual(Object.keys(outside[0]!));
+    expect(Object.keys(inside[0]!.posts[0]!)).toEqual(Object.keys(outside[0]!.posts[0]!));
+  });
+
   it("the join strategy's JSON rows", async () => {
     const [user] = await t.db.user.with("posts").with("profile").strategy("join").get();
     expectModelRow(user, "user");
