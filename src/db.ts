@@ -5,6 +5,7 @@ import { installGlobalScopes } from "./api/global-scopes.js";
 import { ModelHandle } from "./api/model-handle.js";
 import { type BatchResults, runBatch } from "./api/pending.js";
 import { type TraitMethods, withLocalScopes } from "./api/query-builder.js";
+import { callbackError } from "./dialect/driver-errors.js";
 import type { PoolOptions } from "./dialect/pool-options.js";
 import type { DialectName } from "./dialect/profile.js";
 import { dialectFromUrl, directReads, profileOfDialect } from "./dialect/resolve.js";
@@ -188,13 +189,18 @@ export function createDb<S extends Schema>(options: DbOptions<S>): Db<S> {
       : { dialect: dialect!, profile: profileOfDialect(dialect!, options.dialectName) };
   const report =
     onQuery &&
-    ((query: CompiledQuery, durationMs: number, error?: unknown) =>
-      onQuery({
-        sql: query.sql,
-        params: query.parameters,
-        durationMs,
-        ...(error !== undefined ? { error } : {}),
-      }));
+    ((query: CompiledQuery, durationMs: number, error?: unknown) => {
+      try {
+        onQuery({
+          sql: query.sql,
+          params: query.parameters,
+          durationMs,
+          ...(error !== undefined ? { error } : {}),
+        });
+      } catch (thrown) {
+        throw callbackError(thrown);
+      }
+    });
   const kysely = new Kysely<any>({
     dialect: resolved.dialect,
     ...(report && {

@@ -32,6 +32,15 @@ const NETWORK_CODES = new Set([
 const GONE =
   /connection terminated|not queryable|closed state|connection is not open|driver has already been destroyed|pool after calling end|cannot open database|timeout exceeded when trying to connect|connection lost/i;
 
+/** Errors the `onQuery` callback threw: the caller gets them as thrown, not as the database's. */
+const callbackErrors = new WeakSet<object>();
+
+/** Marks `error` as thrown by the user's `onQuery` callback (see driverError), and returns it. */
+export function callbackError(error: unknown): unknown {
+  if (typeof error === "object" && error !== null) callbackErrors.add(error);
+  return error;
+}
+
 /** The connection-level failures every driver shares (network codes, a destroyed pool). */
 function commonFailure(error: unknown): DriverFailure | undefined {
   const code = errorField(error, "code");
@@ -51,8 +60,8 @@ export function driverError(
   session: { readonly profile: DialectProfile; readonly schema: Schema },
   error: unknown,
   table: string | undefined,
-): RelataError {
-  if (error instanceof RelataError) return error;
+): unknown {
+  if (error instanceof RelataError || callbackErrors.has(error as object)) return error;
   const failure = session.profile.classifyError(error) ?? commonFailure(error);
   const detail = describe(error);
   switch (failure?.kind) {

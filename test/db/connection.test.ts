@@ -170,6 +170,33 @@ describe(`onQuery (${dialect})`, () => {
     expect(t.queries[0]!.error).toBe((failure as UniqueConstraintError).cause);
   });
 
+  it("passes an error onQuery throws to the caller as thrown, after the statement ran", async () => {
+    const boom = new Error("onQuery failed");
+    let throwing = false;
+    const db = createDb({
+      schema,
+      url: t.url,
+      onQuery: () => {
+        if (throwing) throw boom;
+      },
+    });
+    try {
+      await db.push();
+      await db.person.where("name", "Ada").delete();
+      throwing = true;
+      // A read (the direct read on SQLite and PostgreSQL), a write, a transaction's BEGIN, raw Kysely.
+      await expect(db.person.count()).rejects.toBe(boom);
+      await expect(db.person.create({ name: "Ada" })).rejects.toBe(boom);
+      await expect(db.transaction((tx) => tx.person.count())).rejects.toBe(boom);
+      await expect(sql`select 1 as one`.execute(db.kysely)).rejects.toBe(boom);
+      throwing = false;
+      // The insert had run: onQuery reports a statement after the database answered it.
+      expect(await db.person.where("name", "Ada").count()).toBe(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it("reports the statements run inside a transaction, savepoints included", async () => {
     await t.db.transaction(async (tx) => {
       await tx.person.create({ name: "Ada" });
