@@ -278,18 +278,7 @@ export function withArrayRows(database: Preparer<Statement>): Preparer<RowStatem
     prepare(sql) {
       const statement = database.prepare(sql);
       if (!statement.reader) return statement;
-      if (STAR_COLUMNS.test(sql)) {
-        // better-sqlite3's own objects (a maker given is not used: ModelCodec.made tells).
-        return {
-          reader: true,
-          get busy() {
-            return statement.busy;
-          },
-          all: (parameters) => statement.all(parameters),
-          run: (parameters) => statement.run(parameters),
-          iterate: (parameters) => statement.iterate(parameters),
-        };
-      }
+      const star = STAR_COLUMNS.test(sql);
       let names: string[] | undefined;
       return {
         reader: true,
@@ -297,6 +286,8 @@ export function withArrayRows(database: Preparer<Statement>): Preparer<RowStatem
           return statement.busy;
         },
         all(parameters, make) {
+          // better-sqlite3's own objects (a maker given is not used: ModelCodec.made tells).
+          if (star) return statement.all(parameters);
           statement.raw(true);
           let rows: unknown[];
           try {

@@ -294,7 +294,7 @@ export class ModelCodec {
    * model's prototype already where decode would copy the row to give it one.
    */
   fresh(): Record<string, unknown> {
-    return this.#copies ? (Object.create(this.#prototype!) as Record<string, unknown>) : {};
+    return this.#copies ? this.#makeRow() : {};
   }
 
   /**

@@ -125,7 +125,7 @@ export async function fetchRelatedWithExtras(spec: FetchSpec): Promise<[rows: Ro
   for (const statement of statements) {
     const result = await session.execute<Row>(statement, undefined, make);
     const read: Row[] = [];
-    const made = make !== undefined && target.made(result.rows);
+    const made = target.made(result.rows);
     for (const raw of result.rows) {
       if (!copy) {
         read.push(target.decode<Row>(raw, made));
