@@ -1,8 +1,10 @@
 /**
- * The baseline: hand-written SQL on the raw driver (better-sqlite3 / pg / mysql2),
- * stitched by hand into the canonical objects. One query per relation level, keys bound
- * as one list (`= any($1)` on PostgreSQL), prepared statements where the driver has them;
- * writes set-based, one multi-row statement per step. S7 and S8 say which shapes were tried.
+ * The baseline: hand-written SQL on the raw driver (better-sqlite3 / pg / mysql2), for each
+ * scenario and database the fastest shape measured, returning the canonical objects (Dates,
+ * booleans). Reads: one statement per relation level with keys bound as one list (`= any($1)`
+ * on PostgreSQL), or one statement with the related rows as JSON (S1, S2, S4: see there);
+ * prepared statements where the driver has them; writes set-based, one multi-row statement per
+ * step. S4, S7 and S8 say which shapes were tried.
  */
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
@@ -152,8 +154,46 @@ function scenarios(db: Driver, dialect: Dialect): ScenarioFns {
   const ids = (rows: Row[]) => rows.map((r) => r.id);
   const keyTime = (r: Row) => (r.createdAt instanceof Date ? r.createdAt : new Date(r.createdAt));
 
+  // S1, S2 (SQLite, MariaDB) and S4 (all three): one statement whose related rows come back as
+  // one JSON text per parent row, an array of value arrays over an ordered, correlated subquery
+  // (json_group_array / json_agg; GROUP_CONCAT on MariaDB, whose JSON_ARRAYAGG with ORDER BY
+  // flattens nested arrays), rebuilt as objects here. The fastest shapes measured in one process
+  // (medians): SQLite S1 33-43 ms against 76-88 for one statement per level (better-sqlite3 makes
+  // each row object in C++, looking every column name up again) and 38-48 for JSON objects
+  // (Kysely's jsonArrayFrom); S2 46-55 against 74-102; S4 6-10 against 8-14 for the same indexed
+  // lookups as rows. MariaDB S1 123-129 against 135-176, S2 110-127 against 111-149, S4 24-25
+  // against 26-30 for the window. PostgreSQL S4 9-10 against 14-16 for the window and 12-14 for
+  // LATERAL; its S1 and S2 stay one statement per level (JSON: 107-150 against 104-139 for S1,
+  // 171-210 against 111-141 for S2).
+  const isoTime = (column: string) =>
+    dialect === "mysql" ? `date_format(${column}, '%Y-%m-%dT%H:%i:%s.%fZ')` : column;
+  const comment = (c: unknown[]) => ({ id: c[0], postId: c[1], userId: c[2], body: c[3] });
+  const postValues = (p: unknown[]) => ({
+    id: p[0],
+    userId: p[1],
+    title: p[2],
+    body: p[3],
+    published: p[4] === 1 || p[4] === true,
+    createdAt: new Date(p[5] as string),
+  });
+  /** A JSON array of value arrays (text, or parsed by pg; NULL for none on MariaDB) as objects. */
+  const jsonRows = <T>(json: unknown, make: (values: unknown[]) => T) =>
+    ((typeof json === "string" ? JSON.parse(json) : (json ?? [])) as unknown[][]).map(make);
+  const postArray = `p.id, p.user_id, p.title, p.body, p.published, ${isoTime("p.created_at")}`;
+
   return {
     async S1() {
+      if (dialect !== "postgres") {
+        const users = await db.all(
+          isSqlite
+            ? `select u.id, u.name, u.email, (select coalesce(json_group_array(json_array(${postArray}, (select coalesce(json_group_array(json_array(c.id, c.post_id, c.user_id, c.body)), '[]') from (select * from comments c where c.post_id = p.id order by c.id) c))), '[]') from (select * from posts p where p.user_id = u.id order by p.id) p) as posts from users u order by u.id`
+            : // json_array would quote the nested list (a string): the post's array is spelled out.
+              `select u.id, u.name, u.email, (select concat('[', group_concat(concat('[', p.id, ',', p.user_id, ',', json_quote(p.title), ',', json_quote(p.body), ',', p.published, ',', json_quote(${isoTime("p.created_at")}), ',', coalesce((select concat('[', group_concat(json_array(c.id, c.post_id, c.user_id, c.body) order by c.id), ']') from comments c where c.post_id = p.id), '[]'), ']') order by p.id), ']') from posts p where p.user_id = u.id) as posts from users u order by u.id`,
+        );
+        for (const u of users)
+          u.posts = jsonRows(u.posts, (p) => ({ ...postValues(p), comments: (p[6] as unknown[][]).map(comment) }));
+        return users;
+      }
       const users = await db.all("select id, name, email from users order by id");
       const posts = await db.all(`select ${pc} from posts where user_id in (??) order by id`, [ids(users)]);
       const comments = await db.all(
@@ -168,6 +208,22 @@ function scenarios(db: Driver, dialect: Dialect): ScenarioFns {
       return users.map((u) => ({ ...u, posts: postsByUser.get(u.id) ?? [] }));
     },
     async S2() {
+      if (dialect !== "postgres") {
+        const tags = `json_array(t.id, t.name, ${isoTime("pt.created_at")})`;
+        const posts = await db.all(
+          isSqlite
+            ? `select ${pc}, (select coalesce(json_group_array(json_array(t.id, t.name, t.created_at)), '[]') from (select t.id, t.name, pt.created_at from post_tag pt join tags t on t.id = pt.tag_id where pt.post_id = posts.id order by pt.tag_id) t) as tags from posts order by id`
+            : `select ${pc}, (select concat('[', group_concat(${tags} order by pt.tag_id), ']') from post_tag pt join tags t on t.id = pt.tag_id where pt.post_id = posts.id) as tags from posts order by id`,
+        );
+        return posts.map((p) => ({
+          ...post(p),
+          tags: jsonRows(p.tags, (t) => ({
+            id: t[0],
+            name: t[1],
+            pivot: { postId: p.id, tagId: t[0], createdAt: new Date(t[2] as string) },
+          })),
+        }));
+      }
       const posts = await db.all(`select ${pc} from posts order by id`);
       const links = await db.all(
         q(
@@ -193,24 +249,23 @@ function scenarios(db: Driver, dialect: Dialect): ScenarioFns {
       );
       return users.map((u) => ({ ...u, postsCount: Number(u.postsCount) }));
     },
-    // S4: on SQLite each user's 3 newest by an indexed lookup per user (a correlated IN with
-    // LIMIT over json_each of the ids): 7 ms against 13 for the window, which sorts every post
-    // (measured); the servers number the rows (PostgreSQL's LATERAL took 9-11 ms against 7).
+    // S4: on SQLite the 3 newest per user as JSON (above) over an indexed, limited subquery per user:
+    // 5.6-9.7 ms against 7.7-13.3 for the same lookups through `json_each` of the ids as rows
+    // (in one process), and against 13 for a window that numbers every post. The servers number
+    // the rows (PostgreSQL's LATERAL took 9-11 ms against 7).
     async S4() {
-      const users = await db.all("select id, name, email from users order by id");
-      const posts = isSqlite
-        ? await db.all(
-            `select p.id, p.user_id as "userId", p.title, p.body, p.published, p.created_at as "createdAt" from json_each(?) k join posts p on p.id in (select p2.id from posts p2 where p2.user_id = k.value order by p2.created_at desc limit 3) order by k.value, p.created_at desc`,
-            [JSON.stringify(ids(users))],
-          )
-        : await db.all(
-            q(
-              `select ${pc} from (select p.*, row_number() over (partition by p.user_id order by p.created_at desc) as rn from posts p where p.user_id in (??)) p where rn <= 3 order by "userId", rn`,
-            ),
-            [ids(users)],
-          );
-      const postsByUser = groupBy(posts.map(post), "userId");
-      return users.map((u) => ({ ...u, posts: postsByUser.get(u.id) ?? [] }));
+      // The aggregates keep the ordered subquery's order (as Kysely's jsonArrayFrom relies on); an
+      // ORDER BY inside PostgreSQL's json_agg sorted again, 10-12 ms against 7-11.
+      const newest = "from posts p where p.user_id = u.id order by p.created_at desc";
+      const users = await db.all(
+        dialect === "sqlite"
+          ? `select u.id, u.name, u.email, (select coalesce(json_group_array(json_array(${postArray})), '[]') from (select * ${newest} limit 3) p) as posts from users u order by u.id`
+          : dialect === "postgres"
+            ? `select u.id, u.name, u.email, (select coalesce(json_agg(json_build_array(${postArray})), '[]') from (select * ${newest} limit 3) p) as posts from users u order by u.id`
+            : `select u.id, u.name, u.email, (select concat('[', group_concat(json_array(${postArray}) order by p.created_at desc limit 3), ']') from posts p where p.user_id = u.id) as posts from users u order by u.id`,
+      );
+      for (const u of users) u.posts = jsonRows(u.posts, postValues);
+      return users;
     },
     async S5({ lookupIds }: ScenarioInputs) {
       const found: Row[] = [];
