@@ -18,7 +18,7 @@ import {
 import { errorField } from "./driver-errors.js";
 import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
-import { objectArgs, orderBy } from "./json-array.js";
+import { objectArgs, orderBy, withNested } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
 import { defineProfile, fixed, joinRows, LONG_LIST, plainInList } from "./profile.js";
 
@@ -60,9 +60,10 @@ export const mysqlProfile = defineProfile({
       ? sql`cast(${column} as char character set utf8mb4) collate utf8mb4_bin`
       : sql`cast(${column} as signed)`,
   jsonArrayLimits: false,
-  jsonArray: ({ query, columns, orders }) => {
+  jsonArray: (parts) => {
+    const { query, orders } = parts;
     const order = orderBy(orders);
-    const objects = sql`group_concat(json_object(${objectArgs(columns)}) order by ${order} separator ',')`;
+    const objects = sql`group_concat(json_object(${objectArgs(withNested(parts))}) order by ${order} separator ',')`;
     return sql`(${query.select(sql`concat('[', coalesce(${objects}, ''), ']')`.as("relata_json"))})`;
   },
   allowsForwardForeignKeys: false,

@@ -21,7 +21,7 @@ import {
 import { errorField } from "./driver-errors.js";
 import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
-import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
+import { aggregateOrder, objectArgs, orderedRows, withNested } from "./json-array.js";
 import { preparedStatements } from "./pg-statements.js";
 import type { PoolOptions } from "./pool-options.js";
 import { type DialectProfile, defineProfile, fixed } from "./profile.js";
@@ -102,7 +102,7 @@ export const postgresProfile = defineProfile({
   jsonArray: (parts) =>
     sql`(select coalesce(json_agg(json_build_object(${objectArgs(
       // sql.id keeps an alias with a dot (`_count.posts`) whole.
-      parts.columns.map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
+      withNested(parts).map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
     )}) order by ${aggregateOrder(parts)}), '[]'::json) from ${orderedRows(parts)} as relata_agg)`,
   allowsForwardForeignKeys: false,
   valueLimits: {

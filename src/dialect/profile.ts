@@ -78,12 +78,13 @@ export interface DialectProfile {
   /** What a field reads as inside JSON: bigints, decimals and json as text, so JSON renders them exactly. */
   jsonReadExpression(config: FieldConfig, column: RawBuilder<unknown>): RawBuilder<unknown>;
   /**
-   * A scalar subquery giving the related rows of one parent as a JSON array of objects, in
-   * order (the "join" loading strategy).
+   * A scalar subquery giving the related rows of one parent as a JSON array, in order (the
+   * "join" loading strategy): of objects keyed by column name, or, where `jsonArrayRows`, of
+   * value arrays in the order of the columns, then the nested relations.
    */
   jsonArray(parts: JsonArrayParts): RawBuilder<unknown>;
-  /** A nested relation's JSON array as a value of the enclosing JSON object (SQLite: `json(...)`, not a string). */
-  nestJson(column: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** Whether `jsonArray` gives each row as an array of values (SQLite) instead of an object. */
+  readonly jsonArrayRows: boolean;
   /** NULL sorts before every value in an ascending order (SQLite, MySQL), not after (PostgreSQL). */
   readonly nullsSortFirst: boolean;
   /** The faster loading strategy on this database, as measured by bench/ (the default). */
@@ -196,6 +197,14 @@ export interface JsonArrayParts {
   readonly query: SelectQueryBuilder<any, any, any>;
   /** The keys of each JSON object and the expressions giving their values. */
   readonly columns: readonly (readonly [string, Expression<unknown>])[];
+  /**
+   * The nested relations' JSON arrays, by key, after the columns. Each is correlated to the
+   * related row through `alias` (the related table's alias in `query`) and the `keys` columns.
+   */
+  readonly nested: readonly (readonly [string, Expression<unknown>])[];
+  readonly alias: string;
+  /** The related row's columns the nested relations correlate on: column name and its reference. */
+  readonly keys: readonly (readonly [string, Expression<unknown>])[];
   /** The order of the rows: expressions and directions (never empty). */
   readonly orders: readonly (readonly [Expression<unknown>, "asc" | "desc"])[];
   /**
@@ -216,12 +225,12 @@ export interface ProfileSpec
     | "readExpression"
     | "jsonReadExpression"
     | "inList"
-    | "nestJson"
     | "defaultNow"
     | "valuesTable"
     | "columnArrays"
     | "writableCtes"
     | "perParentLimit"
+    | "jsonArrayRows"
   > {
   /** Batches bound as one array per column (default: false). */
   readonly columnArrays?: boolean;
@@ -231,8 +240,8 @@ export interface ProfileSpec
   readonly perParentLimit?: DialectProfile["perParentLimit"];
   /** The DDL default of `defaultNow()` on a field stored as `kind`, or undefined when the dialect cannot express it. */
   defaultNow(kind: StorageKind): RawBuilder<unknown> | undefined;
-  /** Nested JSON arrays need wrapping to stay JSON inside a JSON object (default: as is). */
-  readonly nestJson?: DialectProfile["nestJson"];
+  /** `jsonArray` gives value arrays, not objects (default: false). */
+  readonly jsonArrayRows?: boolean;
   /** `column IN (list)` when the default (`in (?, ?, ...)`) is not the best the database can do. */
   readonly inList?: DialectProfile["inList"];
   /** A `valuesTable` other than `(select column1 as c0, ... from (values (...), ...))`. */
@@ -337,7 +346,7 @@ export function defineProfile({
       return typeof type === "string" ? type : type(config);
     },
     defaultNow: (field) => rest.defaultNow(typeof field === "string" ? field : storageKind(field)),
-    nestJson: rest.nestJson ?? ((column) => column),
+    jsonArrayRows: rest.jsonArrayRows ?? false,
     inList: rest.inList ?? plainInList,
     valuesTable: rest.valuesTable ?? plainValues,
     columnArrays: rest.columnArrays ?? false,

@@ -27,7 +27,7 @@ import {
 import { errorField } from "./driver-errors.js";
 import { importDriver } from "./drivers.js";
 import { tableNames } from "./introspect.js";
-import { aggregateOrder, objectArgs, orderedRows } from "./json-array.js";
+import { valueArrays } from "./json-array.js";
 import type { PoolOptions } from "./pool-options.js";
 import { defineProfile, fixed, LONG_LIST, plainInList } from "./profile.js";
 import type { RowMaker } from "./session.js";
@@ -50,14 +50,9 @@ export const sqliteProfile = defineProfile({
   defaultLoadStrategy: "query",
   // SQLite compares a text key with an integer key after applying the column affinity.
   castKey: (column) => column,
-  // A nested array read through a derived table is text again: json() keeps it JSON.
-  nestJson: (column) => sql`json(${column})`,
   jsonArrayLimits: true,
-  jsonArray: (parts) =>
-    sql`(select coalesce(json_group_array(json_object(${objectArgs(
-      // sql.id keeps an alias with a dot (`_count.posts`) whole.
-      parts.columns.map(([alias]) => [alias, sql.id("relata_agg", alias)] as const),
-    )}) order by ${aggregateOrder(parts)}), '[]') from ${orderedRows(parts)} as relata_agg)`,
+  jsonArrayRows: true,
+  jsonArray: (parts) => valueArrays(parts, (values) => sql`coalesce(json_group_array(json_array(${values})), '[]')`),
   allowsForwardForeignKeys: true,
   // Past LONG_LIST values of a field (where / whereIn), one JSON array: SQLite binds at most 32,766
   // parameters. The column's affinity applies to json_each's untyped values, so "12" still matches

@@ -4,7 +4,7 @@ import { adoptRows } from "../plan/instance-state.js";
 import type { ModelCodec } from "../plan/model-codec.js";
 import { decodeAggregates, type QueryState, selectionOf, selectQuery } from "../plan/state.js";
 import { selectedFields } from "../relations/fetch.js";
-import { decodeJoined, joinColumns } from "./join-strategy.js";
+import { decodeJoined, type JoinLayout, joinColumns } from "./join-strategy.js";
 import { finishJoined, joinedToOnes, takeJoined, withJoins } from "./joined-to-one.js";
 import { loadRelations, parentFieldsFor, stripUnselected } from "./load-relations.js";
 
@@ -23,14 +23,23 @@ export function readRows(session: Session, codec: ModelCodec, selected: QuerySta
 async function readJoined(session: Session, codec: ModelCodec, state: QueryState): Promise<Row[]> {
   // A morphTo picks its column by the parent's type field: read it even when not selected, then drop it.
   const query = withStitchFields(session, codec, state);
+  const layouts = new Map<string, JoinLayout>();
   const sql = selectQuery(session, codec, query).select(
-    joinColumns(session, codec, state.eager).map(([name, expression]) => expression.as(name)),
+    joinColumns(session, codec, state.eager, layouts).map(([name, expression]) => expression.as(name)),
   );
   const result = await session.execute<Row>(sql);
-  const rows = result.rows.map((row) => codec.decode<Row>(row));
+  // The rows are made of their own columns, the JSON columns read from the driver's rows: deleting
+  // them from a row would make V8 keep it as a dictionary.
+  const read = result.rows;
+  const own = read.length > 0 ? Object.keys(read[0]!).filter((column) => !layouts.has(column)) : [];
+  const rows = read.map((source) => {
+    const row = codec.fresh();
+    for (const column of own) row[column] = source[column];
+    return codec.decode<Row>(row, true);
+  });
   if (codec.meta.modelClass) adoptRows(rows, session);
   decodeAggregates(rows, state);
-  decodeJoined(session, codec.meta.name, rows, state.eager);
+  decodeJoined(session, codec.meta.name, rows, state.eager, layouts, (r, column) => read[r]![column]);
   return query !== state ? stripUnselected(session, codec.meta.name, rows, state) : rows;
 }
 

@@ -219,11 +219,12 @@ export class ModelCodec {
     return codec;
   }
 
-  /** Decodes a row that came through JSON (the join strategy), in place. */
-  decodeJson<T>(row: Record<string, unknown>): T {
+  /** Decodes a row that came through JSON (the join strategy), in place. `fresh`: the row came from `fresh()`. */
+  decodeJson<T>(row: Record<string, unknown>, fresh = false): T {
     for (const [field, decode] of this.#jsonDecoders) {
       if (field in row) row[field] = decode(row[field]);
     }
+    if (fresh && this.#copies) return row as T;
     if (this.#prototype) Object.setPrototypeOf(row, this.#prototype);
     if (this.#tracked) rememberRow(this.meta, row);
     return row as T;

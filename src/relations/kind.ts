@@ -48,8 +48,12 @@ export interface JoinLink {
     readonly query: SelectQueryBuilder<any, any, any>;
     readonly extras: readonly (readonly [string, Expression<unknown>])[];
   };
-  /** Turns a decoded row's extra columns into what the query strategy gives (`row.pivot`). */
-  finish?(row: Row): void;
+  /**
+   * Turns a decoded row's extra columns into what the query strategy gives (`row.pivot`).
+   * `extras` holds them: the row itself where rows arrive as JSON objects (the extras are
+   * removed from it), an object of their own where rows arrive as value arrays.
+   */
+  finish?(row: Row, extras: Row): void;
 }
 
 /**
