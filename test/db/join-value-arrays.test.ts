@@ -101,7 +101,11 @@ describe.skipIf(strategy !== "query")(`the join strategy's graph equals the quer
     const apart = await read("query");
     expect(joined.queries).toBe(1);
     expect(joined.result).toEqual(apart);
-    expect(joined.result.map((u) => u.posts.map((p) => p.title))).toEqual([["Post 4", "Post 2"], ["Post 5", "Post 3"], []]);
+    expect(joined.result.map((u) => u.posts.map((p) => p.title))).toEqual([
+      ["Post 4", "Post 2"],
+      ["Post 5", "Post 3"],
+      [],
+    ]);
     expect(joined.result[0]!.posts[1]!.tags.map((tag) => [tag.name, tag.pivot.addedAt])).toEqual([
       ["b", new Date(Date.UTC(2024, 1, 3))],
       ["a", new Date(Date.UTC(2024, 1, 3))],
@@ -116,12 +120,7 @@ describe.skipIf(strategy !== "query")(`the join strategy's graph equals the quer
 
   it("notes (a narrowed select) > morphTo (post or video) > author", async () => {
     const read = (how: "query" | "join") =>
-      t.db.note
-        .strategy(how)
-        .select("id", "body")
-        .with("notable.author")
-        .orderBy("id")
-        .get();
+      t.db.note.strategy(how).select("id", "body").with("notable.author").orderBy("id").get();
     const joined = await t.count(() => read("join"));
     const apart = await read("query");
     expect(joined.queries).toBe(1);
@@ -137,5 +136,21 @@ describe.skipIf(strategy !== "query")(`the join strategy's graph equals the quer
       "Clip by Bob",
       null,
     ]);
+  });
+
+  it("a point read whose relations all join as to-ones is the joined statement, compiled once", async () => {
+    const post = (await t.db.post.orderBy("id").first())!;
+    const read = (how: "query" | "join") => t.db.post.strategy(how).with("author").where("id", post.id).first();
+    const joined = await t.count(() => read("join"));
+    const statement = t.queries.at(-1)!.sql.toLowerCase();
+    expect(joined.queries).toBe(1);
+    expect(joined.result).toEqual(await read("query"));
+    expect(joined.result!.author!.name).toBe("Ada");
+    expect(statement).toContain("left join");
+    expect(statement).not.toMatch(/json_group_array|json_agg|group_concat/);
+    // With a relation below the joined one, the whole load is still one JSON statement.
+    const nested = await t.count(() => t.db.post.strategy("join").with("author.posts").where("id", post.id).first());
+    expect(nested.queries).toBe(1);
+    expect(nested.result!.author!.posts.map((p) => p.title)).toEqual(["Post 0", "Post 2", "Post 4"]);
   });
 });
