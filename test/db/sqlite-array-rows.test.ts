@@ -60,6 +60,60 @@ describe.runIf(dialect === "sqlite")("SQLite rows made from value arrays", () =>
     arrays.close();
   });
 
+  it("reads a SELECT of typed table columns as one JSON text, with better-sqlite3's values", () => {
+    const plain = new Database(":memory:");
+    const inner = new Database(":memory:");
+    const prepared: string[] = [];
+    const arrays = withArrayRows({
+      prepare: (text: string) => {
+        prepared.push(text);
+        return inner.prepare(text);
+      },
+      close: () => inner.close(),
+    } as never);
+    const statements = [
+      "create table v (id integer primary key, n integer, r real, t text, m numeric, b blob)",
+      `insert into v (n, r, t, m) values (9007199254740993, 0.1 + 0.2, 'quote " and \\ and
+newline', 1.0), (-5, 1e300, '\u00e9\u{1F600}', 2.5), (0, 5e-324, '', null), (null, -0.0, null, 'x')`,
+    ];
+    for (const text of statements) {
+      plain.prepare(text).run();
+      arrays.prepare(text).run([]);
+    }
+    const json = (text: string) => prepared.some((p) => p.includes(`from (${text})`) && p.includes("json_group_array"));
+    const same = (text: string) => {
+      const expected = plain.prepare(text).all() as Record<string, unknown>[];
+      const read = arrays.prepare(text).all([]) as Record<string, unknown>[];
+      expect(read).toEqual(expected);
+      expected.forEach((row, i) => {
+        // Primitives the very same (-0 is not 0); a Buffer equal above.
+        for (const [key, value] of Object.entries(row)) {
+          if (typeof value !== "object")
+            expect(Object.is(read[i]![key], value), `${text}: row ${i}, ${key}`).toBe(true);
+        }
+      });
+    };
+    same("select id, n, r, t, m from v order by id");
+    expect(json("select id, n, r, t, m from v order by id")).toBe(true);
+    same("select id, n from v where id > 10 order by id");
+    expect(json("select id, n from v where id > 10 order by id")).toBe(true);
+    // Not as JSON: a BLOB column, an expression, a LIMIT (a few rows read faster as rows).
+    for (const text of [
+      "select id, b from v order by id",
+      "select id, n + 1 as k from v",
+      "select id from v limit 2",
+    ]) {
+      same(text);
+      expect(json(text)).toBe(false);
+    }
+    // A BLOB stored in a column declared otherwise reads as rows: x'00' is JSONB's null to json_array.
+    plain.prepare("update v set t = x'00' where id = 2").run();
+    arrays.prepare("update v set t = x'00' where id = 2").run([]);
+    same("select id, n, r, t, m from v order by id");
+    plain.close();
+    arrays.close();
+  });
+
   it("reads a model's rows alike outside and inside a transaction, statement after statement", async () => {
     const db = await open();
     const outside = await db.user.orderBy("id").get();
