@@ -127,9 +127,10 @@ type ReadColumn = (index: number, column: string) => unknown;
 /**
  * Replaces the JSON columns of `rows` with decoded related rows, as the query strategy would
  * set them: one relation at a time for all the rows, each nested level once for all the rows
- * of the level above. `read` gives a row's JSON column: from the row itself where rows arrive
- * as objects (the columns of the other morphTo types are then deleted from it), from its
- * values where they arrive as value arrays.
+ * of the level above. `read` gives row `index`'s JSON column: from the driver's row at the top
+ * (readJoined), from the row's values below where rows arrive as value arrays (SQLite).
+ * Without it the column is read from the row itself, and the columns of the other morphTo
+ * types are deleted from it.
  */
 export function decodeJoined(
   session: Session,
