@@ -32,7 +32,7 @@ export function orderedRows(parts: JsonArrayParts): SelectQueryBuilder<any, any,
  * against 57-106 for objects sorted in each aggregate with the nested arrays through json()
  * (whose text a derived table's column turns back into a string to parse again).
  */
-export function valueArrays(parts: JsonArrayParts, aggregate: (values: RawBuilder<unknown>) => RawBuilder<unknown>) {
+export function valueArrays(parts: JsonArrayParts): RawBuilder<unknown> {
   const { query, columns, nested, keys, alias } = parts;
   const value = (i: number) => `relata_c${i}`;
   const rows = paged(
@@ -43,7 +43,7 @@ export function valueArrays(parts: JsonArrayParts, aggregate: (values: RawBuilde
     ]),
   );
   const values = sql.join([...columns.map((_, i) => sql.ref(`${alias}.${value(i)}`)), ...nested.map(([, e]) => e)]);
-  return sql`(select ${aggregate(values)} from ${rows} as ${sql.id(alias)})`;
+  return sql`(select coalesce(json_group_array(json_array(${values})), '[]') from ${rows} as ${sql.id(alias)})`;
 }
 
 /** The rows ordered and paged. */

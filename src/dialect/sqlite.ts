@@ -52,7 +52,7 @@ export const sqliteProfile = defineProfile({
   castKey: (column) => column,
   jsonArrayLimits: true,
   jsonArrayRows: true,
-  jsonArray: (parts) => valueArrays(parts, (values) => sql`coalesce(json_group_array(json_array(${values})), '[]')`),
+  jsonArray: valueArrays,
   allowsForwardForeignKeys: true,
   // Past LONG_LIST values of a field (where / whereIn), one JSON array: SQLite binds at most 32,766
   // parameters. The column's affinity applies to json_each's untyped values, so "12" still matches

@@ -114,7 +114,7 @@ interface Decoding {
   readonly column: string;
   readonly codec: ModelCodec;
   readonly state: QueryState;
-  readonly layout: JoinLayout | undefined;
+  readonly layout: JoinLayout;
   /** Each parent row reading this link, its related rows, and (value arrays) their values. */
   readonly parents: Row[];
   readonly groups: Row[][];
@@ -138,7 +138,7 @@ export function decodeJoined(
   rows: readonly Row[],
   tree: EagerTree,
   layouts: Layouts,
-  read: ReadColumn | undefined = undefined,
+  read?: ReadColumn,
 ): void {
   const relations = session.schema.model(model).relations;
   for (const node of tree.values()) {
@@ -148,7 +148,8 @@ export function decodeJoined(
     const decodings: Decoding[] = loader.joinLinks(session, relation, node.state).map((link) => {
       const column = columnName(node.relation, link);
       const state = typeState(node.state, link.model);
-      const layout = layouts.get(column);
+      // joinColumns laid out every link's column: the same links, the same names.
+      const layout = layouts.get(column)!;
       return { link, column, codec: codecFor(session, link.model), state, layout, parents: [], groups: [], values: [] };
     });
     const others = read ? [] : decodings.map((d) => d.column).filter((column) => column !== node.relation);
@@ -184,7 +185,7 @@ function related(session: Session, { codec, link, layout }: Decoding, parsed: un
   let items: Row[];
   if (session.profile.jsonArrayRows) {
     const arrays = parsed as unknown[][];
-    const { names, extrasFrom, extrasTo } = layout!;
+    const { names, extrasFrom, extrasTo } = layout;
     items = new Array(arrays.length);
     for (let i = 0; i < arrays.length; i++) {
       const values = arrays[i]!;
@@ -229,10 +230,10 @@ function finishLevel(
     let read: ReadColumn | undefined;
     if (session.profile.jsonArrayRows) {
       const arrays = concat(values);
-      const index = new Map(layout!.names.map((name, i) => [name, i]));
+      const index = new Map(layout.names.map((name, i) => [name, i]));
       read = (r, column) => arrays[r]![index.get(column)!];
     }
-    decodeJoined(session, link.model, all, state.eager, layout?.nested ?? new Map(), read);
+    decodeJoined(session, link.model, all, state.eager, layout.nested, read);
   }
   const stripped = stripUnselected(session, link.model, all, state);
   let at = 0;

@@ -249,16 +249,13 @@ function scenarios(db: Driver, dialect: Dialect): ScenarioFns {
       );
       return users.map((u) => ({ ...u, postsCount: Number(u.postsCount) }));
     },
-    // S4: on SQLite the 3 newest per user as JSON (above) over an indexed, limited subquery per user:
-    // 5.6-9.7 ms against 7.7-13.3 for the same lookups through `json_each` of the ids as rows
-    // (in one process), and against 13 for a window that numbers every post. The servers number
-    // the rows (PostgreSQL's LATERAL took 9-11 ms against 7).
+    // S4: the 3 newest per user as JSON (see above) over an indexed, limited subquery per user, on
+    // all three. The aggregates keep the ordered subquery's order (as Kysely's jsonArrayFrom relies
+    // on); an ORDER BY inside PostgreSQL's json_agg sorted again, 10-12 ms against 7-11.
     async S4() {
-      // The aggregates keep the ordered subquery's order (as Kysely's jsonArrayFrom relies on); an
-      // ORDER BY inside PostgreSQL's json_agg sorted again, 10-12 ms against 7-11.
       const newest = "from posts p where p.user_id = u.id order by p.created_at desc";
       const users = await db.all(
-        dialect === "sqlite"
+        isSqlite
           ? `select u.id, u.name, u.email, (select coalesce(json_group_array(json_array(${postArray})), '[]') from (select * ${newest} limit 3) p) as posts from users u order by u.id`
           : dialect === "postgres"
             ? `select u.id, u.name, u.email, (select coalesce(json_agg(json_build_array(${postArray})), '[]') from (select * ${newest} limit 3) p) as posts from users u order by u.id`
