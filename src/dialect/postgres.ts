@@ -73,6 +73,7 @@ export const postgresProfile = defineProfile({
   joinValues: "from",
   columnArrays: true,
   writableCtes: true,
+  perParentLimit: "lateral",
   name: "postgres",
   supportsReturning: true,
   maxParameters: 65_535,

@@ -159,14 +159,15 @@ function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly u
   if (state.pivotWheres.length > 0) return undefined;
   const pg = target.profile.numberedParameters;
   const keyed = keyedLimit(spec);
-  if (keyed && pg) return undefined;
   const parts = ["level", spec.cacheKey, target.from, fields.join(",")];
   const values: unknown[] = [];
   // In the order the statement binds them: the keyed form's keys (its FROM), the joined table's
   // rule (ON), the target's, the keys, the conditions, the paging.
   if (keyed) {
-    parts.push(`keyed ${keys.length}`);
-    values.push(...keys);
+    // PostgreSQL's key table is one array parameter (unnest), the others' one per key.
+    parts.push(pg ? "keyed" : `keyed ${keys.length}`);
+    if (pg) values.push([...keys]);
+    else values.push(...keys);
   }
   if (spec.join && !signRule(spec.join.table, parts, values)) return undefined;
   if (!signRule(target, parts, values)) return undefined;
@@ -249,14 +250,15 @@ function levelQuery(spec: FetchSpec, fields: readonly string[], keys: readonly u
 }
 
 /**
- * Whether a per-parent limit is read by key (the profile's `keyed`): a limited level of a
- * relation matched on the target's own column (no pivot or intermediate table, no extra
- * columns), that column indexed, with a single primary key, no aggregates and no computed order.
+ * Whether a per-parent limit is read by key (the profile's `keyed` or `lateral`): a limited
+ * level of a relation matched on the target's own column (no pivot or intermediate table, no
+ * extra columns), that column indexed, with a single primary key, no aggregates and no
+ * computed order.
  */
 function keyedLimit(spec: FetchSpec): boolean {
   const { target, state } = spec;
   return (
-    target.profile.perParentLimit === "keyed" &&
+    target.profile.perParentLimit !== "window" &&
     state.limit !== undefined &&
     spec.join === undefined &&
     (spec.extraSelect?.length ?? 0) === 0 &&
@@ -285,9 +287,10 @@ function indexedColumn(target: ModelCodec, ref: string): boolean {
 }
 
 /**
- * A per-parent limit by key: each key (a derived table of them) joined to the rows whose
- * primary key is among its first ones in the constraint's order (a correlated subquery with
- * LIMIT/OFFSET, one index lookup per key); by key, then in that order.
+ * A per-parent limit by key: a derived table of the keys, each joined to its first rows in the
+ * constraint's order, one index lookup per key; by key, then in that order. `keyed`: the rows
+ * whose primary key is among a correlated `IN (SELECT id ... LIMIT n)`; `lateral`: a CROSS JOIN
+ * LATERAL of the limited rows themselves.
  */
 function keyedLevel(spec: FetchSpec, fields: readonly string[], keys: readonly unknown[], orders: readonly Order[]) {
   const { session, target, state } = spec;
@@ -295,23 +298,28 @@ function keyedLevel(spec: FetchSpec, fields: readonly string[], keys: readonly u
   const key = sql.ref("relata_keys.c0");
   const dot = spec.keyRef.lastIndexOf(".");
   const like = { table: spec.keyRef.slice(0, dot), columns: [spec.keyRef.slice(dot + 1)] };
-  let chosen = selectModel(session, target.under(state))
-    .select(sql.ref(target.ref(pk)).as("relata_id"))
-    .where((eb) => levelConditions(spec, eb, eb(sql.ref(spec.keyRef), "=", key)));
+  const lateral = target.profile.perParentLimit === "lateral";
+  const scoped = selectModel(session, target.under(state));
+  let chosen = (lateral ? scoped.selectAll() : scoped.select(sql.ref(target.ref(pk)).as("relata_id"))).where((eb) =>
+    levelConditions(spec, eb, eb(sql.ref(spec.keyRef), "=", key)),
+  );
   for (const order of orders) chosen = chosen.orderBy(orderExpression(target, order), order.direction);
   chosen = chosen.limit(state.limit!);
   if ((state.offset ?? 0) > 0) chosen = chosen.offset(state.offset!);
   const rows = target.aliased("relata_limited");
-  let query = session.kysely
-    .selectFrom(
-      session.profile
-        .valuesTable(
-          keys.map((k) => [k]),
-          like,
-        )
-        .as("relata_keys"),
-    )
-    .innerJoin(rows.from, (join) => join.on(sql<SqlBool>`${sql.ref(rows.ref(pk))} in (${chosen})`))
+  const from = session.kysely.selectFrom(
+    session.profile
+      .valuesTable(
+        keys.map((k) => [k]),
+        like,
+      )
+      .as("relata_keys"),
+  );
+  let query = (
+    lateral
+      ? from.crossJoinLateral(chosen.as("relata_limited"))
+      : from.innerJoin(rows.from, (join) => join.on(sql<SqlBool>`${sql.ref(rows.ref(pk))} in (${chosen})`))
+  )
     .select([...rows.select(fields), key.as("relata_key")])
     .orderBy(key);
   for (const order of orders) query = query.orderBy(orderExpression(rows, order), order.direction);

@@ -3,8 +3,9 @@ import { defineSchema, hasMany, id, integer, model, string } from "../../src/ind
 import { dialect, eagerQueries, strategy, useTestDb } from "../support/test-db.js";
 
 /**
- * A per-parent limit reads by key on SQLite (a correlated `IN (... LIMIT n)` per key) when the
- * key column is indexed, and by ROW_NUMBER() otherwise; the rows are the same either way. Two
+ * A per-parent limit reads by key when the key column is indexed: on SQLite a correlated
+ * `IN (... LIMIT n)` per key, on PostgreSQL a CROSS JOIN LATERAL of each key's limited rows;
+ * by ROW_NUMBER() otherwise (and on MySQL/MariaDB). The rows are the same either way. Two
  * relations over the same rows: `notes` on an indexed foreign key, `plainNotes` on a column
  * with no index (a lookup per key would scan the table once per key).
  */
@@ -100,4 +101,43 @@ describe(`per-parent limits by key or by window on ${dialect}`, () => {
       expect(t.queries[1]!.sql).not.toContain("relata_keys");
     },
   );
+
+  it.runIf(dialect === "postgres" && strategy === "query")(
+    "PostgreSQL: a CROSS JOIN LATERAL on the indexed foreign key, by window on the column without an index",
+    async () => {
+      t.queries.length = 0;
+      await t.db.author.with("notes", (q) => q.orderBy("rank").limit(1)).get();
+      expect(t.queries[1]!.sql).toMatch(/cross join lateral \(select \* from "ppl_notes" where .* limit \$\d+\)/);
+      expect(t.queries[1]!.sql).not.toContain("row_number");
+      t.queries.length = 0;
+      await t.db.author.with("plainNotes", (q) => q.orderBy("rank").limit(1)).get();
+      expect(t.queries[1]!.sql).toContain("row_number");
+      expect(t.queries[1]!.sql).not.toContain("lateral");
+    },
+  );
+
+  it("the same shape again with other parents, limit and offset reads its own rows", async () => {
+    const read = async (key: "notes" | "plainNotes", ids: number[], limit: number, offset: number) =>
+      titles(
+        await t.db.author
+          .whereIn("id", ids)
+          .with(key, (q) => q.orderBy("rank", "desc").orderBy("id").limit(limit).offset(offset))
+          .orderBy("id")
+          .get(),
+        key,
+      );
+    const authors = await t.db.author.orderBy("id").get();
+    const ids = authors.map((author) => author.id);
+    for (const [some, limit, offset] of [
+      [ids.slice(0, 2), 1, 0],
+      [ids.slice(1), 3, 1],
+      [ids, 2, 2],
+    ] as const) {
+      const keyed = await read("notes", [...some], limit, offset);
+      expect(keyed).toEqual(await read("plainNotes", [...some], limit, offset));
+      expect(keyed.map((list) => list.length)).toEqual(
+        some.map((id) => Math.max(0, Math.min(limit, 2 + 2 * ids.indexOf(id) - offset))),
+      );
+    }
+  });
 });
