@@ -16,6 +16,62 @@ export const decodeBoolean: Decode = (v) =>
 
 const ZONED = /(?:Z|[+-]\d\d(?::?\d\d)?)$/;
 
+/** The two decimal digits at `i` as a number; NaN if either is not a digit. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
+/**
+ * Milliseconds since the epoch of the timestamps drivers and relata write, read by hand (about
+ * 3x less time than a pattern test and Date.parse): `YYYY-MM-DD`, `T` or a space, `HH:MM:SS`,
+ * an optional fraction of 1-6 digits (cut to milliseconds, as Date.parse does), then `Z`, `±HH`
+ * or `±HH:MM`, or no zone when `naiveUtc` (UTC then). NaN for any other text, or a field out of
+ * its range, or a year before 100 (Date.UTC reads 0-99 as 1900-1999): the caller parses those
+ * its own way.
+ */
+export function timestampTime(text: string, naiveUtc: boolean): number {
+  const n = text.length;
+  const at = text.charCodeAt(10);
+  if (n < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (at !== 84 && at !== 32)) return Number.NaN;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return Number.NaN;
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (
+    !(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)
+  ) {
+    return Number.NaN;
+  }
+  let i = 19;
+  let ms = 0;
+  if (text.charCodeAt(i) === 46) {
+    let digits = 0;
+    for (i++; i < n; i++, digits++) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (digits < 3) ms = ms * 10 + c;
+    }
+    if (digits === 0 || digits > 6) return Number.NaN;
+    if (digits === 1) ms *= 100;
+    else if (digits === 2) ms *= 10;
+  }
+  let offset = 0;
+  const sign = text.charCodeAt(i);
+  if (sign === 90 && n === i + 1) offset = 0;
+  else if (sign === 43 || sign === 45) {
+    const hours = twoDigits(text, i + 1);
+    const minutes =
+      n === i + 3 ? 0 : n === i + 6 && text.charCodeAt(i + 3) === 58 ? twoDigits(text, i + 4) : Number.NaN;
+    offset = (sign === 43 ? 1 : -1) * (hours * 60 + minutes) * 60_000;
+  } else if (!(naiveUtc && n === i)) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+}
+
 /** The last text decodeTimestamp parsed: rows read together often share a time (a parent's pivot rows). */
 let lastRead = "";
 let lastReadTime = Number.NaN;
@@ -29,9 +85,13 @@ export const decodeTimestamp: Decode = (v) => {
   if (typeof v === "number") return new Date(v);
   const text = typeof v === "string" ? v : String(v);
   if (text !== lastRead) {
-    // toISOString's text (how relata writes SQLite timestamps) ends in Z: no pattern test.
-    const zoned = text.charCodeAt(text.length - 1) === 90 || ZONED.test(text);
-    lastReadTime = Date.parse(zoned ? text : `${text.replace(" ", "T")}Z`);
+    let time = timestampTime(text, true);
+    if (Number.isNaN(time)) {
+      // toISOString's text (how relata writes SQLite timestamps) ends in Z: no pattern test.
+      const zoned = text.charCodeAt(text.length - 1) === 90 || ZONED.test(text);
+      time = Date.parse(zoned ? text : `${text.replace(" ", "T")}Z`);
+    }
+    lastReadTime = time;
     lastRead = text;
   }
   return new Date(lastReadTime);

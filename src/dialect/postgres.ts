@@ -17,6 +17,7 @@ import {
   encodeJson,
   encodeNaiveTimestamp,
   encodeTimestampAsDate,
+  timestampTime,
 } from "./codecs.js";
 import { errorField } from "./driver-errors.js";
 import { importDriver } from "./drivers.js";
@@ -30,21 +31,16 @@ import type { RowMaker } from "./session.js";
 const DATE_OID = 1082;
 const TIMESTAMPTZ_OID = 1184;
 
-/** `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM]`: how PostgreSQL writes a timestamptz of years 0001-9999 (DateStyle ISO). */
-const PG_TIMESTAMPTZ = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?[+-]\d\d(?::\d\d)?$/;
-
 /**
- * A timestamptz parser that reads the server's usual text as ISO-8601 (Date.parse, about 40%
- * less time than pg's own for 40,000 values), the same instant to the millisecond, and leaves
- * anything else to pg's (BC years, years past 9999, offsets with seconds, infinity).
+ * A timestamptz parser that reads the server's usual text (`YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM]`,
+ * DateStyle ISO) by hand (timestampTime: about a third of pg's own time), the same instant to
+ * the millisecond, and leaves anything else to pg's (BC years, years before 100 or past 9999,
+ * offsets with seconds, infinity).
  */
 function timestamptzParser(fallback: (text: string) => unknown): (text: string) => unknown {
   return (text) => {
-    if (!PG_TIMESTAMPTZ.test(text)) return fallback(text);
-    const iso = `${text.slice(0, 10)}T${text.slice(11)}`;
-    // An offset of hours alone ("+00") gets its minutes: ISO-8601 for Date.parse.
-    const sign = iso.charCodeAt(iso.length - 3);
-    return new Date(Date.parse(sign === 43 || sign === 45 ? `${iso}:00` : iso));
+    const time = timestampTime(text, false);
+    return Number.isNaN(time) ? fallback(text) : new Date(time);
   };
 }
 /** Statements each connection keeps prepared unless the pool options say otherwise (Prisma's default too). */

@@ -5,7 +5,7 @@ import { defineSchema, id, model } from "../../src/index.js";
 import { dialect, useTestDb } from "../support/test-db.js";
 
 /**
- * relata reads PostgreSQL's timestamptz text with its own parser (Date.parse on the ISO form)
+ * relata reads PostgreSQL's timestamptz text with its own parser (timestampTime, by hand)
  * and leaves what it does not recognise to pg's: every value must be the instant pg's own
  * parser gives, in any session time zone.
  */
@@ -14,6 +14,8 @@ const schema = defineSchema({ thing: model({ table: "tz_things", fields: { id: i
 const VALUES = [
   "2024-01-02 03:04:05+00",
   "2024-01-02 03:04:05.1+00",
+  "2024-02-29 23:59:59.12+00",
+  "2000-01-01 00:00:00.12345+00",
   "2024-01-02 03:04:05.123456+00",
   "2024-01-02 03:04:05.999999+00",
   "1969-12-31 23:59:59.999+00",
