@@ -60,15 +60,15 @@ export function timestampTime(text: string, naiveUtc: boolean): number {
     if (digits === 1) ms *= 100;
     else if (digits === 2) ms *= 10;
   }
+  // The zone: `Z` (or none, when naiveUtc) is UTC; `±HH` or `±HH:MM` an offset.
   let offset = 0;
   const sign = text.charCodeAt(i);
-  if (sign === 90 && n === i + 1) offset = 0;
-  else if (sign === 43 || sign === 45) {
+  if (sign === 43 || sign === 45) {
     const hours = twoDigits(text, i + 1);
     const minutes =
       n === i + 3 ? 0 : n === i + 6 && text.charCodeAt(i + 3) === 58 ? twoDigits(text, i + 4) : Number.NaN;
     offset = (sign === 43 ? 1 : -1) * (hours * 60 + minutes) * 60_000;
-  } else if (!(naiveUtc && n === i)) return Number.NaN;
+  } else if (!((sign === 90 && n === i + 1) || (naiveUtc && n === i))) return Number.NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
 }
 

@@ -161,21 +161,19 @@ function levelShape(spec: FetchSpec, fields: readonly string[], keys: readonly u
   const keyed = keyedLimit(spec);
   const parts = ["level", spec.cacheKey, target.from, fields.join(",")];
   const values: unknown[] = [];
+  // The keys, as the IN list or the keyed form's key table binds them: one array parameter on
+  // PostgreSQL (`= any`, unnest), one per key elsewhere (so their number is part of the shape).
+  const signKeys = (label: string) => {
+    parts.push(pg ? label : `${label} ${keys.length}`);
+    if (pg) values.push([...keys]);
+    else values.push(...keys);
+  };
   // In the order the statement binds them: the keyed form's keys (its FROM), the joined table's
   // rule (ON), the target's, the keys, the conditions, the paging.
-  if (keyed) {
-    // PostgreSQL's key table is one array parameter (unnest), the others' one per key.
-    parts.push(pg ? "keyed" : `keyed ${keys.length}`);
-    if (pg) values.push([...keys]);
-    else values.push(...keys);
-  }
+  if (keyed) signKeys("keyed");
   if (spec.join && !signRule(spec.join.table, parts, values)) return undefined;
   if (!signRule(target, parts, values)) return undefined;
-  if (!keyed) {
-    parts.push(pg ? "keys" : `keys ${keys.length}`);
-    if (pg) values.push([...keys]);
-    else values.push(...keys);
-  }
+  if (!keyed) signKeys("keys");
   if (!signNodes(target, state.wheres, parts, values)) return undefined;
   for (const order of state.orders) parts.push(`o:${order.field}:${order.direction}`);
   if (keyed) {
