@@ -292,11 +292,13 @@ export function withArrayRows(database: Preparer<Statement>): Preparer<RowStatem
           if (json !== undefined) {
             // Read as rows instead: a BLOB stored in a column declared otherwise (json_array reads
             // a BLOB as JSONB: x'00' would be null, others fail), or a result past what one string
-            // holds (the rows' own error, if any, comes below).
+            // holds (the rows' own error, if any, comes below). This statement then always reads
+            // rows: trying JSON first would run it twice on every call.
             try {
               const [[text, blobs]] = json.all(parameters) as [[string, number]];
               if (blobs === 0) return objectRows(names, JSON.parse(text) as unknown[][], make);
             } catch {}
+            json = undefined;
           }
           statement.raw(true);
           let rows: unknown[];

@@ -64,10 +64,19 @@ describe.runIf(dialect === "sqlite")("SQLite rows made from value arrays", () =>
     const plain = new Database(":memory:");
     const inner = new Database(":memory:");
     const prepared: string[] = [];
+    let jsonRuns = 0;
     const arrays = withArrayRows({
       prepare: (text: string) => {
         prepared.push(text);
-        return inner.prepare(text);
+        const statement = inner.prepare(text);
+        if (text.includes("json_group_array")) {
+          const all = statement.all.bind(statement);
+          statement.all = (...args: unknown[]) => {
+            jsonRuns++;
+            return all(...args);
+          };
+        }
+        return statement;
       },
       close: () => inner.close(),
     } as never);
@@ -110,6 +119,13 @@ newline', 1.0), (-5, 1e300, '\u00e9\u{1F600}', 2.5), (0, 5e-324, '', null), (nul
     plain.prepare("update v set t = x'00' where id = 2").run();
     arrays.prepare("update v set t = x'00' where id = 2").run([]);
     same("select id, n, r, t, m from v order by id");
+    // After falling back, a statement reads rows straight away: no JSON statement run first.
+    const kept = arrays.prepare("select id, t from v order by id");
+    kept.all([]);
+    const runs = jsonRuns;
+    expect(runs).toBeGreaterThan(0);
+    expect(kept.all([])).toEqual(plain.prepare("select id, t from v order by id").all());
+    expect(jsonRuns).toBe(runs);
     plain.close();
     arrays.close();
   });
